@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MockScope",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mockscope", targets: ["mockscope"]),
+        .library(name: "MockScope", targets: ["MockScope"]),
+        .library(name: "MockScopeTesting", targets: ["MockScopeTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The C library, found through pkg-config (Debian: libmicrohttpd-dev).
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev", "pkg-config"])]
+        ),
+        // What Swift cannot call directly: the variadic start/info functions and macro constants.
+        .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+        // The HTTP layer: daemon lifecycle, request/response values, the stream scheduler.
+        .target(
+            name: "MockScopeHTTP",
+            dependencies: ["CMicroHTTPDShim", "CMicroHTTPD"]
+        ),
+        // The domain: protocols, fixtures, matching, synthesis. Pure Swift: it uses the HTTP layer's
+        // plain value types (HTTPRequest, HTTPResponse), never its server or libmicrohttpd.
+        .target(
+            name: "MockScope",
+            dependencies: ["MockScopeHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Where the domain meets the HTTP layer: one server you can start and stop.
+        .target(
+            name: "MockScopeRuntime",
+            dependencies: ["MockScope", "MockScopeHTTP", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "MockScopeTesting", dependencies: ["MockScopeRuntime", "MockScope"]),
+        .executableTarget(
+            name: "mockscope",
+            dependencies: [
+                "MockScopeRuntime", "MockScope",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MockScopeTests",
+            dependencies: ["MockScope", "MockScopeHTTP", "MockScopeRuntime", "MockScopeTesting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

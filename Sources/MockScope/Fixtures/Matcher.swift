@@ -1,0 +1,115 @@
+import MockScopeHTTP
+
+/// Reduces a request to what decides its answer, and compares (docs/fixture-format.md).
+public enum Matcher {
+    static let compatibleDecidingFields = [
+        "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
+        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
+    ]
+    static let nativeDecidingParameters = [
+        "result_format", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
+        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
+    ]
+
+    /// Whether a native request asks for SSE (header `X-DashScope-SSE: enable` or `Accept: text/event-stream`).
+    public static func nativeWantsStream(_ headers: [(name: String, value: String)]) -> Bool {
+        for field in headers {
+            if field.name.caseInsensitiveEquals("x-dashscope-sse"), field.value.lowercased() == "enable" { return true }
+            if field.name.caseInsensitiveEquals("accept"), field.value.lowercased().contains("text/event-stream") { return true }
+        }
+        return false
+    }
+
+    /// Headers that feed the projection rather than being compared as such.
+    static func isStreamSwitch(_ name: String) -> Bool {
+        name.caseInsensitiveEquals("x-dashscope-sse") || name.caseInsensitiveEquals("accept")
+    }
+
+    /// The fields of `body` that decide the answer at `endpoint`, with defaults filled in.
+    public static func project(_ endpoint: Endpoint, headers: [(name: String, value: String)], body: JSONValue?) -> JSONValue? {
+        switch endpoint {
+        case .compatibleChat:
+            guard let object = body?.objectValue else { return body }
+            var result: [String: JSONValue] = [:]
+            for key in compatibleDecidingFields { result[key] = object[key] }
+            result["stream"] = .bool(object["stream"]?.boolValue ?? false)
+            result["stream_options"] = ["include_usage": .bool(object["stream_options"]?["include_usage"]?.boolValue ?? false)]
+            return CanonicalJSON.normalized(.object(result))
+        case .nativeGeneration:
+            guard let object = body?.objectValue else { return body }
+            let parameters = object["parameters"]?.objectValue ?? [:]
+            var projected: [String: JSONValue] = [:]
+            for key in nativeDecidingParameters { projected[key] = parameters[key] }
+            projected["incremental_output"] = .bool(parameters["incremental_output"]?.boolValue ?? false)
+            var result: [String: JSONValue] = ["parameters": .object(projected), "stream": .bool(nativeWantsStream(headers))]
+            result["model"] = object["model"]
+            result["input"] = object["input"]
+            return CanonicalJSON.normalized(.object(result))
+        case .application:
+            guard let object = body?.objectValue else { return body }
+            let parameters = object["parameters"]?.objectValue ?? [:]
+            var projected: [String: JSONValue] = ["incremental_output": .bool(parameters["incremental_output"]?.boolValue ?? false)]
+            projected["model"] = parameters["model"]
+            var result: [String: JSONValue] = ["parameters": .object(projected), "stream": .bool(nativeWantsStream(headers))]
+            result["input"] = object["input"]
+            return CanonicalJSON.normalized(.object(result))
+        default:
+            return body.map(CanonicalJSON.normalized)
+        }
+    }
+
+    /// `value` with every ignored path removed.
+    public static func applying(ignore: [String], to value: JSONValue?) -> JSONValue? {
+        guard var value else { return nil }
+        for path in ignore { value = value.removing(path: path) }
+        return value
+    }
+
+    /// The canonical key of a projection.
+    public static func key(_ value: JSONValue?) -> String {
+        value.map(CanonicalJSON.string) ?? "-"
+    }
+
+    /// Whether every member of `pattern` is in `value` with an equal value (objects recursively).
+    public static func isSubset(_ pattern: JSONValue, of value: JSONValue) -> Bool {
+        switch (pattern, value) {
+        case let (.object(wanted), .object(actual)):
+            for (key, member) in wanted {
+                if member == .null { continue }
+                guard let other = actual[key], isSubset(member, of: other) else { return false }
+            }
+            return true
+        default:
+            return CanonicalJSON.normalized(pattern) == CanonicalJSON.normalized(value)
+        }
+    }
+
+    /// One field that differs between a fixture and a request.
+    public struct Difference: Sendable, Equatable {
+        public var path: String
+        public var fixture: JSONValue?
+        public var request: JSONValue?
+    }
+
+    /// The leaf paths where `fixture` and `request` differ, in a stable order.
+    public static func differences(fixture: JSONValue?, request: JSONValue?, path: String = "") -> [Difference] {
+        switch (fixture, request) {
+        case let (.object(a)?, .object(b)?):
+            var result: [Difference] = []
+            for key in Set(a.keys).union(b.keys).sorted() {
+                result += differences(fixture: a[key], request: b[key], path: path.isEmpty ? key : "\(path).\(key)")
+            }
+            return result
+        case let (.array(a)?, .array(b)?):
+            var result: [Difference] = []
+            for index in 0..<max(a.count, b.count) {
+                let child = path.isEmpty ? "\(index)" : "\(path).\(index)"
+                result += differences(fixture: index < a.count ? a[index] : nil, request: index < b.count ? b[index] : nil, path: child)
+            }
+            return result
+        default:
+            if fixture == request { return [] }
+            return [Difference(path: path.isEmpty ? "(body)" : path, fixture: fixture, request: request)]
+        }
+    }
+}

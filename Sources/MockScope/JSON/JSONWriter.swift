@@ -1,0 +1,119 @@
+/// Writes compact JSON text in the order it is told, non-ASCII kept as raw UTF-8 (as the real
+/// service sends it). Used for the bodies MockScope builds itself: errors and synthesized answers.
+public struct JSONWriter: Sendable {
+    public private(set) var text = ""
+
+    public init() {}
+
+    public mutating func raw(_ fragment: String) { text += fragment }
+
+    public mutating func string(_ value: String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case "\u{08}": text += "\\b"
+            case "\u{0C}": text += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text += "\""
+    }
+
+    public mutating func number(_ value: Double) {
+        if value.rounded() == value, abs(value) < 9_007_199_254_740_992 {
+            text += String(Int64(value))
+        } else if value.isFinite {
+            text += "\(value)"
+        } else {
+            text += "null"
+        }
+    }
+
+    /// Any value; object members in sorted key order.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: text += "null"
+        case .bool(let b): text += b ? "true" : "false"
+        case .number(let n): number(n)
+        case .string(let s): string(s)
+        case .array(let items):
+            text += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { text += "," }
+                self.value(item)
+            }
+            text += "]"
+        case .object(let members):
+            text += "{"
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { text += "," }
+                string(key)
+                text += ":"
+                self.value(members[key]!)
+            }
+            text += "}"
+        }
+    }
+
+    /// An object whose members are written in the given order.
+    public mutating func object(_ body: (inout ObjectWriter) -> Void) {
+        var object = ObjectWriter(writer: self)
+        object.writer.raw("{")
+        body(&object)
+        object.writer.raw("}")
+        self = object.writer
+    }
+
+    public struct ObjectWriter {
+        var writer: JSONWriter
+        var count = 0
+
+        public mutating func field(_ key: String, _ value: JSONValue) {
+            separator(key)
+            writer.value(value)
+        }
+
+        public mutating func field(_ key: String, string: String?) {
+            separator(key)
+            if let string { writer.string(string) } else { writer.raw("null") }
+        }
+
+        public mutating func field(_ key: String, object body: (inout ObjectWriter) -> Void) {
+            separator(key)
+            writer.object(body)
+        }
+
+        public mutating func field(_ key: String, array items: [(inout JSONWriter) -> Void]) {
+            separator(key)
+            writer.raw("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { writer.raw(",") }
+                item(&writer)
+            }
+            writer.raw("]")
+        }
+
+        public mutating func rawField(_ key: String, _ json: String) {
+            separator(key)
+            writer.raw(json)
+        }
+
+        private mutating func separator(_ key: String) {
+            if count > 0 { writer.raw(",") }
+            count += 1
+            writer.string(key)
+            writer.raw(":")
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Logging
+import MockScopeHTTP
+import Synchronization
+
+/// What to answer when no fixture matches.
+public enum UnmatchedPolicy: String, Sendable, CaseIterable {
+    /// The protocol's own error, whose message names the closest fixtures.
+    case error
+    /// A deterministic generated answer (see `Synthesizer`).
+    case synthesize
+}
+
+/// Settings that a running server may change.
+public struct MockSettings: Sendable {
+    /// 1 = recorded timing, 2 = twice as fast, 0 = no delays.
+    public var speed: Double = 1
+    public var unmatched: UnmatchedPolicy = .error
+    /// Keys accepted in `Authorization: Bearer`; empty = any non-empty key.
+    public var apiKeys: Set<String> = []
+
+    public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = []) {
+        self.speed = speed
+        self.unmatched = unmatched
+        self.apiKeys = apiKeys
+    }
+}
+
+/// What MockScope decided for one exchange, kept until it completes (for the log and the journal).
+public struct ExchangeNote: Sendable {
+    public var requestID: String
+    public var fixture: String?
+    public var nearMiss: String?
+    public var synthesized = false
+    public var error: String?
+}
+
+/// Per-request header that overrides the speed for one exchange.
+public let speedHeader = "X-MockScope-Speed"
+
+/// Turns each request into a response plan: auth, protocol checks, fixture lookup (or near-miss,
+/// or synthesis). Runs on libmicrohttpd's threads: no I/O, no waiting, locks held only to copy.
+public final class MockServer: HTTPHandler {
+    private struct State {
+        var store: FixtureStore
+        var settings: MockSettings
+    }
+
+    private let state: Mutex<State>
+    private let activeStreams: Mutex<(@Sendable () -> Int)?>
+    public let logger: Logger
+
+    public init(store: FixtureStore, settings: MockSettings = MockSettings(), logger: Logger = Logger(label: "mockscope")) {
+        self.state = Mutex(State(store: store, settings: settings))
+        self.activeStreams = Mutex(nil)
+        self.logger = logger
+    }
+
+    public var store: FixtureStore { state.withLock { $0.store } }
+    public var settings: MockSettings { state.withLock { $0.settings } }
+
+    public func replaceStore(_ store: FixtureStore) { state.withLock { $0.store = store } }
+    public func updateSettings(_ change: (inout MockSettings) -> Void) { state.withLock { change(&$0.settings) } }
+
+    /// Lets the admin status report the HTTP layer's count of open streams.
+    public func reportActiveStreams(_ gauge: @escaping @Sendable () -> Int) { activeStreams.withLock { $0 = gauge } }
+
+    // MARK: HTTPHandler
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = ProtocolResponses.newRequestID()
+        let endpoint = Endpoint(path: request.path)
+        if endpoint == .admin { return admin(request, requestID: requestID).httpResponse(tag: ExchangeNote(requestID: requestID)) }
+        let (store, settings) = state.withLock { ($0.store, $0.settings) }
+        var note = ExchangeNote(requestID: requestID)
+        var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note)
+        plan.speed = Self.speed(request.headers) ?? settings.speed
+        return plan.httpResponse(tag: note)
+    }
+
+    public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
+        guard let note = outcome.tag as? ExchangeNote else { return }
+        let millis = Double(outcome.durationNanos) / 1e6
+        var line = "\(request.method) \(request.path) \(outcome.status)"
+        if let fixture = note.fixture { line += " fixture=\(fixture)" }
+        if note.synthesized { line += " synthesized" }
+        if let error = note.error { line += " error=\(error)" }
+        line += " \(String(format: "%.1f", millis))ms bytes=\(outcome.bytesSent)"
+        if outcome.clientWentAway { line += " client-went-away" }
+        logger.info("\(line)")
+        if let nearMiss = note.nearMiss { logger.warning("near miss: \(nearMiss)") }
+    }
+
+    // MARK: deciding
+
+    static func speed(_ headers: HTTPHeaders) -> Double? {
+        guard let text = headers[speedHeader], let value = Double(text), value >= 0, value.isFinite else { return nil }
+        return value
+    }
+
+    func decide(_ request: HTTPRequest, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
+                requestID: String, note: inout ExchangeNote) -> ResponsePlan {
+        func fail(_ spec: ErrorSpec, _ api: APIProtocol, _ message: String? = nil) -> ResponsePlan {
+            note.error = spec.name
+            return ProtocolResponses.errorPlan(spec, api: api, requestID: requestID, message: message)
+        }
+
+        guard let api = endpoint.apiProtocol else {
+            // A path no protocol owns: only a fixture recorded for it answers.
+            let input = MatchInput(method: request.method, path: request.path, query: request.query,
+                                   headers: request.headers.fields, body: Self.genericBody(request.body))
+            if case .matched(let fixture) = store.match(input) {
+                note.fixture = fixture.name
+                return fixture.plan
+            }
+            note.error = "not_found"
+            return ResponsePlan(status: 404, headers: HTTPHeaders([("x-request-id", requestID)]), body: .whole([]))
+        }
+
+        guard Self.authorized(request.headers, settings.apiKeys) else { return fail(ErrorCatalog.invalidApiKey, api) }
+        if let method = endpoint.expectedMethod, request.method != method {
+            var plan = fail(ErrorCatalog.methodNotAllowed, api, "Method \(request.method) is not allowed on \(request.path); use \(method).")
+            plan.headers.add("Allow", method)
+            return plan
+        }
+        if request.bodyTooLarge { return fail(ErrorCatalog.tooLarge, api) }
+
+        var body: JSONValue?
+        var stream = false
+        if endpoint.isGeneration {
+            let contentType = request.headers["content-type"]?.lowercased() ?? ""
+            guard contentType.contains("application/json") else {
+                return fail(ErrorCatalog.unsupportedContentType, api,
+                            "Content-Type must be application/json (got \(contentType.isEmpty ? "none" : "\"\(contentType)\"")).")
+            }
+            guard let parsed = try? JSONValue.parse(request.body), case .object(let object) = parsed else {
+                return fail(ErrorCatalog.invalidJSON, api)
+            }
+            body = parsed
+            switch endpoint {
+            case .compatibleChat:
+                guard let model = object["model"]?.stringValue, !model.isEmpty else { return fail(ErrorCatalog.emptyModel, api) }
+                guard object["messages"]?.arrayValue != nil else { return fail(ErrorCatalog.messagesMissing, api) }
+                stream = object["stream"]?.boolValue ?? false
+                if !stream, Self.isStreamOnly(model) { return fail(ErrorCatalog.streamOnly, api) }
+            case .nativeGeneration:
+                guard let model = object["model"]?.stringValue, !model.isEmpty else { return fail(ErrorCatalog.emptyModel, api) }
+                guard let input = object["input"]?.objectValue else { return fail(ErrorCatalog.emptyInput, api) }
+                guard input["messages"]?.arrayValue != nil || input["prompt"]?.stringValue != nil else {
+                    return fail(ErrorCatalog.messagesMissing, api)
+                }
+                stream = Matcher.nativeWantsStream(request.headers.fields)
+                if !stream, Self.isStreamOnly(model) { return fail(ErrorCatalog.streamOnly, api) }
+            default:
+                guard object["input"]?.objectValue != nil else { return fail(ErrorCatalog.emptyInput, api) }
+                stream = Matcher.nativeWantsStream(request.headers.fields)
+            }
+        } else {
+            body = Self.genericBody(request.body)
+        }
+
+        let input = MatchInput(method: request.method, path: request.path, query: request.query,
+                               headers: request.headers.fields, body: body)
+        switch store.match(input) {
+        case .matched(let fixture):
+            note.fixture = fixture.name
+            return fixture.plan
+        case .missed(let nearMiss):
+            if !endpoint.isGeneration, nearMiss.fixturesOnRoute == 0 {
+                return fail(ErrorCatalog.invalidURL, api)
+            }
+            if settings.unmatched == .synthesize, endpoint.isGeneration, let body {
+                note.synthesized = true
+                _ = stream; return ProtocolResponses.errorPlan(ErrorCatalog.internalError, api: api, requestID: requestID) // SYNTH-TEMP
+            }
+            note.nearMiss = nearMiss.description
+            return fail(ErrorCatalog.noMatch, api, nearMiss.description)
+        }
+    }
+
+    /// Models that answer only in stream mode (QwQ, QVQ).
+    static func isStreamOnly(_ model: String) -> Bool {
+        model.hasPrefix("qwq") || model.hasPrefix("qvq")
+    }
+
+    static func authorized(_ headers: HTTPHeaders, _ keys: Set<String>) -> Bool {
+        guard let value = headers["authorization"] else { return false }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        let key = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty else { return false }
+        return keys.isEmpty || keys.contains(key)
+    }
+
+    /// A body on a path MockScope has no protocol knowledge of: JSON if it parses, else its text.
+    static func genericBody(_ bytes: [UInt8]) -> JSONValue? {
+        guard !bytes.isEmpty else { return nil }
+        if let value = try? JSONValue.parse(bytes) { return value }
+        return .string(String(decoding: bytes, as: UTF8.self))
+    }
+
+    // MARK: admin (the admin-API issue extends these routes)
+
+    func admin(_ request: HTTPRequest, requestID: String) -> ResponsePlan {
+        let headers = HTTPHeaders([("content-type", "application/json"), ("x-request-id", requestID)])
+        switch (request.method, request.path) {
+        case ("GET", "/__admin/status"), ("GET", "/__admin/health"):
+            let streams = activeStreams.withLock { $0 }?() ?? 0
+            let count = store.count
+            var writer = JSONWriter()
+            writer.object { o in
+                o.field("status", string: "ok")
+                o.field("activeStreams", .number(Double(streams)))
+                o.field("fixtures", .number(Double(count)))
+            }
+            return ResponsePlan(status: 200, headers: headers, body: .whole(Array(writer.text.utf8)))
+        default:
+            return ResponsePlan(status: 404, headers: headers,
+                                body: .whole(Array(#"{"error":"no such admin route"}"#.utf8)))
+        }
+    }
+}

@@ -1,0 +1,225 @@
+// The one unsafe seam of MockScope: every @convention(c) callback libmicrohttpd calls, and every
+// raw pointer crossing between C and Swift. Rules kept here:
+//  - Swift state travels through `cls` / `con_cls` as Unmanaged pointers: the ServerCore unretained
+//    (the HTTPServer outlives its daemon), a RequestContext retained on the first access-handler call
+//    and released in the completion callback, a StreamContext retained when its response is
+//    created and released in the response's free callback, and nowhere else.
+//  - No callback throws, blocks or waits: a body that is not due suspends its connection and the
+//    StreamScheduler resumes it.
+import CMicroHTTPD
+import CMicroHTTPDShim
+
+/// A libmicrohttpd connection pointer that may be handed to the scheduler thread.
+/// Safe because the only thing done with it off the connection's thread is MHD_resume_connection,
+/// which libmicrohttpd documents as callable from any thread, and the connection cannot be freed
+/// while it is suspended (it is resumed before the daemon stops).
+struct ConnectionHandle: @unchecked Sendable {
+    let raw: OpaquePointer
+}
+
+/// A started daemon. Only used under HTTPServer's mutex.
+struct DaemonHandle: @unchecked Sendable {
+    let raw: OpaquePointer
+}
+
+enum CallbackSeam {
+    static func startDaemon(core: ServerCore, configuration: HTTPServerConfiguration) throws -> DaemonHandle {
+        let coreOpaque = Unmanaged.passUnretained(core).toOpaque()
+        var errorMessage: UnsafePointer<CChar>?
+        let daemon: OpaquePointer? = configuration.host.withCString { host in
+            var config = mscope_daemon_config(
+                bind_host: host,
+                port: configuration.port,
+                thread_pool_size: UInt32(max(1, configuration.threads)),
+                connection_limit: UInt32(configuration.connectionLimit),
+                connection_memory_limit: configuration.connectionMemoryLimit,
+                connection_timeout_seconds: UInt32(configuration.connectionTimeoutSeconds),
+                listen_backlog: UInt32(configuration.listenBacklog))
+            return mscope_start_daemon(&config,
+                                       unsafeBitCast(accessHandler, to: UnsafeMutableRawPointer.self), coreOpaque,
+                                       unsafeBitCast(requestCompleted, to: UnsafeMutableRawPointer.self), coreOpaque,
+                                       &errorMessage)
+        }
+        guard let daemon else {
+            let reason = errorMessage.map { String(cString: $0) } ?? "unknown error"
+            throw HTTPServerError.startFailed(host: configuration.host, port: configuration.port, reason: reason)
+        }
+        return DaemonHandle(raw: daemon)
+    }
+
+    static func stopDaemon(_ handle: DaemonHandle) {
+        MHD_stop_daemon(handle.raw)
+    }
+}
+
+private func core(_ cls: UnsafeMutableRawPointer?) -> ServerCore {
+    Unmanaged<ServerCore>.fromOpaque(cls!).takeUnretainedValue()
+}
+
+/// Collects header fields or query arguments into a Swift array.
+private let collectValues: MHD_KeyValueIterator = { cls, _, key, value in
+    let box = cls!.assumingMemoryBound(to: [(name: String, value: String)].self)
+    if let key { box.pointee.append((String(cString: key), value.map { String(cString: $0) } ?? "")) }
+    return .YES
+}
+
+private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
+    var result: [(name: String, value: String)] = []
+    withUnsafeMutablePointer(to: &result) { pointer in
+        _ = MHD_get_connection_values(connection, kind, collectValues, pointer)
+    }
+    return result
+}
+
+private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
+    guard let connection, let conCls, let uploadDataSize else { return .NO }
+    let core = core(cls)
+    // First call: headers are in, the body (if any) is not. Keep a context and ask for more.
+    guard let existing = conCls.pointee else {
+        core.openRequests.add(1, ordering: .relaxed)
+        conCls.pointee = Unmanaged.passRetained(RequestContext()).toOpaque()
+        return .YES
+    }
+    let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+    // Body pieces.
+    if uploadDataSize.pointee > 0 {
+        let count = uploadDataSize.pointee
+        if !context.bodyTooLarge, let uploadData {
+            if context.body.count + count > core.maxBodyBytes {
+                context.bodyTooLarge = true
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                    context.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                }
+            }
+        }
+        uploadDataSize.pointee = 0
+        return .YES
+    }
+    // The request is complete (or we were resumed after a wait before the status line).
+    if context.queued { return .YES }
+    let handle = ConnectionHandle(raw: connection)
+    if context.response == nil {
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "GET",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: values(connection, .GET_ARGUMENT_KIND),
+            headers: HTTPHeaders(values(connection, .HEADER_KIND)),
+            body: context.body,
+            bodyTooLarge: context.bodyTooLarge,
+            receivedAt: MonotonicClock.now())
+        context.body = []
+        context.request = request
+        context.response = core.handler.handle(request)
+    }
+    let response = context.response!
+    let receivedAt = context.request!.receivedAt
+    let now = MonotonicClock.now()
+
+    // Waiting before the status line: a hang, or latency before the first byte.
+    if response.hang {
+        let deadline = response.hangNanos.map { receivedAt &+ $0 } ?? UInt64.max
+        if now >= deadline {
+            context.closedOnPurpose = true
+            return .NO
+        }
+        if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
+        return suspend(core, handle, until: min(deadline, now &+ StreamContext.probeNanos)) ? .YES : .NO
+    }
+    if let delay = response.headerDelayNanos, now < receivedAt &+ delay {
+        if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
+        return suspend(core, handle, until: min(receivedAt &+ delay, now &+ StreamContext.probeNanos)) ? .YES : .NO
+    }
+    return queue(response, on: connection, context: context, core: core, receivedAt: receivedAt)
+}
+
+private func suspend(_ core: ServerCore, _ handle: ConnectionHandle, until due: UInt64) -> Bool {
+    core.scheduler.suspend(until: due, suspend: { MHD_suspend_connection(handle.raw) },
+                           wake: { MHD_resume_connection(handle.raw) })
+}
+
+private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext,
+                   core: ServerCore, receivedAt: UInt64) -> MHD_Result {
+    let mhdResponse: OpaquePointer?
+    switch response.body {
+    case .bytes(let bytes):
+        mhdResponse = bytes.withUnsafeBytes { raw in
+            MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
+        }
+    case let .stream(chunks, ending):
+        let stream = StreamContext(chunks: chunks, ending: ending, startedAt: receivedAt,
+                                   fd: mscope_connection_fd(connection))
+        context.stream = stream
+        core.activeStreams.add(1, ordering: .relaxed)
+        let cls = Unmanaged.passRetained(StreamBinding(core: core, stream: stream, connection: ConnectionHandle(raw: connection))).toOpaque()
+        mhdResponse = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, contentReader, cls, contentReaderFree)
+        if mhdResponse == nil { contentReaderFree(cls) }
+    }
+    guard let mhdResponse else { return .NO }
+    for field in response.headers {
+        if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding") { continue }
+        _ = MHD_add_response_header(mhdResponse, field.name, field.value)
+    }
+    let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    MHD_destroy_response(mhdResponse)
+    context.queued = true
+    return result
+}
+
+/// What the content reader's `cls` points to.
+private final class StreamBinding {
+    let core: ServerCore
+    let stream: StreamContext
+    let connection: ConnectionHandle
+    init(core: ServerCore, stream: StreamContext, connection: ConnectionHandle) {
+        self.core = core
+        self.stream = stream
+        self.connection = connection
+    }
+}
+
+private let contentReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
+    let binding = Unmanaged<StreamBinding>.fromOpaque(cls!).takeUnretainedValue()
+    let stream = binding.stream
+    let target = UnsafeMutableRawBufferPointer(start: buffer, count: max)
+    switch stream.fill(target, now: MonotonicClock.now(), peerClosed: { mscope_peer_closed(stream.fd) != 0 }) {
+    case .wrote(let count):
+        return count
+    case .wait(let due):
+        // Nothing is due: park the connection; the scheduler resumes it when the next event is.
+        if suspend(binding.core, binding.connection, until: due) { return 0 }
+        return mscope_reader_end_with_error()
+    case .finish:
+        return mscope_reader_end_of_stream()
+    case .abort(let reset):
+        if reset { mscope_set_linger_reset(stream.fd) }
+        return mscope_reader_end_with_error()
+    }
+}
+
+private let contentReaderFree: MHD_ContentReaderFreeCallback = { cls in
+    let binding = Unmanaged<StreamBinding>.fromOpaque(cls!).takeRetainedValue()
+    binding.core.activeStreams.subtract(1, ordering: .relaxed)
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, termination in
+    guard let conCls, let opaque = conCls.pointee else { return }
+    conCls.pointee = nil
+    let core = core(cls)
+    let context = Unmanaged<RequestContext>.fromOpaque(opaque).takeRetainedValue()
+    core.openRequests.subtract(1, ordering: .relaxed)
+    guard let request = context.request else { return }
+    let response = context.response
+    let completedOK = termination == .REQUEST_TERMINATED_COMPLETED_OK
+    var bytes = 0
+    switch response?.body {
+    case .bytes(let body)?: bytes = completedOK ? body.count : 0
+    case .stream?: bytes = context.stream?.bytesSent ?? 0
+    case nil: break
+    }
+    let wentAway = !completedOK && !context.closedOnPurpose && !(context.stream?.endedOnPurpose ?? false)
+    let outcome = HTTPOutcome(status: response?.status ?? 0, bytesSent: bytes,
+                              durationNanos: MonotonicClock.now() &- request.receivedAt,
+                              clientWentAway: wentAway, tag: response?.tag)
+    core.handler.completed(request, outcome: outcome)
+}

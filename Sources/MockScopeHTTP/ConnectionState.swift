@@ -1,0 +1,93 @@
+/// What the HTTP layer keeps for one request while libmicrohttpd works on it. Created on the
+/// first call of the access handler and released in the completion callback; only ever touched
+/// by the libmicrohttpd thread that owns the connection.
+final class RequestContext {
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    var request: HTTPRequest?
+    var response: HTTPResponse?
+    var stream: StreamContext?
+    var queued = false
+    /// This side closed the connection on purpose (a hang that reached its deadline).
+    var closedOnPurpose = false
+}
+
+/// What the body reader needs to answer one streamed response. Lives from the response's
+/// creation to libmicrohttpd's free callback; read and written only by the connection's thread.
+final class StreamContext {
+    let chunks: [TimedChunk]
+    let ending: StreamEnding
+    let startedAt: UInt64
+    let fd: Int32
+    /// How often a stall checks whether the client has gone.
+    static let probeNanos: UInt64 = 100_000_000
+
+    private(set) var nextChunk = 0
+    private var offsetInChunk = 0
+    private(set) var bytesSent = 0
+    private var stallDeadline: UInt64?
+    /// True once this side chose to end the stream abnormally (drop, reset, stall timeout).
+    private(set) var endedOnPurpose = false
+
+    init(chunks: [TimedChunk], ending: StreamEnding, startedAt: UInt64, fd: Int32) {
+        self.chunks = chunks
+        self.ending = ending
+        self.startedAt = startedAt
+        self.fd = fd
+    }
+
+    enum Step: Equatable {
+        case wrote(Int)
+        /// Nothing is due: suspend until this monotonic time.
+        case wait(until: UInt64)
+        case finish
+        case abort(reset: Bool)
+    }
+
+    /// Copies every chunk that is due into `buffer`; says what to do when nothing is.
+    func fill(_ buffer: UnsafeMutableRawBufferPointer, now: UInt64, peerClosed: () -> Bool) -> Step {
+        var written = 0
+        while nextChunk < chunks.count, written < buffer.count {
+            let chunk = chunks[nextChunk]
+            if offsetInChunk == 0, startedAt &+ chunk.offsetNanos > now { break }
+            let remaining = chunk.bytes.count - offsetInChunk
+            let n = min(remaining, buffer.count - written)
+            chunk.bytes.withUnsafeBytes { source in
+                let from = UnsafeRawBufferPointer(rebasing: source[offsetInChunk ..< offsetInChunk + n])
+                UnsafeMutableRawBufferPointer(rebasing: buffer[written ..< written + n]).copyMemory(from: from)
+            }
+            written += n
+            offsetInChunk += n
+            if offsetInChunk == chunk.bytes.count {
+                nextChunk += 1
+                offsetInChunk = 0
+            }
+        }
+        if written > 0 {
+            bytesSent += written
+            return .wrote(written)
+        }
+        if nextChunk < chunks.count {
+            return .wait(until: startedAt &+ chunks[nextChunk].offsetNanos)
+        }
+        switch ending {
+        case .complete:
+            return .finish
+        case .drop:
+            endedOnPurpose = true
+            return .abort(reset: false)
+        case .reset:
+            endedOnPurpose = true
+            return .abort(reset: true)
+        case .stall(let nanos):
+            if stallDeadline == nil { stallDeadline = nanos.map { now &+ $0 } ?? UInt64.max }
+            let deadline = stallDeadline!
+            if now >= deadline {
+                endedOnPurpose = true
+                return .abort(reset: false)
+            }
+            if peerClosed() { return .abort(reset: false) }
+            return .wait(until: min(deadline, now &+ Self.probeNanos))
+        }
+    }
+}

@@ -1,0 +1,139 @@
+/// Header fields in arrival order, looked up case-insensitively.
+public struct HTTPHeaders: Sendable, Sequence {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+
+    /// The first value of `name` (case-insensitive), or nil.
+    public subscript(_ name: String) -> String? {
+        for field in fields where field.name.caseInsensitiveEquals(name) { return field.value }
+        return nil
+    }
+
+    public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+
+    /// Replaces every field named `name` by one with `value`.
+    public mutating func set(_ name: String, _ value: String) {
+        fields.removeAll { $0.name.caseInsensitiveEquals(name) }
+        fields.append((name, value))
+    }
+
+    public mutating func remove(_ name: String) { fields.removeAll { $0.name.caseInsensitiveEquals(name) } }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+}
+
+extension String {
+    /// ASCII case-insensitive comparison, enough for HTTP field names.
+    public func caseInsensitiveEquals(_ other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            let lx = (x >= 65 && x <= 90) ? x + 32 : x
+            let ly = (y >= 65 && y <= 90) ? y + 32 : y
+            if lx != ly { return false }
+        }
+        return true
+    }
+}
+
+/// A complete HTTP request as the HTTP layer hands it to its handler.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [(name: String, value: String)]
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// True when the body was larger than the server's limit; `body` then holds only its start.
+    public var bodyTooLarge: Bool
+    /// Monotonic time (ns) at which the request was complete.
+    public var receivedAt: UInt64
+
+    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: HTTPHeaders = HTTPHeaders(),
+                body: [UInt8] = [], bodyTooLarge: Bool = false, receivedAt: UInt64 = MonotonicClock.now()) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.bodyTooLarge = bodyTooLarge
+        self.receivedAt = receivedAt
+    }
+}
+
+/// One piece of a streamed body, due `offsetNanos` after the request was received.
+public struct TimedChunk: Sendable, Equatable {
+    public var offsetNanos: UInt64
+    public var bytes: [UInt8]
+    public init(offsetNanos: UInt64, bytes: [UInt8]) {
+        self.offsetNanos = offsetNanos
+        self.bytes = bytes
+    }
+}
+
+/// How a streamed body ends once its chunks are sent.
+public enum StreamEnding: Sendable, Equatable {
+    /// The terminating chunk: a normal end.
+    case complete
+    /// Close the connection without the terminating chunk.
+    case drop
+    /// Close with a TCP reset.
+    case reset
+    /// Send nothing more and keep the connection open for `nanos` (nil: until the client leaves),
+    /// then close without the terminating chunk.
+    case stall(nanos: UInt64?)
+}
+
+/// The body of a response.
+public enum HTTPBody: Sendable {
+    case bytes([UInt8])
+    case stream([TimedChunk], ending: StreamEnding)
+}
+
+/// What the HTTP layer sends back.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: HTTPBody
+    /// Wait this long (ns, from the request) before the status line; `nil` = no wait.
+    public var headerDelayNanos: UInt64?
+    /// Never answer: keep the connection open until the client goes away (or `hangNanos` passes,
+    /// then close it without a byte).
+    public var hang: Bool
+    public var hangNanos: UInt64?
+    /// Opaque value given back in `HTTPHandler.completed`, e.g. a journal entry id.
+    public var tag: (any Sendable)?
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .bytes([]),
+                headerDelayNanos: UInt64? = nil, hang: Bool = false, hangNanos: UInt64? = nil, tag: (any Sendable)? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.headerDelayNanos = headerDelayNanos
+        self.hang = hang
+        self.hangNanos = hangNanos
+        self.tag = tag
+    }
+}
+
+/// How an exchange ended, reported once per request.
+public struct HTTPOutcome: Sendable {
+    public var status: Int
+    public var bytesSent: Int
+    public var durationNanos: UInt64
+    /// The client went away (or the connection failed) before the response was complete.
+    public var clientWentAway: Bool
+    public var tag: (any Sendable)?
+}
+
+/// The HTTP layer's one client: turns each request into a response. Called on a libmicrohttpd
+/// thread: it must be quick and must never wait.
+public protocol HTTPHandler: Sendable {
+    func handle(_ request: HTTPRequest) -> HTTPResponse
+    func completed(_ request: HTTPRequest, outcome: HTTPOutcome)
+}
+
+/// Monotonic nanoseconds.
+public enum MonotonicClock {
+    public static func now() -> UInt64 { DispatchTimeNow.nanos() }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import MockScope
+import MockScopeRuntime
+
+@main
+struct MockScopeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mockscope",
+        abstract: "A local mock-and-replay server for Alibaba Cloud DashScope (Qwen): OpenAI-compatible and native protocols.",
+        discussion: """
+        Point the openai SDK at http://HOST:PORT/compatible-mode/v1 and the dashscope SDK at
+        http://HOST:PORT/api/v1; MockScope answers from recorded fixtures, with their timing.
+        """,
+        subcommands: [Serve.self, Validate.self],
+        defaultSubcommand: Serve.self)
+}
+
+extension UnmatchedPolicy: ExpressibleByArgument {}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve fixtures over HTTP.",
+        discussion: """
+        With no --fixtures, serves ./fixtures when it exists, else the built-in default fixtures.
+        Per request, the header X-MockScope-Speed overrides --speed.
+        """)
+
+    @Option(help: "Address to bind (numeric IPv4 or IPv6). Loopback unless you need otherwise.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (printed at start).")
+    var port: UInt16 = 8089
+
+    @Option(name: .customLong("fixtures"), help: ArgumentHelp("A folder of fixture files (repeatable).", valueName: "dir"))
+    var fixtures: [String] = []
+
+    @Option(help: "Replay speed: 1 = recorded timing, 2 = twice as fast, 0 = no delays.")
+    var speed: Double = 1
+
+    @Option(help: "When nothing matches: 'error' (the protocol's error with a near-miss report) or 'synthesize' (a generated answer).")
+    var unmatched: UnmatchedPolicy = .error
+
+    @Option(name: .customLong("api-key"), help: ArgumentHelp("Accept only this key (repeatable). Default: any non-empty key.", valueName: "key"))
+    var apiKeys: [String] = []
+
+    @Option(help: "Largest request body accepted, in bytes (larger gets the protocol's 413).")
+    var maxBodyBytes = 8 * 1024 * 1024
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be a number >= 0 (0 = no delays).") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var options = ServerOptions()
+        options.host = host
+        options.port = port
+        options.fixtureDirectories = fixtures
+        options.settings = MockSettings(speed: speed, unmatched: unmatched, apiKeys: Set(apiKeys))
+        options.http.maxBodyBytes = maxBodyBytes
+
+        let server: MockScopeServer
+        do {
+            server = try MockScopeServer(options: options)
+            try server.start()
+        } catch {
+            FileHandle.standardError.write(Data("mockscope: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        printBanner(server)
+
+        // Stop cleanly on SIGINT/SIGTERM: end open streams, then stop the daemon.
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        server.stop()
+        print("MockScope stopped.")
+        _ = sources
+    }
+
+    func printBanner(_ server: MockScopeServer) {
+        let fixtures = server.mock.store.fixtures
+        let compatible = fixtures.filter { Endpoint(path: $0.request.path).apiProtocol == .compatible }.count
+        let native = fixtures.filter { Endpoint(path: $0.request.path).apiProtocol == .native }.count
+        var lines = [
+            "MockScope listening on \(server.baseURL)",
+            "  fixtures: \(fixtures.count) (\(compatible) OpenAI-compatible, \(native) native, \(fixtures.count - compatible - native) other) from \(server.fixtureSource)",
+            "  openai:    OpenAI(base_url=\"\(server.compatibleBaseURL)\", api_key=...)",
+            "  dashscope: dashscope.base_http_api_url = \"\(server.nativeBaseURL)\"",
+            "  speed \(speed), unmatched requests: \(unmatched.rawValue)",
+        ]
+        if !apiKeys.isEmpty { lines.append("  accepting \(apiKeys.count) API key(s)") }
+        // Written straight to the file descriptor: a pipe must see it at once (tests wait for it).
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check fixture folders without serving them; prints counts and every problem.")
+
+    @Argument(help: "Folders to check (default: ./fixtures).")
+    var directories: [String] = []
+
+    func run() throws {
+        let folders = directories.isEmpty ? ["fixtures"] : directories
+        var total = 0
+        var problems: [FixtureProblem] = []
+        var all: [Fixture] = []
+        for folder in folders {
+            let (fixtures, found) = FixtureLoader.loadDirectory(folder)
+            all += fixtures
+            total += fixtures.count + found.count
+            problems += found
+            print("\(folder): \(fixtures.count) fixture(s) valid, \(found.count) with problems")
+        }
+        problems += FixtureLoader.duplicateNameProblems(all)
+        let streams = all.filter { $0.plan.isStream }.count
+        print("\(all.count) fixtures loaded (\(streams) streamed, \(all.count - streams) whole) from \(total) file(s)")
+        if problems.isEmpty {
+            print("No problems found.")
+            return
+        }
+        print("\(problems.count) problem(s):")
+        for problem in problems { print("  - \(problem)") }
+        throw ExitCode(1)
+    }
+}

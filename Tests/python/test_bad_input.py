@@ -1,0 +1,101 @@
+"""Malformed or invalid requests, sent with plain `requests` (and one through openai)."""
+
+from __future__ import annotations
+
+import openai
+import pytest
+import requests
+
+import expected as E
+from mockscope_support import assert_compat_error_shape, assert_native_error_shape
+
+TIMEOUT = 30
+AUTH = {"Authorization": f"Bearer {E.API_KEY}"}
+JSON_HEADERS = {**AUTH, "Content-Type": "application/json"}
+MALFORMED = b'{"model": "qwen-plus", "messages": [{"role": "user", "content": "hi"}'
+
+
+def _native_generation(server):
+    return f"{server.native_url}/services/aigc/text-generation/generation"
+
+
+def _json(response):
+    try:
+        return response.json()
+    except ValueError:
+        pytest.fail(f"body is not JSON (status {response.status_code}): {response.text[:300]!r}")
+
+
+def test_compat_malformed_json(server):
+    r = requests.post(f"{server.compat_url}/chat/completions", data=MALFORMED,
+                      headers=JSON_HEADERS, timeout=TIMEOUT)
+    assert r.status_code == 400
+    assert "application/json" in r.headers.get("content-type", "")
+    body = _json(r)
+    assert_compat_error_shape(body)
+    assert r.headers.get("x-request-id") == body["request_id"]
+
+
+def test_native_malformed_json(server):
+    r = requests.post(_native_generation(server), data=MALFORMED,
+                      headers=JSON_HEADERS, timeout=TIMEOUT)
+    assert r.status_code == 400
+    assert "application/json" in r.headers.get("content-type", "")
+    body = assert_native_error_shape(_json(r))
+    assert r.headers.get("x-request-id") == body["request_id"]
+
+
+def test_native_stream_malformed_json(server):
+    """A stream request that fails validation still gets a JSON error, before any event."""
+    r = requests.post(_native_generation(server), data=MALFORMED,
+                      headers={**JSON_HEADERS, "X-DashScope-SSE": "enable"}, timeout=TIMEOUT)
+    assert r.status_code == 400
+    assert_native_error_shape(_json(r))
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_compat_unknown_path_is_404(server, method):
+    r = requests.request(method, f"{server.compat_url}/no-such-endpoint", json={},
+                         headers=AUTH, timeout=TIMEOUT)
+    assert r.status_code == 404
+
+
+def test_native_unknown_path_is_404(server):
+    r = requests.post(f"{server.native_url}/services/aigc/no-such-task/generation", json={},
+                      headers=AUTH, timeout=TIMEOUT)
+    assert r.status_code == 404
+
+
+def test_compat_get_on_chat_completions(server):
+    r = requests.get(f"{server.compat_url}/chat/completions", headers=AUTH, timeout=TIMEOUT)
+    assert r.status_code in (404, 405), r.status_code
+    if r.status_code == 405 or r.content:
+        assert_compat_error_shape(_json(r))
+
+
+def test_native_missing_model(server):
+    r = requests.post(
+        _native_generation(server),
+        json={"input": {"messages": [{"role": "user", "content": "hi"}]}, "parameters": {}},
+        headers=JSON_HEADERS, timeout=TIMEOUT,
+    )
+    assert r.status_code == 400
+    body = assert_native_error_shape(_json(r))
+    assert body["code"] == "BadRequest.EmptyModel"
+
+
+def test_compat_missing_model(server):
+    r = requests.post(f"{server.compat_url}/chat/completions",
+                      json={"messages": [{"role": "user", "content": "hi"}]},
+                      headers=JSON_HEADERS, timeout=TIMEOUT)
+    assert r.status_code == 400
+    assert_compat_error_shape(_json(r))
+
+
+def test_qwq_non_stream_is_rejected(openai_client):
+    """QwQ models only stream (seed 004): a non-stream call is a 400."""
+    with pytest.raises(openai.BadRequestError) as info:
+        openai_client.chat.completions.create(model=E.QWQ_MODEL, messages=E.QWQ_DECIMAL_MESSAGES)
+    assert info.value.status_code == 400
+    assert "only support stream mode" in info.value.message
+    assert info.value.request_id

@@ -1,0 +1,94 @@
+"""Replay timing, on the server started at the default speed (1).
+
+The recorded offsets come from the fixture file itself
+(fixtures/compat/qwen-turbo/tell-a-story.stream.json), read at test time."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+
+import expected as E
+from mockscope_support import story_events
+
+GAP_TOLERANCE_S = 0.010
+
+
+def stream_story(server, extra_headers=None):
+    """POST the story request (as the openai SDK sends it) and return
+    (t_request, [(t_arrival, bytes)...], all_bytes)."""
+    body = {"model": E.STORY_MODEL, "messages": E.STORY_MESSAGES, "stream": True}
+    headers = {"Authorization": f"Bearer {E.API_KEY}", **(extra_headers or {})}
+    reads = []
+    with httpx.Client(timeout=60, trust_env=False) as client:
+        t0 = time.perf_counter()
+        with client.stream("POST", f"{server.compat_url}/chat/completions",
+                           json=body, headers=headers) as response:
+            assert response.status_code == 200, response.read()
+            assert response.headers["content-type"].startswith("text/event-stream")
+            for piece in response.iter_raw():
+                reads.append((time.perf_counter(), piece))
+    return t0, reads, b"".join(p for _, p in reads)
+
+
+def arrival_times(reads, events):
+    """Time at which each recorded event had fully arrived."""
+    boundaries, total = [], 0
+    for event in events:
+        total += len(event["data"].encode("utf-8"))
+        boundaries.append(total)
+    times, got, k = [], 0, 0
+    for t, piece in reads:
+        got += len(piece)
+        while k < len(boundaries) and boundaries[k] <= got:
+            times.append(t)
+            k += 1
+    return times
+
+
+def test_gaps_follow_the_recording(timed_server):
+    events = story_events()
+    ats = [e["at"] for e in events]
+    assert ats == sorted(ats)
+    assert ats[-1] - ats[0] >= 100, "the story fixture has no timing to check (all offsets equal)"
+
+    _, reads, data = stream_story(timed_server)
+    assert data == "".join(e["data"] for e in events).encode("utf-8"), \
+        "replayed bytes differ from the fixture's events"
+    times = arrival_times(reads, events)
+    assert len(times) == len(events)
+
+    off = []
+    for i in range(1, len(events)):
+        recorded = (ats[i] - ats[i - 1]) / 1000.0
+        actual = times[i] - times[i - 1]
+        if abs(actual - recorded) > GAP_TOLERANCE_S:
+            off.append(f"gap {i - 1}->{i}: recorded {recorded * 1000:.1f} ms, got {actual * 1000:.1f} ms")
+    assert not off, f"{len(off)} of {len(events) - 1} gaps off by more than 10 ms:\n" + "\n".join(off)
+
+
+def test_speed_header_zero_skips_the_delays(timed_server):
+    events = story_events()
+    recorded_total_s = events[-1]["at"] / 1000.0
+    assert recorded_total_s >= 0.2, "the story fixture is too short to show a speed-up"
+
+    t0, reads, data = stream_story(timed_server, {"X-MockScope-Speed": "0"})
+    elapsed = reads[-1][0] - t0
+    assert data == "".join(e["data"] for e in events).encode("utf-8")
+    assert elapsed < recorded_total_s / 4, (
+        f"X-MockScope-Speed: 0 took {elapsed * 1000:.0f} ms; the recording lasts "
+        f"{recorded_total_s * 1000:.0f} ms"
+    )
+
+
+def test_default_speed_takes_the_recorded_time(timed_server):
+    """Without the header the same stream lasts about as long as the recording."""
+    events = story_events()
+    recorded_total_s = events[-1]["at"] / 1000.0
+    t0, reads, _ = stream_story(timed_server)
+    elapsed = reads[-1][0] - t0
+    assert elapsed >= recorded_total_s - GAP_TOLERANCE_S
+    assert elapsed <= recorded_total_s + 0.5
