@@ -38,7 +38,10 @@ let package = Package(
             name: "MockScopeRuntime",
             dependencies: ["MockScope", "MockScopeHTTP", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "MockScopeTesting", dependencies: ["MockScopeRuntime", "MockScope"]),
+        .target(
+            name: "MockScopeTesting",
+            dependencies: ["MockScopeRuntime", "MockScope", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "mockscope",
             dependencies: [

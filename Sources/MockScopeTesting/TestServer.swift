@@ -1,3 +1,4 @@
+import Logging
 import MockScope
 import MockScopeRuntime
 
@@ -10,11 +11,13 @@ public final class TestServer: Sendable {
     public let server: MockScopeServer
 
     /// Starts a server on 127.0.0.1, port 0, with fixtures from folders (or the built-in defaults).
-    public init(fixtures: [String] = [], settings: MockSettings = MockSettings()) throws {
+    /// Logs are dropped unless a logger is given.
+    public init(fixtures: [String] = [], settings: MockSettings = MockSettings(),
+                logger: Logger = Logger(label: "mockscope.test", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         var options = ServerOptions()
         options.fixtureDirectories = fixtures
         options.settings = settings
-        server = try MockScopeServer(options: options)
+        server = try MockScopeServer(options: options, logger: logger)
         try server.start()
     }
 

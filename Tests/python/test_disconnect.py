@@ -22,12 +22,22 @@ def active_streams(server) -> int:
     return status["activeStreams"]
 
 
+def wait_for_no_streams(server, when: str) -> None:
+    deadline = time.monotonic() + POLL_TIMEOUT_S
+    while True:
+        now = active_streams(server)
+        if now == 0:
+            return
+        assert time.monotonic() < deadline, f"activeStreams still {now} {POLL_TIMEOUT_S:.0f} s {when}"
+        time.sleep(0.05)
+
+
 def test_disconnect_mid_stream_frees_the_stream(timed_server):
     events = story_events()
     remaining_ms = events[-1]["at"] - events[1]["at"]
     assert remaining_ms >= 300, "the story fixture is too short to catch it mid-stream"
 
-    assert active_streams(timed_server) == 0
+    wait_for_no_streams(timed_server, "before the test (a previous stream is still counted)")
     host, port = timed_server.host_port
     body = json.dumps({"model": E.STORY_MODEL, "messages": E.STORY_MESSAGES, "stream": True},
                       ensure_ascii=False).encode("utf-8")
@@ -60,11 +70,4 @@ def test_disconnect_mid_stream_frees_the_stream(timed_server):
             pass
         sock.close()
     assert during == 1, f"activeStreams was {during} while a stream was open"
-
-    deadline = time.monotonic() + POLL_TIMEOUT_S
-    while True:
-        now = active_streams(timed_server)
-        if now == 0:
-            break
-        assert time.monotonic() < deadline, f"activeStreams still {now} {POLL_TIMEOUT_S:.0f} s after the client left"
-        time.sleep(0.05)
+    wait_for_no_streams(timed_server, "after the client left")

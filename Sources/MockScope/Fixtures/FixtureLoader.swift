@@ -94,7 +94,7 @@ public enum FixtureLoader {
         do {
             root = try JSONValue.parse(bytes)
         } catch {
-            return .failure(FixtureProblem(file: file, location: syntaxLocation(of: error),
+            return .failure(FixtureProblem(file: file, location: syntaxLocation(in: bytes),
                                            message: "not valid JSON; fix the syntax (a fixture is one JSON object, see docs/fixture-format.md)"))
         }
         do {
@@ -106,14 +106,20 @@ public enum FixtureLoader {
         }
     }
 
-    /// The line/column JSONDecoder reports for a syntax error.
-    static func syntaxLocation(of error: any Error) -> String {
-        var text = "\(error)"
-        if case DecodingError.dataCorrupted(let context) = error, let underlying = context.underlyingError {
-            text = "\(underlying)"
-        }
-        if let range = text.range(of: #"line \d+, column \d+"#, options: .regularExpression) {
-            return String(text[range])
+    /// Where a JSON syntax error is, as "line L, column C". JSONDecoder does not say; Foundation's
+    /// JSONSerialization reports a byte offset, turned here into a line and column.
+    static func syntaxLocation(in bytes: [UInt8]) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            let text = "\((error as NSError).userInfo[NSDebugDescriptionErrorKey] ?? error)"
+            if let range = text.range(of: #"character \d+"#, options: .regularExpression),
+               let offset = Int(text[range].dropFirst("character ".count)) {
+                let prefix = bytes.prefix(min(offset, bytes.count))
+                let line = prefix.filter { $0 == 10 }.count + 1
+                let column = prefix.count - (prefix.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
+                return "line \(line), column \(column)"
+            }
         }
         return "JSON syntax"
     }

@@ -1,0 +1,191 @@
+/// One conversation turn, reduced to what the synthesizer reads.
+struct ConversationTurn: Sendable, Equatable {
+    var role: String
+    /// The text parts joined with newlines (images and other media are not text).
+    var text: String
+    /// Image parts (`{"image":...}` native, `{"type":"image_url",...}` compatible).
+    var imageCount = 0
+    /// Tool messages: the function that produced the result, when the request says.
+    var toolName: String?
+    var toolCallID: String?
+    /// Assistant messages: the calls it made.
+    var toolCalls: [MadeCall] = []
+
+    struct MadeCall: Sendable, Equatable {
+        var id: String
+        var name: String
+    }
+}
+
+/// A function the request offers the model.
+struct OfferedTool: Sendable, Equatable {
+    var name: String
+    /// The function's `parameters` JSON Schema (absent: no arguments).
+    var parameters: JSONValue?
+}
+
+/// What `tool_choice` asks for.
+enum ToolChoice: Sendable, Equatable {
+    /// Absent, `"auto"` or `"required"`: the model picks (the synthesizer: the first tool).
+    case auto
+    case none
+    case named(String)
+
+    init(_ value: JSONValue?) {
+        switch value {
+        case .string("none")?: self = .none
+        case .object?:
+            if let name = value?.value(at: "function.name")?.stringValue ?? value?["name"]?.stringValue {
+                self = .named(name)
+            } else {
+                self = .auto
+            }
+        default: self = .auto
+        }
+    }
+}
+
+/// A request body read once into the facts every renderer needs.
+struct SynthesisInput: Sendable {
+    enum Surface: Sendable, Equatable {
+        case compatible
+        case native(multimodal: Bool)
+        case application(id: String)
+    }
+
+    var surface: Surface
+    /// The model named by the request (`parameters.model` for apps), never empty.
+    var model: String
+    var turns: [ConversationTurn]
+    var tools: [OfferedTool]
+    var toolChoice: ToolChoice
+    /// `enable_thinking: true` (compatible: top level; native: `parameters`).
+    var thinkingRequested: Bool
+    /// `result_format: "message"` (native).
+    var messageFormatRequested: Bool
+    /// `parameters.incremental_output: true` (native and apps).
+    var incrementalRequested: Bool
+    /// `stream_options.include_usage: true` (compatible).
+    var includeUsage: Bool
+    /// `input.session_id` (apps).
+    var sessionID: String?
+    /// The hash every deterministic choice derives from: the request without its streaming switches.
+    var hash: StableHash
+
+    static let defaultModel = "qwen-plus"
+
+    init(endpoint: Endpoint, body: JSONValue) {
+        switch endpoint {
+        case .nativeGeneration(let multimodal): surface = .native(multimodal: multimodal)
+        case .application(let id): surface = .application(id: id)
+        default: surface = .compatible
+        }
+        let parameters = body["parameters"]
+        let settings = surface == .compatible ? body : (parameters ?? .null)
+
+        var model = body["model"]?.stringValue ?? ""
+        if case .application = surface { model = parameters?["model"]?.stringValue ?? "" }
+        self.model = model.isEmpty ? Self.defaultModel : model
+
+        if surface == .compatible {
+            turns = Self.turns(body["messages"])
+        } else {
+            turns = Self.turns(body.value(at: "input.messages"))
+            if let prompt = body.value(at: "input.prompt")?.stringValue, !prompt.isEmpty {
+                turns.append(ConversationTurn(role: "user", text: prompt))
+            }
+        }
+
+        if case .application = surface {
+            tools = []
+            toolChoice = .auto
+            thinkingRequested = false
+        } else {
+            tools = (settings["tools"]?.arrayValue ?? []).compactMap(Self.tool)
+            toolChoice = ToolChoice(settings["tool_choice"])
+            thinkingRequested = settings["enable_thinking"]?.boolValue == true
+        }
+        messageFormatRequested = parameters?["result_format"]?.stringValue == "message"
+        incrementalRequested = surface != .compatible && parameters?["incremental_output"]?.boolValue == true
+        includeUsage = surface == .compatible && body.value(at: "stream_options.include_usage")?.boolValue == true
+        sessionID = body.value(at: "input.session_id")?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+
+        let stripped = body.removing(path: "stream").removing(path: "stream_options")
+            .removing(path: "parameters.incremental_output")
+        hash = StableHash(Self.surfaceTag(surface) + "\n" + CanonicalJSON.string(stripped))
+    }
+
+    /// The `created` time of compatible answers: a fixed epoch plus up to a year, from the hash.
+    var created: Int { 1_735_000_000 + Int(hash.derived("created").value % 31_536_000) }
+
+    /// QwQ and QVQ think on every request.
+    var alwaysThinks: Bool {
+        let name = model.lowercased()
+        return name.hasPrefix("qwq") || name.hasPrefix("qvq")
+    }
+
+    /// Whether the answer starts with reasoning.
+    var thinks: Bool {
+        if case .application = surface { return false }
+        return alwaysThinks || thinkingRequested
+    }
+
+    var isMultimodal: Bool { surface == .native(multimodal: true) }
+
+    /// The last user turn's text ("" when there is none).
+    var lastUserText: String { turns.last(where: { $0.role == "user" })?.text ?? "" }
+
+    /// Whether the answer is written in Chinese: the last user text (else any text) has CJK.
+    var prefersChinese: Bool {
+        let user = lastUserText
+        if !user.isEmpty { return TextMetrics.containsCJK(user) }
+        return turns.contains { TextMetrics.containsCJK($0.text) }
+    }
+
+    /// Images across all turns.
+    var imageCount: Int { turns.reduce(0) { $0 + $1.imageCount } }
+
+    private static func surfaceTag(_ surface: Surface) -> String {
+        switch surface {
+        case .compatible: return "compatible"
+        case .native(let multimodal): return multimodal ? "native-multimodal" : "native"
+        case .application(let id): return "app:" + id
+        }
+    }
+
+    private static func tool(_ value: JSONValue) -> OfferedTool? {
+        let function = value["function"] ?? value
+        guard let name = function["name"]?.stringValue, !name.isEmpty else { return nil }
+        return OfferedTool(name: name, parameters: function["parameters"])
+    }
+
+    private static func turns(_ value: JSONValue?) -> [ConversationTurn] {
+        (value?.arrayValue ?? []).compactMap { message in
+            guard case .object = message else { return nil }
+            var turn = ConversationTurn(role: message["role"]?.stringValue ?? "user", text: "")
+            switch message["content"] {
+            case .string(let text)?:
+                turn.text = text
+            case .array(let parts)?:
+                var texts: [String] = []
+                for part in parts {
+                    if let text = part["text"]?.stringValue {
+                        texts.append(text)
+                    } else if part["image"] != nil || part["type"]?.stringValue == "image_url" {
+                        turn.imageCount += 1
+                    }
+                }
+                turn.text = texts.joined(separator: "\n")
+            default:
+                break
+            }
+            turn.toolName = message["name"]?.stringValue
+            turn.toolCallID = message["tool_call_id"]?.stringValue
+            for call in message["tool_calls"]?.arrayValue ?? [] {
+                turn.toolCalls.append(ConversationTurn.MadeCall(
+                    id: call["id"]?.stringValue ?? "", name: call.value(at: "function.name")?.stringValue ?? ""))
+            }
+            return turn
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Text measurements the synthesizer needs: CJK detection, token estimates, stream pieces.
+enum TextMetrics {
+    /// Characters per stream piece.
+    static let pieceLength = 8
+
+    /// Whether `text` contains a CJK ideograph (the answer is then written in Chinese).
+    static func containsCJK(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: isIdeograph)
+    }
+
+    static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: return true
+        default: return false
+        }
+    }
+
+    /// Characters that cost about 1/1.5 token (ideographs, kana, hangul, full-width punctuation).
+    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x11FF, 0x2E80...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+             0xFF00...0xFFEF, 0x20000...0x2FA1F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Token cost in twelfths: a wide character is 12/1.5 = 8, any other is 12/4 = 3.
+    static func tokenUnits(_ text: String) -> Int {
+        var units = 0
+        for character in text {
+            let first = character.unicodeScalars.first!
+            units += isWide(first) ? 8 : 3
+        }
+        return units
+    }
+
+    /// Whole tokens for `units` twelfths, rounded up.
+    static func tokens(units: Int) -> Int { (units + 11) / 12 }
+
+    /// `text` in pieces of `pieceLength` characters (none for the empty string).
+    static func pieces(_ text: String, length: Int = pieceLength) -> [String] {
+        var result: [String] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let end = text.index(index, offsetBy: length, limitedBy: text.endIndex) ?? text.endIndex
+            result.append(String(text[index..<end]))
+            index = end
+        }
+        return result
+    }
+
+    /// `text` on one line (runs of white space become one space), cut to `limit` characters
+    /// with an ellipsis when longer.
+    static func excerpt(_ text: String, limit: Int) -> String {
+        var flat = ""
+        var pendingSpace = false
+        for character in text {
+            if character.isWhitespace {
+                pendingSpace = !flat.isEmpty
+            } else {
+                if pendingSpace { flat.append(" ") }
+                pendingSpace = false
+                flat.append(character)
+            }
+        }
+        guard flat.count > limit else { return flat }
+        return String(flat.prefix(limit)) + "…"
+    }
+}

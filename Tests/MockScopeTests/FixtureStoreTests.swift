@@ -1,0 +1,84 @@
+import MockScopeHTTP
+import Testing
+@testable import MockScope
+
+@Suite struct FixtureStoreTests {
+    static func fixture(_ name: String, body: String, path: String = "/compatible-mode/v1/chat/completions",
+                        match: MatchMode = .exact, ignore: [String] = [], headers: [(name: String, value: String)] = [],
+                        metadata: JSONValue? = nil) throws -> Fixture {
+        Fixture(name: name, origin: "test", metadata: metadata,
+                request: RequestPattern(method: "POST", path: path, headers: headers, body: try JSONValue.parse(body), match: match, ignore: ignore),
+                response: RecordedResponse(status: 200, headers: HTTPHeaders(), body: .whole(Array(name.utf8))))
+    }
+
+    static func input(_ body: String, path: String = "/compatible-mode/v1/chat/completions",
+                      headers: [(name: String, value: String)] = []) throws -> MatchInput {
+        MatchInput(method: "POST", path: path, headers: headers, body: try JSONValue.parse(body))
+    }
+
+    func matchedName(_ result: MatchResult) -> String? {
+        if case .matched(let fixture) = result { return fixture.name }
+        return nil
+    }
+
+    @Test func exactMatchIgnoresKeyOrderAndSamplingKnobs() throws {
+        let store = FixtureStore([
+            try Self.fixture("a", body: #"{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}"#),
+            try Self.fixture("b", body: #"{"model":"qwen-plus","messages":[{"role":"user","content":"bye"}]}"#),
+        ])
+        #expect(matchedName(store.match(try Self.input(#"{"messages":[{"content":"bye","role":"user"}],"temperature":1,"model":"qwen-plus"}"#))) == "b")
+    }
+
+    @Test func perFixtureIgnorePaths() throws {
+        let store = FixtureStore([
+            try Self.fixture("any-model", body: #"{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}]}"#, ignore: ["model"]),
+        ])
+        #expect(matchedName(store.match(try Self.input(#"{"model":"qwen-max","messages":[{"role":"user","content":"hi"}]}"#))) == "any-model")
+        #expect(matchedName(store.match(try Self.input(#"{"model":"qwen-max","messages":[{"role":"user","content":"ho"}]}"#))) == nil)
+    }
+
+    @Test func subsetFixturesMostSpecificFirst() throws {
+        let store = FixtureStore([
+            try Self.fixture("general", body: #"{"model":"qwen-plus"}"#, match: .subset),
+            try Self.fixture("specific", body: #"{"model":"qwen-plus","stream":true}"#, match: .subset),
+        ])
+        #expect(matchedName(store.match(try Self.input(#"{"model":"qwen-plus","stream":true,"messages":[]}"#))) == "specific")
+        #expect(matchedName(store.match(try Self.input(#"{"model":"qwen-plus","messages":[]}"#))) == "general")
+        #expect(matchedName(store.match(try Self.input(#"{"model":"qwen-max","messages":[]}"#))) == nil)
+    }
+
+    @Test func nearMissNamesClosestFixtureAndField() throws {
+        let store = FixtureStore([
+            try Self.fixture("compare", body: #"{"model":"qwq-plus","messages":[{"role":"user","content":"9.9和9.11谁大"}],"stream":true}"#),
+            try Self.fixture("other", body: #"{"model":"qwen-max","messages":[{"role":"system","content":"x"}]}"#),
+        ])
+        guard case .missed(let miss) = store.match(try Self.input(#"{"model":"qwq-plus","messages":[{"role":"user","content":"9.9和9.12谁大"}],"stream":true}"#)) else {
+            Issue.record("should not match")
+            return
+        }
+        #expect(miss.candidates.first?.fixture == "compare")
+        #expect(miss.description.contains("\"compare\" (messages.0.content: fixture has \"9.9和9.11谁大\", request has \"9.9和9.12谁大\")"))
+    }
+
+    @Test func requiredHeadersAndPartialRecordings() throws {
+        let store = FixtureStore([
+            try Self.fixture("tenant", body: #"{"model":"m","messages":[]}"#, headers: [("X-DashScope-WorkSpace", "ws1")]),
+            try Self.fixture("partial", body: #"{"model":"p","messages":[]}"#, metadata: ["partial": true]),
+        ])
+        #expect(store.count == 1)
+        #expect(matchedName(store.match(try Self.input(#"{"model":"m","messages":[]}"#, headers: [("x-dashscope-workspace", "ws1")]))) == "tenant")
+        #expect(matchedName(store.match(try Self.input(#"{"model":"m","messages":[]}"#))) == nil)
+        #expect(matchedName(store.match(try Self.input(#"{"model":"p","messages":[]}"#))) == nil)
+    }
+
+    @Test func lookupIsByHashNotScan() throws {
+        // 5,000 exact fixtures on one route: the right one is found (the index, not a scan, finds it;
+        // the benchmarks measure the cost).
+        var fixtures: [Fixture] = []
+        for i in 0..<5_000 {
+            fixtures.append(try Self.fixture("f\(i)", body: #"{"model":"m","messages":[{"role":"user","content":"q\#(i)"}]}"#))
+        }
+        let store = FixtureStore(fixtures)
+        #expect(matchedName(store.match(try Self.input(#"{"model":"m","messages":[{"role":"user","content":"q4321"}]}"#))) == "f4321")
+    }
+}
