@@ -171,7 +171,7 @@ public final class MockServer: HTTPHandler {
             }
             if settings.unmatched == .synthesize, endpoint.isGeneration, let body {
                 note.synthesized = true
-                _ = stream; return ProtocolResponses.errorPlan(ErrorCatalog.internalError, api: api, requestID: requestID) // SYNTH-TEMP
+                return Synthesizer.plan(for: SynthesisRequest(endpoint: endpoint, body: body, stream: stream, requestID: requestID))
             }
             note.nearMiss = nearMiss.description
             return fail(ErrorCatalog.noMatch, api, nearMiss.description)

@@ -49,25 +49,41 @@ def arrival_times(reads, events):
     return times
 
 
-def test_gaps_follow_the_recording(timed_server):
-    events = story_events()
+def _gap_errors(server, events):
     ats = [e["at"] for e in events]
-    assert ats == sorted(ats)
-    assert ats[-1] - ats[0] >= 100, "the story fixture has no timing to check (all offsets equal)"
-
-    _, reads, data = stream_story(timed_server)
+    _, reads, data = stream_story(server)
     assert data == "".join(e["data"] for e in events).encode("utf-8"), \
         "replayed bytes differ from the fixture's events"
     times = arrival_times(reads, events)
     assert len(times) == len(events)
-
     off = []
     for i in range(1, len(events)):
         recorded = (ats[i] - ats[i - 1]) / 1000.0
         actual = times[i] - times[i - 1]
         if abs(actual - recorded) > GAP_TOLERANCE_S:
             off.append(f"gap {i - 1}->{i}: recorded {recorded * 1000:.1f} ms, got {actual * 1000:.1f} ms")
-    assert not off, f"{len(off)} of {len(events) - 1} gaps off by more than 10 ms:\n" + "\n".join(off)
+    return off
+
+
+def test_gaps_follow_the_recording(timed_server):
+    """Every gap between consecutive events is within 10 ms of the recorded gap
+    (the first event's absolute offset is not checked). One noisy measurement is
+    forgiven: the stream is measured a second time before failing."""
+    events = story_events()
+    ats = [e["at"] for e in events]
+    assert ats == sorted(ats)
+    assert ats[-1] - ats[0] >= 100, "the story fixture has no timing to check (all offsets equal)"
+
+    attempts = []
+    for _ in range(2):
+        off = _gap_errors(timed_server, events)
+        if not off:
+            return
+        attempts.append(off)
+    pytest.fail("\n".join(
+        f"attempt {n + 1}: {len(off)} of {len(events) - 1} gaps off by more than 10 ms:\n  " + "\n  ".join(off)
+        for n, off in enumerate(attempts)
+    ))
 
 
 def test_speed_header_zero_skips_the_delays(timed_server):
