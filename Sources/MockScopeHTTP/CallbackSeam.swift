@@ -188,6 +188,7 @@ private let contentReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
     case .wait(let due):
         // Nothing is due: park the connection; the scheduler resumes it when the next event is.
         if suspend(binding.core, binding.connection, until: due) { return 0 }
+        stream.endForShutdown()
         return mscope_reader_end_with_error()
     case .finish:
         return mscope_reader_end_of_stream()

@@ -29,6 +29,9 @@ final class StreamContext {
     /// True once this side chose to end the stream abnormally (drop, reset, stall timeout).
     private(set) var endedOnPurpose = false
 
+    /// The server is stopping: the stream ends here, and that is not the client's doing.
+    func endForShutdown() { endedOnPurpose = true }
+
     init(chunks: [TimedChunk], ending: StreamEnding, startedAt: UInt64, fd: Int32) {
         self.chunks = chunks
         self.ending = ending
