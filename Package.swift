@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // The C library, found through pkg-config (Debian: libmicrohttpd-dev).
@@ -31,7 +32,11 @@ let package = Package(
         // plain value types (HTTPRequest, HTTPResponse), never its server or libmicrohttpd.
         .target(
             name: "MockScope",
-            dependencies: ["MockScopeHTTP", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "MockScopeHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // Where the domain meets the HTTP layer: one server you can start and stop.
         .target(

@@ -18,11 +18,14 @@ public struct MockSettings: Sendable {
     public var unmatched: UnmatchedPolicy = .error
     /// Keys accepted in `Authorization: Bearer`; empty = any non-empty key.
     public var apiKeys: Set<String> = []
+    /// Faults applied to every protocol request (e.g. `--rate-limit`), before scenarios'.
+    public var globalFaults: [any Fault] = []
 
-    public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = []) {
+    public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = [], globalFaults: [any Fault] = []) {
         self.speed = speed
         self.unmatched = unmatched
         self.apiKeys = apiKeys
+        self.globalFaults = globalFaults
     }
 }
 
@@ -33,10 +36,18 @@ public struct ExchangeNote: Sendable {
     public var nearMiss: String?
     public var synthesized = false
     public var error: String?
+    /// The faults applied, in the header syntax.
+    public var faults: [String] = []
+    /// The scenarios that added faults.
+    public var scenarios: [String] = []
 }
 
 /// Per-request header that overrides the speed for one exchange.
 public let speedHeader = "X-MockScope-Speed"
+/// Per-request header with faults to apply (docs/faults.md).
+public let faultHeader = "X-MockScope-Fault"
+/// Per-request header naming scenarios to apply (comma-separated), active or not.
+public let scenarioHeader = "X-MockScope-Scenario"
 
 /// Turns each request into a response plan: auth, protocol checks, fixture lookup (or near-miss,
 /// or synthesis). Runs on libmicrohttpd's threads: no I/O, no waiting, locks held only to copy.
@@ -49,12 +60,24 @@ public final class MockServer: HTTPHandler {
     private let state: Mutex<State>
     private let activeStreams: Mutex<(@Sendable () -> Int)?>
     public let logger: Logger
+    public let scenarios: ScenarioEngine
+    public let clock: MockClock
+    public let rateLimits = RateLimiterRegistry()
+    /// Randomness for header faults: seeded once, advanced per request.
+    private let headerRandom: Mutex<SeededRandom>
 
-    public init(store: FixtureStore, settings: MockSettings = MockSettings(), logger: Logger = Logger(label: "mockscope")) {
+    public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
+                logger: Logger = Logger(label: "mockscope")) {
         self.state = Mutex(State(store: store, settings: settings))
         self.activeStreams = Mutex(nil)
         self.logger = logger
+        self.clock = clock
+        self.scenarios = ScenarioEngine(defaultSeed: seed)
+        self.headerRandom = Mutex(SeededRandom(seed: seed))
     }
+
+    /// Streams the HTTP layer is sending right now.
+    public var activeStreamCount: Int { activeStreams.withLock { $0 }?() ?? 0 }
 
     public var store: FixtureStore { state.withLock { $0.store } }
     public var settings: MockSettings { state.withLock { $0.settings } }
@@ -70,12 +93,85 @@ public final class MockServer: HTTPHandler {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = ProtocolResponses.newRequestID()
         let endpoint = Endpoint(path: request.path)
-        if endpoint == .admin { return admin(request, requestID: requestID).httpResponse(tag: ExchangeNote(requestID: requestID)) }
+        if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse(tag: ExchangeNote(requestID: requestID)) }
         let (store, settings) = state.withLock { ($0.store, $0.settings) }
         var note = ExchangeNote(requestID: requestID)
-        var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note)
-        plan.speed = Self.speed(request.headers) ?? settings.speed
+        var decision = Decision()
+        var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note, decision: &decision)
+        plan.applySpeed(Self.speed(request.headers) ?? settings.speed)
+        if endpoint.apiProtocol != nil {
+            applyFaults(to: &plan, request: request, endpoint: endpoint, settings: settings, decision: decision, note: &note)
+        }
         return plan.httpResponse(tag: note)
+    }
+
+    /// What `decide` learned that faults need.
+    struct Decision {
+        var body: JSONValue?
+        var fixture: Fixture?
+    }
+
+    /// Global faults, then scenarios' (in activation order), then the request's own header faults.
+    func applyFaults(to plan: inout ResponsePlan, request: HTTPRequest, endpoint: Endpoint, settings: MockSettings,
+                     decision: Decision, note: inout ExchangeNote) {
+        let api = endpoint.apiProtocol ?? .compatible
+        var headerFaults: [any Fault] = []
+        if let text = request.headers[faultHeader] {
+            do {
+                headerFaults = try FaultRegistry.parse(text)
+            } catch {
+                note.error = ErrorCatalog.badFault.name
+                plan = ProtocolResponses.errorPlan(ErrorCatalog.badFault, api: api, requestID: note.requestID,
+                                                   message: "\(faultHeader): \(error.description)")
+                return
+            }
+        }
+        var forced: [String] = []
+        if let names = request.headers[scenarioHeader] {
+            forced = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if let unknown = forced.first(where: { !scenarios.contains($0) }) {
+                note.error = ErrorCatalog.badFault.name
+                let known = scenarios.all.map(\.scenario.name).joined(separator: ", ")
+                plan = ProtocolResponses.errorPlan(ErrorCatalog.badFault, api: api, requestID: note.requestID,
+                                                   message: "\(scenarioHeader): no scenario named \"\(unknown)\"; loaded: \(known.isEmpty ? "none" : known)")
+                return
+            }
+        }
+        let model = Self.model(of: decision.body, endpoint: endpoint)
+        let apiKey = Self.apiKey(request.headers)
+        let nowMs = clock.nowMs()
+        let selected = scenarios.faults(for: ScenarioRequest(path: request.path, model: model, headers: request.headers.fields,
+                                                              fixture: decision.fixture?.name, apiKey: apiKey),
+                                        forced: forced, nowMs: nowMs)
+        let faults = settings.globalFaults + selected.faults + headerFaults
+        guard !faults.isEmpty else { return }
+        let random = selected.random ?? headerRandom.withLock { generator in
+            let copy = generator
+            _ = generator.next()
+            return copy
+        }
+        var context = FaultContext(api: api, requestID: note.requestID, model: model, apiKey: apiKey,
+                                   promptTokens: TokenEstimate.prompt(decision.body),
+                                   completionTokens: decision.fixture?.completionTokens ?? 0,
+                                   nowMs: nowMs, random: random, rateLimits: rateLimits)
+        for fault in faults {
+            fault.apply(to: &plan, context: &context)
+            note.faults.append(fault.description)
+        }
+        note.scenarios = selected.fired
+    }
+
+    static func model(of body: JSONValue?, endpoint: Endpoint) -> String? {
+        if case .application = endpoint { return body?["parameters"]?["model"]?.stringValue }
+        return body?["model"]?.stringValue
+    }
+
+    static func apiKey(_ headers: HTTPHeaders) -> String? {
+        guard let value = headers["authorization"] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let key = parts[1].trimmingCharacters(in: .whitespaces)
+        return key.isEmpty ? nil : key
     }
 
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
@@ -85,6 +181,8 @@ public final class MockServer: HTTPHandler {
         if let fixture = note.fixture { line += " fixture=\(fixture)" }
         if note.synthesized { line += " synthesized" }
         if let error = note.error { line += " error=\(error)" }
+        if !note.faults.isEmpty { line += " faults=[\(note.faults.joined(separator: "; "))]" }
+        if !note.scenarios.isEmpty { line += " scenarios=\(note.scenarios.joined(separator: ","))" }
         line += " \(String(format: "%.1f", millis))ms bytes=\(outcome.bytesSent)"
         if outcome.clientWentAway { line += " client-went-away" }
         logger.info("\(line)")
@@ -99,7 +197,7 @@ public final class MockServer: HTTPHandler {
     }
 
     func decide(_ request: HTTPRequest, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
-                requestID: String, note: inout ExchangeNote) -> ResponsePlan {
+                requestID: String, note: inout ExchangeNote, decision: inout Decision) -> ResponsePlan {
         func fail(_ spec: ErrorSpec, _ api: APIProtocol, _ message: String? = nil) -> ResponsePlan {
             note.error = spec.name
             return ProtocolResponses.errorPlan(spec, api: api, requestID: requestID, message: message)
@@ -111,6 +209,7 @@ public final class MockServer: HTTPHandler {
                                    headers: request.headers.fields, body: Self.genericBody(request.body))
             if case .matched(let fixture) = store.match(input) {
                 note.fixture = fixture.name
+                decision.fixture = fixture
                 return fixture.plan
             }
             note.error = "not_found"
@@ -159,11 +258,13 @@ public final class MockServer: HTTPHandler {
             body = Self.genericBody(request.body)
         }
 
+        decision.body = body
         let input = MatchInput(method: request.method, path: request.path, query: request.query,
                                headers: request.headers.fields, body: body)
         switch store.match(input) {
         case .matched(let fixture):
             note.fixture = fixture.name
+            decision.fixture = fixture
             return fixture.plan
         case .missed(let nearMiss):
             if !endpoint.isGeneration, nearMiss.fixturesOnRoute == 0 {
@@ -184,11 +285,7 @@ public final class MockServer: HTTPHandler {
     }
 
     static func authorized(_ headers: HTTPHeaders, _ keys: Set<String>) -> Bool {
-        guard let value = headers["authorization"] else { return false }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
-        let key = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !key.isEmpty else { return false }
+        guard let key = apiKey(headers) else { return false }
         return keys.isEmpty || keys.contains(key)
     }
 
@@ -197,26 +294,5 @@ public final class MockServer: HTTPHandler {
         guard !bytes.isEmpty else { return nil }
         if let value = try? JSONValue.parse(bytes) { return value }
         return .string(String(decoding: bytes, as: UTF8.self))
-    }
-
-    // MARK: admin (the admin-API issue extends these routes)
-
-    func admin(_ request: HTTPRequest, requestID: String) -> ResponsePlan {
-        let headers = HTTPHeaders([("content-type", "application/json"), ("x-request-id", requestID)])
-        switch (request.method, request.path) {
-        case ("GET", "/__admin/status"), ("GET", "/__admin/health"):
-            let streams = activeStreams.withLock { $0 }?() ?? 0
-            let count = store.count
-            var writer = JSONWriter()
-            writer.object { o in
-                o.field("status", string: "ok")
-                o.field("activeStreams", .number(Double(streams)))
-                o.field("fixtures", .number(Double(count)))
-            }
-            return ResponsePlan(status: 200, headers: headers, body: .whole(Array(writer.text.utf8)))
-        default:
-            return ResponsePlan(status: 404, headers: headers,
-                                body: .whole(Array(#"{"error":"no such admin route"}"#.utf8)))
-        }
     }
 }

@@ -14,7 +14,8 @@ public struct PlannedEvent: Sendable, Equatable {
 }
 
 /// What MockScope has decided to answer: a value that faults rewrite before the HTTP layer runs it.
-/// Times are the recorded ones; `speed` scales them when the plan becomes an HTTPResponse.
+/// Event times are ms from the request; `applySpeed` scales the recorded ones before faults add
+/// their own delays (which are never scaled).
 public struct ResponsePlan: Sendable {
     public enum Body: Sendable {
         case whole([UInt8])
@@ -31,8 +32,6 @@ public struct ResponsePlan: Sendable {
     /// Never answer (until `hangMs`, then close without a byte).
     public var hang = false
     public var hangMs: Double?
-    /// 1 = recorded timing, 2 = twice as fast, 0 = no delays.
-    public var speed: Double = 1
 
     public init(status: Int, headers: HTTPHeaders, body: Body) {
         self.status = status
@@ -45,23 +44,27 @@ public struct ResponsePlan: Sendable {
         return false
     }
 
-    /// The HTTP layer's form of this plan, with the speed applied.
+    /// Scales the event times: 1 = recorded timing, 2 = twice as fast, 0 = no delays.
+    public mutating func applySpeed(_ speed: Double) {
+        guard speed != 1, case .events(var events) = body else { return }
+        for index in events.indices {
+            events[index].atMs = speed > 0 && speed.isFinite ? events[index].atMs / speed : 0
+        }
+        body = .events(events)
+    }
+
+    /// The HTTP layer's form of this plan.
     public func httpResponse(tag: (any Sendable)? = nil) -> HTTPResponse {
         let httpBody: HTTPBody
         switch body {
         case .whole(let bytes):
             httpBody = .bytes(bytes)
         case .events(let events):
-            httpBody = .stream(events.map { TimedChunk(offsetNanos: scaled($0.atMs), bytes: $0.bytes) }, ending: ending)
+            httpBody = .stream(events.map { TimedChunk(offsetNanos: Self.nanos($0.atMs), bytes: $0.bytes) }, ending: ending)
         }
         return HTTPResponse(status: status, headers: headers, body: httpBody,
                             headerDelayNanos: firstByteDelayMs.map(Self.nanos), hang: hang,
                             hangNanos: hangMs.map(Self.nanos), tag: tag)
-    }
-
-    private func scaled(_ ms: Double) -> UInt64 {
-        guard speed > 0, ms > 0 else { return 0 }
-        return Self.nanos(ms / speed)
     }
 
     static func nanos(_ ms: Double) -> UInt64 {

@@ -10,23 +10,18 @@ struct MockScopeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mockscope",
         abstract: "A local mock-and-replay server for Alibaba Cloud DashScope (Qwen): OpenAI-compatible and native protocols.",
-        discussion: """
-        Point the openai SDK at http://HOST:PORT/compatible-mode/v1 and the dashscope SDK at
-        http://HOST:PORT/api/v1; MockScope answers from recorded fixtures, with their timing.
-        """,
+        discussion: "Point the openai SDK at http://HOST:PORT/compatible-mode/v1 and the dashscope SDK at http://HOST:PORT/api/v1; MockScope answers from recorded fixtures, with their timing, and breaks on request (faults, scenarios, rate limits).",
         subcommands: [Serve.self, Validate.self],
         defaultSubcommand: Serve.self)
 }
 
 extension UnmatchedPolicy: ExpressibleByArgument {}
+extension MockClock.Mode: ExpressibleByArgument {}
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve fixtures over HTTP.",
-        discussion: """
-        With no --fixtures, serves ./fixtures when it exists, else the built-in default fixtures.
-        Per request, the header X-MockScope-Speed overrides --speed.
-        """)
+        discussion: "With no --fixtures, serves ./fixtures when it exists, else the built-in default fixtures. Per request, the headers X-MockScope-Speed, X-MockScope-Fault and X-MockScope-Scenario override the server's settings (docs/faults.md, docs/scenarios.md).")
 
     @Option(help: "Address to bind (numeric IPv4 or IPv6). Loopback unless you need otherwise.")
     var host = "127.0.0.1"
@@ -46,6 +41,18 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("api-key"), help: ArgumentHelp("Accept only this key (repeatable). Default: any non-empty key.", valueName: "key"))
     var apiKeys: [String] = []
 
+    @Option(name: .customLong("scenario"), help: ArgumentHelp("Activate a scenario: a YAML file, or a name in ./scenarios or the built-in library (repeatable).", valueName: "name|file"))
+    var scenarios: [String] = []
+
+    @Option(help: "Seed for chance and jitter in faults: the same seed gives the same faults.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Clock for rate-limit and scenario windows: 'real', or 'virtual' (moved by POST /__admin/clock).")
+    var clock: MockClock.Mode = .real
+
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Enforce per-minute limits on every request, e.g. \"rpm=60 tpm=100000\"; \"\" for the model tiers' documented defaults.", valueName: "limits"))
+    var rateLimit: String?
+
     @Option(help: "Largest request body accepted, in bytes (larger gets the protocol's 413).")
     var maxBodyBytes = 8 * 1024 * 1024
 
@@ -58,6 +65,9 @@ struct Serve: ParsableCommand {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        if let rateLimit {
+            do { _ = try FaultRegistry.parse("rate_limit " + rateLimit) } catch { throw ValidationError("--rate-limit: \(error)") }
+        }
     }
 
     func run() throws {
@@ -71,7 +81,11 @@ struct Serve: ParsableCommand {
         options.host = host
         options.port = port
         options.fixtureDirectories = fixtures
-        options.settings = MockSettings(speed: speed, unmatched: unmatched, apiKeys: Set(apiKeys))
+        let globalFaults = try rateLimit.map { try FaultRegistry.parse("rate_limit " + $0) } ?? []
+        options.settings = MockSettings(speed: speed, unmatched: unmatched, apiKeys: Set(apiKeys), globalFaults: globalFaults)
+        options.scenarios = scenarios
+        options.seed = seed
+        options.clock = clock
         options.http.maxBodyBytes = maxBodyBytes
 
         let server: MockScopeServer
@@ -109,8 +123,11 @@ struct Serve: ParsableCommand {
             "  fixtures: \(fixtures.count) (\(compatible) OpenAI-compatible, \(native) native, \(fixtures.count - compatible - native) other) from \(server.fixtureSource)",
             "  openai:    OpenAI(base_url=\"\(server.compatibleBaseURL)\", api_key=...)",
             "  dashscope: dashscope.base_http_api_url = \"\(server.nativeBaseURL)\"",
-            "  speed \(speed), unmatched requests: \(unmatched.rawValue)",
+            "  speed \(speed), unmatched requests: \(unmatched.rawValue), clock: \(clock.rawValue), seed \(seed)",
         ]
+        let active = server.mock.scenarios.all.filter(\.active).map(\.scenario.name)
+        if !active.isEmpty { lines.append("  scenarios active: \(active.joined(separator: ", "))") }
+        if let rateLimit { lines.append("  rate limit: \(rateLimit.isEmpty ? "model tier defaults" : rateLimit)") }
         if !apiKeys.isEmpty { lines.append("  accepting \(apiKeys.count) API key(s)") }
         // Written straight to the file descriptor: a pipe must see it at once (tests wait for it).
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
@@ -121,8 +138,11 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check fixture folders without serving them; prints counts and every problem.")
 
-    @Argument(help: "Folders to check (default: ./fixtures).")
+    @Argument(help: "Fixture folders to check (default: ./fixtures).")
     var directories: [String] = []
+
+    @Option(name: .customLong("scenarios"), help: ArgumentHelp("Scenario folders or files to check (default: ./scenarios when it exists).", valueName: "path"))
+    var scenarioPaths: [String] = []
 
     func run() throws {
         let folders = directories.isEmpty ? ["fixtures"] : directories
@@ -139,12 +159,29 @@ struct Validate: ParsableCommand {
         problems += FixtureLoader.duplicateNameProblems(all)
         let streams = all.filter { $0.plan.isStream }.count
         print("\(all.count) fixtures loaded (\(streams) streamed, \(all.count - streams) whole) from \(total) file(s)")
-        if problems.isEmpty {
+        var messages = problems.map(\.description)
+
+        var scenarioPaths = self.scenarioPaths
+        if scenarioPaths.isEmpty, FileManager.default.fileExists(atPath: "scenarios") { scenarioPaths = ["scenarios"] }
+        for path in scenarioPaths {
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            if isDirectory.boolValue {
+                let (scenarios, found) = ScenarioLoader.loadDirectory(path)
+                print("\(path): \(scenarios.count) scenario(s) valid, \(found.count) with problems")
+                messages += found.map(\.description)
+            } else if case .failure(let problem) = ScenarioLoader.load(file: path) {
+                messages.append(problem.description)
+            } else {
+                print("\(path): valid scenario")
+            }
+        }
+        if messages.isEmpty {
             print("No problems found.")
             return
         }
-        print("\(problems.count) problem(s):")
-        for problem in problems { print("  - \(problem)") }
+        print("\(messages.count) problem(s):")
+        for message in messages { print("  - \(message)") }
         throw ExitCode(1)
     }
 }

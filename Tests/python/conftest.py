@@ -31,7 +31,7 @@ for _var in ("DASHSCOPE_API_KEY", "DASHSCOPE_HTTP_BASE_URL", "DASHSCOPE_BASE_URL
              "DASHSCOPE_WORKSPACE", "DASHSCOPE_PROTOCOL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
     os.environ.pop(_var, None)
 
-_SERVER_FIXTURES = ("server", "timed_server", "auth_server")
+_SERVER_FIXTURES = ("server", "timed_server", "auth_server", "fault_server")
 _started: List[MockScopeServer] = []
 
 
@@ -72,6 +72,28 @@ def timed_server(mockscope) -> MockScopeServer:
 def auth_server(mockscope) -> MockScopeServer:
     """Auth tests: only `Bearer sk-test-good` is accepted."""
     return mockscope("auth", "--speed", "0", "--api-key", "sk-test-good")
+
+
+@pytest.fixture(scope="session")
+def fault_server(mockscope) -> MockScopeServer:
+    """Fault tests driven by the X-MockScope-Fault header: no delays, no scenario
+    loaded (so hangs and stalls there never disturb the content tests' server)."""
+    return mockscope("faults", "--speed", "0")
+
+
+@pytest.fixture(scope="session")
+def scenario_server(mockscope) -> Callable[..., MockScopeServer]:
+    """Factory: scenario_server("--scenario", "rpm-limit", ...) returns a
+    `--speed 0` server with these extra arguments, started once per session for
+    each distinct argument list (tests reset its scenarios over the admin API)."""
+    cache = {}
+
+    def get(*args: str) -> MockScopeServer:
+        if args not in cache:
+            cache[args] = mockscope("scenario " + " ".join(args), "--speed", "0", *args)
+        return cache[args]
+
+    return get
 
 
 @pytest.fixture

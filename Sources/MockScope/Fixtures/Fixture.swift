@@ -55,6 +55,8 @@ public struct Fixture: Sendable {
     public var metadata: JSONValue?
     public var request: RequestPattern
     public var response: RecordedResponse
+    /// The answer's completion tokens, read from its usage at load (for tokens-per-minute limits).
+    public let completionTokens: Int
 
     public init(name: String, origin: String, description: String? = nil, metadata: JSONValue? = nil,
                 request: RequestPattern, response: RecordedResponse) {
@@ -64,6 +66,36 @@ public struct Fixture: Sendable {
         self.metadata = metadata
         self.request = request
         self.response = response
+        self.completionTokens = Self.completionTokens(in: response.body)
+    }
+
+    /// The last `completion_tokens` / `output_tokens` count in a body (0 when there is none).
+    static func completionTokens(in body: ResponsePlan.Body) -> Int {
+        let bytes: [UInt8]
+        switch body {
+        case .whole(let whole): bytes = whole
+        case .events(let events): bytes = events.suffix(3).flatMap(\.bytes)
+        }
+        var best = 0
+        for key in ["\"completion_tokens\":", "\"output_tokens\":"] {
+            let needle = Array(key.utf8)
+            guard bytes.count > needle.count else { continue }
+            var index = bytes.count - needle.count
+            while index >= 0 {
+                if bytes[index] == needle[0], Array(bytes[index..<index + needle.count]) == needle {
+                    var value = 0, cursor = index + needle.count
+                    while cursor < bytes.count, bytes[cursor] == 32 { cursor += 1 }
+                    while cursor < bytes.count, (48...57).contains(bytes[cursor]) {
+                        value = value * 10 + Int(bytes[cursor] - 48)
+                        cursor += 1
+                    }
+                    best = max(best, value)
+                    break
+                }
+                index -= 1
+            }
+        }
+        return best
     }
 
     /// An interrupted recording: replay ignores it.

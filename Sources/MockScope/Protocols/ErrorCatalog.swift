@@ -165,12 +165,19 @@ public enum ErrorCatalog {
         compatibleMessage: "No fixture matches this request.",
         source: "MockScope's own; 400 so that no client retries it")
 
+    /// MockScope's own: a fault header or scenario name that cannot be used.
+    public static let badFault = ErrorSpec(
+        name: "bad_fault", nativeStatus: 400, nativeCode: "MockScope.BadFault", nativeMessage: "The fault specification cannot be used.",
+        compatibleStatus: 400, compatibleCode: "mockscope_bad_fault", compatibleType: "invalid_request_error",
+        compatibleMessage: "The fault specification cannot be used.",
+        source: "MockScope's own")
+
     /// Every entry, for lookup by name and for tests that walk the catalog.
     public static let all: [ErrorSpec] = [
         invalidParameter, messagesMissing, modelNotFound, dataInspectionFailed, arrearage, emptyModel, emptyInput,
         invalidJSON, unsupportedContentType, streamOnly, invalidURL, methodNotAllowed, invalidApiKey, accessDenied,
         accessDeniedUnpurchased, requestTimeout, tooLarge, throttling, rateLimitRequests, rateLimitTokens, burstRate,
-        internalError, internalErrorAlgo, serviceUnavailable, gatewayTimeout, noMatch,
+        internalError, internalErrorAlgo, serviceUnavailable, gatewayTimeout, noMatch, badFault,
     ]
 
     public static func named(_ name: String) -> ErrorSpec? { all.first { $0.name == name } }

@@ -1,0 +1,139 @@
+import MockScopeHTTP
+
+/// MockScope's own routes under `/__admin/` (JSON). The admin-API issue builds on these.
+struct AdminAPI {
+    let server: MockServer
+
+    func handle(_ request: HTTPRequest, requestID: String) -> ResponsePlan {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).dropFirst().map(String.init)
+        // Routes of the form scenarios/{name}[/{action}].
+        if parts.count >= 2, parts[0] == "scenarios", parts[1] != "reset" || parts.count > 2 {
+            return scenarioRoute(request.method, name: parts[1], action: parts.count == 3 ? parts[2] : nil, extra: parts.count > 3)
+        }
+        switch (request.method, parts.joined(separator: "/")) {
+        case ("GET", "status"), ("GET", "health"):
+            return json(200) { o in
+                o.field("status", string: "ok")
+                o.field("activeStreams", .number(Double(server.activeStreamCount)))
+                o.field("fixtures", .number(Double(server.store.count)))
+                o.field("scenarios", .number(Double(server.scenarios.all.count)))
+            }
+        case ("GET", "scenarios"):
+            let all = server.scenarios.all
+            return json(200) { o in o.field("scenarios", array: all.map { status in { $0.object { describe(status, &$0) } } }) }
+        case ("POST", "scenarios"):
+            return createScenario(request)
+        case ("POST", "scenarios/reset"):
+            server.scenarios.resetAll(nowMs: server.clock.nowMs())
+            return json(200) { o in o.field("reset", .bool(true)) }
+        case ("GET", "clock"):
+            return clockState()
+        case ("POST", "clock"):
+            guard let body = try? JSONValue.parse(request.body), let advance = body["advance_ms"]?.numberValue, advance >= 0 else {
+                return error(400, "send {\"advance_ms\": N} with N >= 0")
+            }
+            guard server.clock.advance(ms: advance) else {
+                return error(409, "the clock is real; start the server with --clock virtual to move it")
+            }
+            return clockState()
+        case ("POST", "reset"):
+            server.scenarios.resetAll(nowMs: server.clock.nowMs())
+            server.rateLimits.reset()
+            return json(200) { o in o.field("reset", .bool(true)) }
+        default:
+            return error(404, "no admin route \(request.method) \(request.path); see docs/scenarios.md")
+        }
+    }
+
+    private func scenarioRoute(_ method: String, name: String, action: String?, extra: Bool) -> ResponsePlan {
+        switch (method, action) {
+        case _ where extra:
+            return error(404, "no admin route below /__admin/scenarios/\(name)")
+        case ("GET", nil):
+            guard let status = server.scenarios.status(name) else { return noScenario(name) }
+            return json(200) { describe(status, &$0) }
+        case ("DELETE", nil):
+            guard server.scenarios.remove(name) else { return noScenario(name) }
+            return json(200) { o in o.field("deleted", string: name) }
+        case ("POST", "activate"?), ("POST", "deactivate"?), ("POST", "reset"?):
+            let now = server.clock.nowMs()
+            let found = action == "reset" ? server.scenarios.reset(name, nowMs: now)
+                : server.scenarios.setActive(name, action == "activate", nowMs: now)
+            guard found, let status = server.scenarios.status(name) else { return noScenario(name) }
+            return json(200) { describe(status, &$0) }
+        default:
+            return error(404, "no admin route \(method) /__admin/scenarios/\(name)\(action.map { "/" + $0 } ?? ""); see docs/scenarios.md")
+        }
+    }
+
+    private func createScenario(_ request: HTTPRequest) -> ResponsePlan {
+        guard let body = try? JSONValue.parse(request.body), var members = body.objectValue else {
+            return error(400, "send the scenario as a JSON object (the YAML fields: name, description, match, seed, steps)")
+        }
+        var active = true
+        if let flag = members.removeValue(forKey: "active") {
+            guard let value = flag.boolValue else { return error(400, "$.active must be true or false") }
+            active = value
+        }
+        switch ScenarioLoader.parse(json: .object(members)) {
+        case .failure(let problem):
+            return error(400, "\(problem.location): \(problem.message)")
+        case .success(let scenario):
+            server.scenarios.add(scenario, active: active, nowMs: server.clock.nowMs())
+            guard let status = server.scenarios.status(scenario.name) else { return error(500, "scenario vanished") }
+            return json(201) { describe(status, &$0) }
+        }
+    }
+
+    private func clockState() -> ResponsePlan {
+        json(200) { o in
+            o.field("mode", string: server.clock.mode.rawValue)
+            o.field("now_ms", .number(server.clock.nowMs()))
+        }
+    }
+
+    private func describe(_ status: ScenarioEngine.Status, _ o: inout JSONWriter.ObjectWriter) {
+        let scenario = status.scenario
+        o.field("name", string: scenario.name)
+        o.field("description", string: scenario.description)
+        o.field("active", .bool(status.active))
+        o.field("matched", .number(Double(status.matched)))
+        o.field("origin", string: scenario.origin)
+        if let seed = scenario.seed { o.field("seed", .number(Double(seed))) }
+        o.field("match", object: { m in
+            let selector = scenario.selector
+            if let path = selector.path { m.field("path", string: path) }
+            if let model = selector.model { m.field("model", string: model) }
+            if let fixture = selector.fixture { m.field("fixture", string: fixture) }
+            if let key = selector.apiKey { m.field("api_key", string: key) }
+            if !selector.headers.isEmpty {
+                m.field("headers", .object(Dictionary(selector.headers.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })))
+            }
+        })
+        o.field("steps", array: scenario.steps.map { step in { w in
+            w.object { s in
+                s.field("faults", .array(step.faults.map { .string($0.description) }))
+                if let times = step.times { s.field("times", .number(Double(times))) }
+                if let every = step.every { s.field("every", .number(Double(every))) }
+                if let chance = step.chance { s.field("chance", .number(chance)) }
+                if let from = step.fromMs { s.field("from_ms", .number(from)) }
+                if let until = step.untilMs { s.field("until_ms", .number(until)) }
+            }
+        } })
+    }
+
+    private func noScenario(_ name: String) -> ResponsePlan {
+        let known = server.scenarios.all.map(\.scenario.name).joined(separator: ", ")
+        return error(404, "no scenario named \"\(name)\"; loaded: \(known.isEmpty ? "none" : known)")
+    }
+
+    private func json(_ status: Int, _ body: (inout JSONWriter.ObjectWriter) -> Void) -> ResponsePlan {
+        var writer = JSONWriter()
+        writer.object(body)
+        return ResponsePlan(status: status, headers: HTTPHeaders([("content-type", "application/json")]), body: .whole(Array(writer.text.utf8)))
+    }
+
+    private func error(_ status: Int, _ message: String) -> ResponsePlan {
+        json(status) { o in o.field("error", string: message) }
+    }
+}

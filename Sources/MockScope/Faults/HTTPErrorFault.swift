@@ -1,0 +1,200 @@
+import MockScopeHTTP
+
+/// `http_error status=N code=NAME message="..." format=json|sse|html retry_after=S retry_after_ms=MS
+/// should_retry=true|false`: answers with the protocol's own error instead of the planned answer.
+///
+/// - `code` names an `ErrorCatalog` entry; with only `status`, the catalog's usual code for that
+///   status is used (400 invalid_parameter, 401 invalid_api_key, 403 access_denied,
+///   404 model_not_found, 408 request_timeout, 413 request_too_large, 429 rate_limit_requests,
+///   500 internal_error, 503 service_unavailable, 504 gateway_timeout), and any other status gets a
+///   generic body (native code `MockScope.HTTPError`, compatible code and type `http_error`,
+///   message `HTTP <status>`). With both, the entry's body is sent with the given status.
+/// - `format=json` (default): the error body as a non-stream answer (a compatible-mode
+///   `invalid_url` is the real empty-bodied 404 unless a message is asked for).
+///   `format=sse`: the error as an event stream, as sent to stream requests rejected before
+///   streaming (native: one `event:error` frame; compatible: one `data: {"error":...,"id":...}`
+///   line), with the error status. `format=html`: a gateway's HTML page.
+/// - `retry-after`, `retry-after-ms` and `x-should-retry` are sent only when asked for (the real
+///   service never sends them).
+/// - A wait planned before the answer (`latency` applied earlier, `hang`) is kept.
+public struct HTTPErrorFault: Fault {
+    public static let kind = "http_error"
+    public static let parameterNames: Set<String> = [
+        "status", "code", "message", "format", "retry_after", "retry_after_ms", "should_retry",
+    ]
+
+    public enum Format: String, Sendable, CaseIterable {
+        case json, sse, html
+    }
+
+    public var status: Int?
+    public var code: String?
+    public var message: String?
+    public var format: Format
+    public var retryAfter: Double?
+    public var retryAfterMs: Double?
+    public var shouldRetry: Bool?
+
+    /// The catalog entry used when only a status is given.
+    static let defaultCodes: [Int: String] = [
+        400: "invalid_parameter", 401: "invalid_api_key", 403: "access_denied", 404: "model_not_found",
+        408: "request_timeout", 413: "request_too_large", 429: "rate_limit_requests", 500: "internal_error",
+        503: "service_unavailable", 504: "gateway_timeout",
+    ]
+
+    public init(_ parameters: FaultParameters) throws(FaultSpecError) {
+        if let text = parameters.string("status") {
+            guard let value = Int(text), (400 ... 599).contains(value) else {
+                throw .invalidValue(kind: Self.kind, name: "status", value: text, expected: "an HTTP error status from 400 to 599")
+            }
+            status = value
+        }
+        if let text = parameters.string("code") {
+            guard ErrorCatalog.named(text) != nil else {
+                throw .invalidValue(kind: Self.kind, name: "code", value: text,
+                                    expected: "an ErrorCatalog name: \(ErrorCatalog.all.map(\.name).joined(separator: ", "))")
+            }
+            code = text
+        }
+        guard status != nil || code != nil else {
+            throw .missingParameter(kind: Self.kind, expected: "status=N and/or code=NAME (e.g. status=429 or code=arrearage)")
+        }
+        message = parameters.string("message")
+        format = try parameters.choice("format", Format.allCases.map(\.rawValue)).flatMap(Format.init(rawValue:)) ?? .json
+        retryAfter = try parameters.double("retry_after")
+        retryAfterMs = try parameters.double("retry_after_ms")
+        shouldRetry = try parameters.bool("should_retry")
+    }
+
+    public var description: String {
+        FaultText.describe(Self.kind, [
+            ("status", FaultText.number(status)), ("code", code), ("message", message),
+            ("format", format == .json ? nil : format.rawValue),
+            ("retry_after", FaultText.number(retryAfter)), ("retry_after_ms", FaultText.number(retryAfterMs)),
+            ("should_retry", shouldRetry.map { $0 ? "true" : "false" }),
+        ])
+    }
+
+    /// The catalog entry this fault sends (a generic one for an uncatalogued status).
+    public var spec: ErrorSpec {
+        if let code, let spec = ErrorCatalog.named(code) { return spec }
+        if let status, let name = Self.defaultCodes[status], let spec = ErrorCatalog.named(name) { return spec }
+        return Self.generic(status: status ?? 500)
+    }
+
+    /// The body for a status the catalog has no entry for.
+    static func generic(status: Int) -> ErrorSpec {
+        ErrorSpec(name: "http_error", nativeStatus: status, nativeCode: "MockScope.HTTPError", nativeMessage: "HTTP \(status)",
+                  compatibleStatus: status, compatibleCode: "http_error", compatibleType: "http_error",
+                  compatibleMessage: "HTTP \(status)", source: "MockScope's own: a status with no catalog entry")
+    }
+
+    /// The error as `api` states it, with this fault's status and message.
+    func stated(api: APIProtocol, model: String?) -> StatedError {
+        var spec = self.spec
+        // A compatible-mode entry with no body (invalid_url) gets the generic fields when a body is needed.
+        if api == .compatible, spec.compatibleCode.isEmpty, message != nil || format != .json {
+            let generic = Self.generic(status: status ?? spec.compatibleStatus)
+            spec.compatibleCode = generic.compatibleCode
+            spec.compatibleType = generic.compatibleType
+            spec.compatibleMessage = generic.compatibleMessage
+        }
+        var error = StatedError(spec, api: api, message: message, model: model)
+        if let status { error.status = status }
+        return error
+    }
+
+    public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        let api = context.api ?? .compatible
+        let error = stated(api: api, model: context.model)
+        let requestID = context.requestID
+        var answer: ResponsePlan
+        switch format {
+        case .json:
+            if api == .compatible, error.code.isEmpty {
+                answer = ResponsePlan(status: error.status, headers: HTTPHeaders([("x-request-id", requestID)]), body: .whole([]))
+            } else {
+                let body = api == .native
+                    ? ErrorFraming.nativeJSON(error, requestID: requestID)
+                    : Self.compatibleJSON(error, requestID: requestID)
+                answer = ResponsePlan(status: error.status,
+                                      headers: ProtocolResponses.headers(contentType: "application/json", requestID: requestID),
+                                      body: .whole(Array(body.utf8)))
+            }
+        case .sse:
+            let frame = api == .native
+                ? ErrorFraming.nativeFrame(id: 1, error, requestID: requestID)
+                : ErrorFraming.compatiblePreStreamFrame(error, requestID: requestID)
+            let contentType = api == .native ? ErrorFraming.nativeEventStream : ErrorFraming.compatibleEventStream
+            answer = ResponsePlan(status: error.status, headers: ProtocolResponses.headers(contentType: contentType, requestID: requestID),
+                                  body: .events([PlannedEvent(atMs: 0, text: frame)]))
+        case .html:
+            answer = ResponsePlan(status: error.status,
+                                  headers: HTTPHeaders([("content-type", "text/html"), ("x-request-id", requestID)]),
+                                  body: .whole(Array(Self.gatewayPage(status: error.status, message: message).utf8)))
+        }
+        if let retryAfter { answer.headers.set("retry-after", FaultParameters.show(retryAfter)) }
+        if let retryAfterMs { answer.headers.set("retry-after-ms", FaultParameters.show(retryAfterMs)) }
+        if let shouldRetry { answer.headers.set("x-should-retry", shouldRetry ? "true" : "false") }
+        answer.firstByteDelayMs = plan.firstByteDelayMs
+        answer.hang = plan.hang
+        answer.hangMs = plan.hangMs
+        plan = answer
+    }
+
+    /// The compatible error body, as `ProtocolResponses.errorBody` writes it.
+    static func compatibleJSON(_ error: StatedError, requestID: String) -> String {
+        var writer = JSONWriter()
+        writer.object { o in
+            o.field("error", object: { e in
+                e.field("message", string: error.message)
+                e.field("type", string: error.type)
+                e.field("param", string: nil)
+                e.field("code", string: error.code)
+            })
+            o.field("request_id", string: requestID)
+        }
+        return writer.text
+    }
+
+    /// A front gateway's error page (what a load balancer sends when the service behind it fails).
+    static func gatewayPage(status: Int, message: String?) -> String {
+        let title = "\(status) \(reasonPhrase(status))"
+        var page = "<html><body><h1>\(title)</h1>"
+        if let message { page += "<p>\(htmlEscaped(message))</p>" }
+        return page + "<hr><center>gateway</center></body></html>\n"
+    }
+
+    /// The reason phrases nginx-style gateways print.
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Not Allowed"
+        case 408: return "Request Time-out"
+        case 413: return "Request Entity Too Large"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Temporarily Unavailable"
+        case 504: return "Gateway Time-out"
+        default: return status < 500 ? "Client Error" : "Server Error"
+        }
+    }
+
+    static func htmlEscaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,19 @@
+/// `reset after_events=N | after_bytes=N`: sends that much of the answer, then closes the
+/// connection with a TCP reset. A whole body is sent as one chunk first.
+public struct ResetFault: Fault {
+    public static let kind = "reset"
+    public static let parameterNames: Set<String> = ["after_events", "after_bytes"]
+
+    var cut: CutPoint
+
+    public init(_ parameters: FaultParameters) throws(FaultSpecError) {
+        cut = try CutPoint(parameters)
+    }
+
+    public var description: String { "\(Self.kind) \(cut)" }
+
+    public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        cut.cut(&plan)
+        plan.ending = .reset
+    }
+}

@@ -1,0 +1,69 @@
+/// `stream_error after_events=N [code=NAME] [message="..."]`: after N events of a streamed answer,
+/// the error framed as the real service frames it mid-stream, at the time the next event was due
+/// (or the last kept one's); then the stream ends normally. The status stays 200.
+///
+/// - compatible: `data: {"error":{"message","type","param":null,"code"}}` and no `[DONE]` (a
+///   `[DONE]` among the first N events is left out, so the error is always seen);
+/// - native: `id:<N+1>`, `event:error`, `:HTTP_STATUS/<native status>`, `data:{"code","message","request_id"}`.
+///
+/// `code` is an `ErrorCatalog` name (default `data_inspection_failed`; its compatible-mode
+/// message mid-stream is the captured "Output data may contain inappropriate content.").
+/// A whole (non-stream) answer is left unchanged: use `http_error` for those.
+public struct StreamErrorFault: Fault {
+    public static let kind = "stream_error"
+    public static let parameterNames: Set<String> = ["after_events", "code", "message"]
+
+    public var afterEvents: Int
+    public var code: String
+    public var message: String?
+
+    public static let defaultCode = "data_inspection_failed"
+    /// openai-compatible.md §5.3: the wording of an output inspection failure mid-stream.
+    static let compatibleOutputInspectionMessage = "Output data may contain inappropriate content."
+
+    public init(_ parameters: FaultParameters) throws(FaultSpecError) {
+        guard let after = try parameters.int("after_events") else {
+            throw .missingParameter(kind: Self.kind, expected: "after_events=N (how many events go out before the error)")
+        }
+        afterEvents = after
+        if let text = parameters.string("code") {
+            guard ErrorCatalog.named(text) != nil else {
+                throw .invalidValue(kind: Self.kind, name: "code", value: text,
+                                    expected: "an ErrorCatalog name: \(ErrorCatalog.all.map(\.name).joined(separator: ", "))")
+            }
+            code = text
+        } else {
+            code = Self.defaultCode
+        }
+        message = parameters.string("message")
+    }
+
+    public var description: String {
+        FaultText.describe(Self.kind, [("after_events", String(afterEvents)), ("code", code), ("message", message)])
+    }
+
+    /// The error as `api` states it mid-stream.
+    func stated(api: APIProtocol, model: String?) -> StatedError {
+        let spec = ErrorCatalog.named(code) ?? ErrorCatalog.dataInspectionFailed
+        var wording = message
+        if wording == nil, api == .compatible, spec.name == ErrorCatalog.dataInspectionFailed.name {
+            wording = Self.compatibleOutputInspectionMessage
+        }
+        return StatedError(spec, api: api, message: wording, model: model)
+    }
+
+    public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard case .events(let events) = plan.body else { return }
+        let api = context.api ?? .compatible
+        var kept = Array(events.prefix(afterEvents))
+        if api == .compatible { kept.removeAll { MalformedChunkFault.isDone($0.bytes) } }
+        let atMs = afterEvents < events.count ? events[afterEvents].atMs : (kept.last?.atMs ?? 0)
+        let error = stated(api: api, model: context.model)
+        let frame = api == .native
+            ? ErrorFraming.nativeFrame(id: kept.count + 1, error, requestID: context.requestID)
+            : ErrorFraming.compatibleMidStreamFrame(error)
+        kept.append(PlannedEvent(atMs: atMs, text: frame))
+        plan.body = .events(kept)
+        plan.ending = .complete
+    }
+}
