@@ -20,6 +20,8 @@ public struct MockSettings: Sendable {
     public var apiKeys: Set<String> = []
     /// Faults applied to every protocol request (e.g. `--rate-limit`), before scenarios'.
     public var globalFaults: [any Fault] = []
+    /// When to forward to the real service and record (needs a forwarder attached).
+    public var record: RecordMode = .none
 
     public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = [], globalFaults: [any Fault] = []) {
         self.speed = speed
@@ -40,6 +42,8 @@ public struct ExchangeNote: Sendable {
     public var faults: [String] = []
     /// The scenarios that added faults.
     public var scenarios: [String] = []
+    /// Forwarded upstream and recorded.
+    public var recorded = false
 }
 
 /// Per-request header that overrides the speed for one exchange.
@@ -59,6 +63,7 @@ public final class MockServer: HTTPHandler {
 
     private let state: Mutex<State>
     private let activeStreams: Mutex<(@Sendable () -> Int)?>
+    private let forwarder = Mutex<(any Forwarder)?>(nil)
     public let logger: Logger
     public let scenarios: ScenarioEngine
     public let clock: MockClock
@@ -85,6 +90,18 @@ public final class MockServer: HTTPHandler {
     public func replaceStore(_ store: FixtureStore) { state.withLock { $0.store = store } }
     public func updateSettings(_ change: (inout MockSettings) -> Void) { state.withLock { change(&$0.settings) } }
 
+    /// Attaches the recorder's forwarder (used when `settings.record` is `new` or `all`).
+    public func attachForwarder(_ forwarder: any Forwarder) { self.forwarder.withLock { $0 = forwarder } }
+
+    /// Adds (or replaces, by name) a fixture at runtime: a new recording, or a test's own stub.
+    public func addFixture(_ fixture: Fixture) {
+        state.withLock { state in
+            var fixtures = state.store.fixtures.filter { $0.name != fixture.name }
+            fixtures.append(fixture)
+            state.store = FixtureStore(fixtures)
+        }
+    }
+
     /// Lets the admin status report the HTTP layer's count of open streams.
     public func reportActiveStreams(_ gauge: @escaping @Sendable () -> Int) { activeStreams.withLock { $0 = gauge } }
 
@@ -96,6 +113,9 @@ public final class MockServer: HTTPHandler {
         if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse(tag: ExchangeNote(requestID: requestID)) }
         let (store, settings) = state.withLock { ($0.store, $0.settings) }
         var note = ExchangeNote(requestID: requestID)
+        if let forwarded = forwardIfRecording(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note) {
+            return forwarded.httpResponse(tag: note)
+        }
         var decision = Decision()
         var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note, decision: &decision)
         plan.applySpeed(Self.speed(request.headers) ?? settings.speed)
@@ -103,6 +123,21 @@ public final class MockServer: HTTPHandler {
             applyFaults(to: &plan, request: request, endpoint: endpoint, settings: settings, decision: decision, note: &note)
         }
         return plan.httpResponse(tag: note)
+    }
+
+    /// In record mode `all`, every request goes upstream; in `new`, those no fixture matches.
+    /// The real service does its own auth and validation, so none is done here.
+    func forwardIfRecording(_ request: HTTPRequest, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
+                            requestID: String, note: inout ExchangeNote) -> ResponsePlan? {
+        guard settings.record == .all || settings.record == .new, let forwarder = forwarder.withLock({ $0 }) else { return nil }
+        if settings.record == .new {
+            var body: JSONValue? = Self.genericBody(request.body)
+            if endpoint.isGeneration, body?.objectValue == nil { body = nil }
+            let input = MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields, body: body)
+            if case .matched = store.match(input) { return nil }
+        }
+        note.recorded = true
+        return ResponsePlan(status: 0, headers: HTTPHeaders(), body: .live(forwarder.forward(request, requestID: requestID)))
     }
 
     /// What `decide` learned that faults need.
@@ -180,6 +215,7 @@ public final class MockServer: HTTPHandler {
         var line = "\(request.method) \(request.path) \(outcome.status)"
         if let fixture = note.fixture { line += " fixture=\(fixture)" }
         if note.synthesized { line += " synthesized" }
+        if note.recorded { line += " recorded" }
         if let error = note.error { line += " error=\(error)" }
         if !note.faults.isEmpty { line += " faults=[\(note.faults.joined(separator: "; "))]" }
         if !note.scenarios.isEmpty { line += " scenarios=\(note.scenarios.joined(separator: ","))" }

@@ -20,6 +20,8 @@ public struct ResponsePlan: Sendable {
     public enum Body: Sendable {
         case whole([UInt8])
         case events([PlannedEvent])
+        /// Proxied from an upstream as it arrives (recording); faults leave it alone.
+        case live(LiveResponse)
     }
 
     public var status: Int
@@ -61,6 +63,8 @@ public struct ResponsePlan: Sendable {
             httpBody = .bytes(bytes)
         case .events(let events):
             httpBody = .stream(events.map { TimedChunk(offsetNanos: Self.nanos($0.atMs), bytes: $0.bytes) }, ending: ending)
+        case .live(let live):
+            httpBody = .live(live)
         }
         return HTTPResponse(status: status, headers: headers, body: httpBody,
                             headerDelayNanos: firstByteDelayMs.map(Self.nanos), hang: hang,

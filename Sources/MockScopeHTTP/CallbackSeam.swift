@@ -126,6 +126,18 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
         return suspend(core, handle, until: min(deadline, now &+ StreamContext.probeNanos)) ? .YES : .NO
     }
+    if case .live(let live) = response.body {
+        if context.live == nil {
+            guard core.track(live) else { live.shutdown(); return .NO }
+            context.live = live
+        }
+        switch live.head(suspend: { MHD_suspend_connection(handle.raw) }, resume: { MHD_resume_connection(handle.raw) }) {
+        case .wait:
+            return .YES
+        case let .ready(status, headers):
+            return queueLive(live, status: status, headers: headers, on: connection, context: context, core: core)
+        }
+    }
     if let delay = response.headerDelayNanos, now < receivedAt &+ delay {
         if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
         return suspend(core, handle, until: min(receivedAt &+ delay, now &+ StreamContext.probeNanos)) ? .YES : .NO
@@ -154,16 +166,62 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
         let cls = Unmanaged.passRetained(StreamBinding(core: core, stream: stream, connection: ConnectionHandle(raw: connection))).toOpaque()
         mhdResponse = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, contentReader, cls, contentReaderFree)
         if mhdResponse == nil { contentReaderFree(cls) }
+    case .live:
+        return .NO  // handled by queueLive
     }
+    return finishQueueing(mhdResponse, status: response.status, headers: response.headers, on: connection, context: context)
+}
+
+private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
+                            context: RequestContext) -> MHD_Result {
     guard let mhdResponse else { return .NO }
-    for field in response.headers {
-        if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding") { continue }
+    for field in headers {
+        if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding")
+            || field.name.caseInsensitiveEquals("connection") { continue }
         _ = MHD_add_response_header(mhdResponse, field.name, field.value)
     }
-    let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    let result = MHD_queue_response(connection, UInt32(status), mhdResponse)
     MHD_destroy_response(mhdResponse)
     context.queued = true
     return result
+}
+
+private func queueLive(_ live: LiveResponse, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
+                       context: RequestContext, core: ServerCore) -> MHD_Result {
+    core.activeStreams.add(1, ordering: .relaxed)
+    let cls = Unmanaged.passRetained(LiveBinding(core: core, live: live, connection: ConnectionHandle(raw: connection))).toOpaque()
+    let mhdResponse = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, liveReader, cls, liveReaderFree)
+    if mhdResponse == nil { liveReaderFree(cls) }
+    return finishQueueing(mhdResponse, status: status, headers: headers, on: connection, context: context)
+}
+
+/// What a live response's content reader `cls` points to.
+private final class LiveBinding {
+    let core: ServerCore
+    let live: LiveResponse
+    let connection: ConnectionHandle
+    init(core: ServerCore, live: LiveResponse, connection: ConnectionHandle) {
+        self.core = core
+        self.live = live
+        self.connection = connection
+    }
+}
+
+private let liveReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
+    let binding = Unmanaged<LiveBinding>.fromOpaque(cls!).takeUnretainedValue()
+    let handle = binding.connection
+    let target = UnsafeMutableRawBufferPointer(start: buffer, count: max)
+    switch binding.live.fill(target, suspend: { MHD_suspend_connection(handle.raw) }, resume: { MHD_resume_connection(handle.raw) }) {
+    case .wrote(let count): return count
+    case .wait: return 0
+    case .finish: return mscope_reader_end_of_stream()
+    case .abort: return mscope_reader_end_with_error()
+    }
+}
+
+private let liveReaderFree: MHD_ContentReaderFreeCallback = { cls in
+    let binding = Unmanaged<LiveBinding>.fromOpaque(cls!).takeRetainedValue()
+    binding.core.activeStreams.subtract(1, ordering: .relaxed)
 }
 
 /// What the content reader's `cls` points to.
@@ -216,10 +274,15 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, t
     switch response?.body {
     case .bytes(let body)?: bytes = completedOK ? body.count : 0
     case .stream?: bytes = context.stream?.bytesSent ?? 0
+    case .live(let live)?: bytes = live.bytesSent
     case nil: break
     }
     let wentAway = !completedOK && !context.closedOnPurpose && !(context.stream?.endedOnPurpose ?? false)
-    let outcome = HTTPOutcome(status: response?.status ?? 0, bytesSent: bytes,
+    if let live = context.live {
+        live.closed(clientWentAway: wentAway)
+        core.untrack(live)
+    }
+    let outcome = HTTPOutcome(status: context.live?.status ?? response?.status ?? 0, bytesSent: bytes,
                               durationNanos: MonotonicClock.now() &- request.receivedAt,
                               clientWentAway: wentAway, tag: response?.tag)
     core.handler.completed(request, outcome: outcome)

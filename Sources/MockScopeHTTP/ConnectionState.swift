@@ -7,6 +7,7 @@ final class RequestContext {
     var request: HTTPRequest?
     var response: HTTPResponse?
     var stream: StreamContext?
+    var live: LiveResponse?
     var queued = false
     /// This side closed the connection on purpose (a hang that reached its deadline).
     var closedOnPurpose = false

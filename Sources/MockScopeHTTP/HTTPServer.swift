@@ -76,6 +76,7 @@ public final class HTTPServer: Sendable {
         daemon.withLock { handle in
             guard let started = handle else { return }
             core.scheduler.stop()
+            core.shutDownLiveResponses()
             CallbackSeam.stopDaemon(started)
             handle = nil
         }
@@ -92,6 +93,28 @@ final class ServerCore: Sendable {
     let openRequests = Atomic<Int>(0)
     let maxBodyBytes: Int
     let streamBlockSize: Int
+    /// Live responses under way, so that stopping can end them.
+    private let live = Mutex<[ObjectIdentifier: LiveResponse]>([:])
+    private let stopping = Atomic<Bool>(false)
+
+    /// Registers a live response; false when the server is stopping (end it instead).
+    func track(_ response: LiveResponse) -> Bool {
+        live.withLock { table in
+            if stopping.load(ordering: .acquiring) { return false }
+            table[ObjectIdentifier(response)] = response
+            return true
+        }
+    }
+
+    func untrack(_ response: LiveResponse) { live.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(response)) } }
+
+    func shutDownLiveResponses() {
+        let all = live.withLock { table -> [LiveResponse] in
+            stopping.store(true, ordering: .releasing)
+            return Array(table.values)
+        }
+        for response in all { response.shutdown() }
+    }
 
     init(handler: any HTTPHandler, configuration: HTTPServerConfiguration) {
         self.handler = handler

@@ -88,6 +88,9 @@ public enum StreamEnding: Sendable, Equatable {
 public enum HTTPBody: Sendable {
     case bytes([UInt8])
     case stream([TimedChunk], ending: StreamEnding)
+    /// Status, headers and body supplied later by a producer (the response's own status and
+    /// headers are ignored).
+    case live(LiveResponse)
 }
 
 /// What the HTTP layer sends back.

@@ -60,6 +60,8 @@ ARREARAGE_MESSAGE = (
     "For details, see: https://help.aliyun.com/zh/model-studio/error-code#overdue-payment"
 )
 COMPAT_INSPECTION = ("data_inspection_failed", "Input data may contain inappropriate content.")
+# mid-stream (output inspection): openai-compatible.md §5.3 item 2 shows this wording
+COMPAT_OUTPUT_INSPECTION = ("data_inspection_failed", "Output data may contain inappropriate content.")
 NATIVE_INSPECTION = ("DataInspectionFailed", "Input or output data may contain inappropriate content.")
 COMPAT_TPM = ("insufficient_quota",
               "You exceeded your current quota, please check your plan and billing details. "

@@ -12,6 +12,7 @@ import requests
 from dashscope.v2 import errors as v2errors
 
 import expected as E
+from mockscope_support import assert_native_error_shape
 from fault_support import (
     COMPAT_ERRORS, FAULT, NATIVE_ERRORS, ask_who, native_who, openai_client, point_dashscope,
     v2_client,
@@ -175,4 +176,7 @@ def test_bad_fault_header_through_openai_and_native(fault_server):
               "parameters": {"result_format": "message"}},
     )
     assert r.status_code == 400, r.text[:300]
-    assert "explode" in r.text and "mockscope_bad_fault" in r.text, r.text[:300]
+    # native endpoints answer in the native shape ({"code","message","request_id"})
+    body = assert_native_error_shape(r.json())
+    assert body["code"].replace(".", "_").lower() in ("mockscope_bad_fault", "mockscope_badfault"), body
+    assert "explode" in body["message"], body

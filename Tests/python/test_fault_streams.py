@@ -28,7 +28,7 @@ import requests
 
 import expected as E
 from fault_support import (
-    COMPAT_INSPECTION, FAULT, NATIVE_INSPECTION, ask_story, ask_who, collect, native_story,
+    COMPAT_OUTPUT_INSPECTION, FAULT, NATIVE_INSPECTION, ask_story, ask_who, collect, native_story,
     native_who, openai_client, point_dashscope, wait_for_no_streams,
 )
 
@@ -179,7 +179,7 @@ def test_openai_stream_error(fault_server):
     chunks, error = collect(ask_story(client))
     assert type(error) is openai.APIError, repr(error)
     assert len(chunks) == 2
-    code, message = COMPAT_INSPECTION
+    code, message = COMPAT_OUTPUT_INSPECTION
     assert error.message == message
     assert error.code == code
     assert isinstance(error.body, dict) and error.body.get("code") == code

@@ -35,6 +35,9 @@ public struct HTTPErrorFault: Fault {
     public var retryAfterMs: Double?
     public var shouldRetry: Bool?
 
+    /// The largest `retry_after`, in seconds (a day).
+    static let maxRetryAfter = 86_400.0
+
     /// The catalog entry used when only a status is given.
     static let defaultCodes: [Int: String] = [
         400: "invalid_parameter", 401: "invalid_api_key", 403: "access_denied", 404: "model_not_found",
@@ -61,8 +64,14 @@ public struct HTTPErrorFault: Fault {
         }
         message = parameters.string("message")
         format = try parameters.choice("format", Format.allCases.map(\.rawValue)).flatMap(Format.init(rawValue:)) ?? .json
-        retryAfter = try parameters.double("retry_after")
-        retryAfterMs = try parameters.double("retry_after_ms")
+        if let text = parameters.string("retry_after") {
+            guard let value = Double(text), value.isFinite, value >= 0, value <= Self.maxRetryAfter else {
+                throw .invalidValue(kind: Self.kind, name: "retry_after", value: text,
+                                    expected: "a number of seconds from 0 to \(FaultParameters.show(Self.maxRetryAfter)) (a day)")
+            }
+            retryAfter = value
+        }
+        retryAfterMs = try parameters.milliseconds("retry_after_ms")
         shouldRetry = try parameters.bool("should_retry")
     }
 
