@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // The C library, found through pkg-config (Debian: libmicrohttpd-dev).
@@ -38,10 +40,22 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The recorder: forwards to the real service (AsyncHTTPClient) and writes what came back as
+        // fixtures, secrets redacted.
+        .target(
+            name: "MockScopeRecorder",
+            dependencies: [
+                "MockScope", "MockScopeHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Where the domain meets the HTTP layer: one server you can start and stop.
         .target(
             name: "MockScopeRuntime",
-            dependencies: ["MockScope", "MockScopeHTTP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MockScope", "MockScopeHTTP", "MockScopeRecorder", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "MockScopeTesting",
@@ -50,14 +64,14 @@ let package = Package(
         .executableTarget(
             name: "mockscope",
             dependencies: [
-                "MockScopeRuntime", "MockScope",
+                "MockScopeRuntime", "MockScope", "MockScopeRecorder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "MockScopeTests",
-            dependencies: ["MockScope", "MockScopeHTTP", "MockScopeRuntime", "MockScopeTesting"]
+            dependencies: ["MockScope", "MockScopeHTTP", "MockScopeRuntime", "MockScopeTesting", "MockScopeRecorder"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,8 @@ public struct MockSettings: Sendable {
     public var unmatched: UnmatchedPolicy = .error
     /// Keys accepted in `Authorization: Bearer`; empty = any non-empty key.
     public var apiKeys: Set<String> = []
+    /// When set, every `/__admin/` request must carry it (`Authorization: Bearer` or `X-MockScope-Admin-Token`).
+    public var adminToken: String?
     /// Faults applied to every protocol request (e.g. `--rate-limit`), before scenarios'.
     public var globalFaults: [any Fault] = []
     /// When to forward to the real service and record (needs a forwarder attached).
@@ -44,6 +46,16 @@ public struct ExchangeNote: Sendable {
     public var scenarios: [String] = []
     /// Forwarded upstream and recorded.
     public var recorded = false
+    public var model: String?
+    public var stream = false
+    /// Fingerprint of the API key (never the key).
+    public var apiKey: String?
+    public var arrivedAt = Date()
+    public var clockMs: Double = 0
+    /// The journal id, taken on arrival.
+    public var journalID = 0
+    /// The answer's `retry-after-ms` / `retry-after`, in ms.
+    public var retryAfterMs: Double?
 }
 
 /// Per-request header that overrides the speed for one exchange.
@@ -63,17 +75,25 @@ public final class MockServer: HTTPHandler {
 
     private let state: Mutex<State>
     private let activeStreams: Mutex<(@Sendable () -> Int)?>
+    private let openRequests = Mutex<(@Sendable () -> Int)?>(nil)
     private let forwarder = Mutex<(any Forwarder)?>(nil)
     public let logger: Logger
     public let scenarios: ScenarioEngine
     public let clock: MockClock
     public let rateLimits = RateLimiterRegistry()
+    public let journal: Journal
+    /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
+    private let fixtureSource = Mutex<(@Sendable () throws -> [Fixture])?>(nil)
+    /// The settings the server started with (admin `reset` returns to them).
+    public let initialSettings: MockSettings
     /// Randomness for header faults: seeded once, advanced per request.
     private let headerRandom: Mutex<SeededRandom>
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
-                logger: Logger = Logger(label: "mockscope")) {
+                journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope")) {
         self.state = Mutex(State(store: store, settings: settings))
+        self.initialSettings = settings
+        self.journal = Journal(capacity: journalSize)
         self.activeStreams = Mutex(nil)
         self.logger = logger
         self.clock = clock
@@ -90,6 +110,26 @@ public final class MockServer: HTTPHandler {
     public func replaceStore(_ store: FixtureStore) { state.withLock { $0.store = store } }
     public func updateSettings(_ change: (inout MockSettings) -> Void) { state.withLock { change(&$0.settings) } }
 
+    /// Where `reloadFixtures` reads from.
+    public func setFixtureSource(_ source: @escaping @Sendable () throws -> [Fixture]) { fixtureSource.withLock { $0 = source } }
+
+    /// Reloads fixtures from their source (runtime additions are dropped). Throws the loader's error.
+    public func reloadFixtures() throws -> Int {
+        guard let source = fixtureSource.withLock({ $0 }) else { return store.count }
+        let store = FixtureStore(try source())
+        replaceStore(store)
+        return store.count
+    }
+
+    /// Removes a fixture by name; false when there is none.
+    public func removeFixture(named name: String) -> Bool {
+        state.withLock { state in
+            guard state.store.fixture(named: name) != nil else { return false }
+            state.store = FixtureStore(state.store.fixtures.filter { $0.name != name })
+            return true
+        }
+    }
+
     /// Attaches the recorder's forwarder (used when `settings.record` is `new` or `all`).
     public func attachForwarder(_ forwarder: any Forwarder) { self.forwarder.withLock { $0 = forwarder } }
 
@@ -102,25 +142,40 @@ public final class MockServer: HTTPHandler {
         }
     }
 
-    /// Lets the admin status report the HTTP layer's count of open streams.
-    public func reportActiveStreams(_ gauge: @escaping @Sendable () -> Int) { activeStreams.withLock { $0 = gauge } }
+    /// Lets the admin status report the HTTP layer's counts of open streams and open requests.
+    public func reportActiveStreams(_ streams: @escaping @Sendable () -> Int, openRequests: @escaping @Sendable () -> Int = { 0 }) {
+        activeStreams.withLock { $0 = streams }
+        self.openRequests.withLock { $0 = openRequests }
+    }
+
+    /// Requests received and not yet completed (streams, waits and hangs included).
+    public var openRequestCount: Int { openRequests.withLock { $0 }?() ?? 0 }
 
     // MARK: HTTPHandler
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let requestID = ProtocolResponses.newRequestID()
         let endpoint = Endpoint(path: request.path)
-        if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse(tag: ExchangeNote(requestID: requestID)) }
+        if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse() }
         let (store, settings) = state.withLock { ($0.store, $0.settings) }
         var note = ExchangeNote(requestID: requestID)
+        note.clockMs = clock.nowMs()
+        note.journalID = journal.nextID()
+        note.apiKey = SecretRedaction.fingerprint(Self.apiKey(request.headers))
         if let forwarded = forwardIfRecording(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note) {
             return forwarded.httpResponse(tag: note)
         }
         var decision = Decision()
         var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note, decision: &decision)
+        note.model = Self.model(of: decision.body, endpoint: endpoint)
         plan.applySpeed(Self.speed(request.headers) ?? settings.speed)
         if endpoint.apiProtocol != nil {
             applyFaults(to: &plan, request: request, endpoint: endpoint, settings: settings, decision: decision, note: &note)
+        }
+        if let ms = plan.headers["retry-after-ms"].flatMap(Double.init) {
+            note.retryAfterMs = ms
+        } else if let seconds = plan.headers["retry-after"].flatMap(Double.init) {
+            note.retryAfterMs = seconds * 1000
         }
         return plan.httpResponse(tag: note)
     }
@@ -172,7 +227,7 @@ public final class MockServer: HTTPHandler {
                 return
             }
         }
-        let model = Self.model(of: decision.body, endpoint: endpoint)
+        let model = note.model
         let apiKey = Self.apiKey(request.headers)
         let nowMs = clock.nowMs()
         let selected = scenarios.faults(for: ScenarioRequest(path: request.path, model: model, headers: request.headers.fields,
@@ -212,6 +267,17 @@ public final class MockServer: HTTPHandler {
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
         guard let note = outcome.tag as? ExchangeNote else { return }
         let millis = Double(outcome.durationNanos) / 1e6
+        let key = Self.apiKey(request.headers)
+        journal.append(
+            JournalEntry(id: note.journalID, time: Journal.timestamp(note.arrivedAt), clockMs: note.clockMs,
+                         receivedMs: Double(request.receivedAt) / 1e6, retryAfterMs: note.retryAfterMs, requestID: note.requestID,
+                         method: request.method, path: request.path, query: request.query,
+                         headers: SecretRedaction.headers(request.headers.fields),
+                         body: SecretRedaction.scrub(String(decoding: request.body.prefix(Journal.bodyLimit), as: UTF8.self), secret: key),
+                         model: note.model, stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: note.nearMiss,
+                         synthesized: note.synthesized, recorded: note.recorded, error: note.error, faults: note.faults,
+                         scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
+                         clientWentAway: outcome.clientWentAway))
         var line = "\(request.method) \(request.path) \(outcome.status)"
         if let fixture = note.fixture { line += " fixture=\(fixture)" }
         if note.synthesized { line += " synthesized" }
@@ -295,6 +361,7 @@ public final class MockServer: HTTPHandler {
         }
 
         decision.body = body
+        note.stream = stream
         let input = MatchInput(method: request.method, path: request.path, query: request.query,
                                headers: request.headers.fields, body: body)
         switch store.match(input) {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MockScope
 import MockScopeHTTP
+import MockScopeRecorder
 
 /// Everything `mockscope serve` needs, in one place: where fixtures come from, how to listen.
 public struct ServerOptions: Sendable {
@@ -16,8 +17,33 @@ public struct ServerOptions: Sendable {
     /// Seed for chance and jitter.
     public var seed: UInt64 = 1
     public var clock: MockClock.Mode = .real
+    /// How many exchanges the request journal keeps.
+    public var journalSize = 1000
+    /// Recording (`settings.record` other than `none`): the upstream and where to write.
+    public var recording: RecordingSetup?
 
     public init() {}
+}
+
+/// What `--upstream`/`--region`, `--record-to`, `--redact` and `--keep-partial` say.
+public struct RecordingSetup: Sendable {
+    public var upstream: Upstream
+    /// Where fixtures are written; nil = the first fixture folder, else `./fixtures`.
+    public var directory: String?
+    public var redact: [String] = []
+    public var keepPartial = false
+
+    public init(upstream: Upstream, directory: String? = nil, redact: [String] = [], keepPartial: Bool = false) {
+        self.upstream = upstream
+        self.directory = directory
+        self.redact = redact
+        self.keepPartial = keepPartial
+    }
+}
+
+/// A record mode was asked for without an upstream.
+public struct RecordingConfigurationError: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// A MockScope server: fixtures loaded, the domain and the HTTP layer wired together.
@@ -27,21 +53,47 @@ public final class MockScopeServer: Sendable {
     public let options: ServerOptions
     /// Where the fixtures came from (folders, or "built-in defaults").
     public let fixtureSource: String
+    /// The forwarder in record mode (`once` resolved at start: `all` into an empty folder, else `none`).
+    public let recorder: Recorder?
+    /// The record mode in force (`once` resolved).
+    public var recordMode: RecordMode { mock.settings.record }
 
     /// Loads fixtures (throws `FixtureLoadError` with every problem) and prepares the server.
     public init(options: ServerOptions, logger: Logger = Logger(label: "mockscope")) throws {
+        var options = options
+        let recordTo = try Self.prepareRecording(&options)
         let (fixtures, source) = try Self.loadFixtures(options.fixtureDirectories)
         var http = options.http
         http.host = options.host
         http.port = options.port
         self.options = options
         self.fixtureSource = source
+        if !Self.isLoopback(options.host), options.settings.adminToken == nil {
+            throw StartError.adminTokenRequired(host: options.host)
+        }
         self.mock = MockServer(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
-                               seed: options.seed, logger: logger)
+                               seed: options.seed, journalSize: options.journalSize, logger: logger)
+        let directories = options.fixtureDirectories
+        mock.setFixtureSource { try Self.loadFixtures(directories).0 }
+        if let setup = options.recording, let recordTo {
+            let mock = self.mock
+            let recorder = Recorder(options: RecorderOptions(upstream: setup.upstream, directory: recordTo, redact: setup.redact,
+                                                             keepPartial: setup.keepPartial),
+                                    logger: logger, onRecorded: { [weak mock] fixture in mock?.addFixture(fixture) })
+            mock.attachForwarder(recorder)
+            self.recorder = recorder
+        } else {
+            self.recorder = nil
+        }
         try Self.loadScenarios(options.scenarios, into: mock)
         self.http = HTTPServer(configuration: http, handler: mock)
         let server = self.http
-        mock.reportActiveStreams { server.activeStreams }
+        mock.reportActiveStreams({ server.activeStreams }, openRequests: { server.openRequests })
+    }
+
+    /// Whether a bind address is loopback only.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
     }
 
     /// Every built-in scenario is known (inactive) so `X-MockScope-Scenario: NAME` can pick it;
@@ -64,6 +116,34 @@ public final class MockScopeServer: Sendable {
         if !problems.isEmpty { throw ScenarioLoadError(problems: problems) }
     }
 
+    /// Record mode: checks there is an upstream, creates the recording folder, resolves `once`, and
+    /// makes the served folders the `--fixtures` ones plus the recording folder (only it without
+    /// `--fixtures`), so what is recorded replays after a restart. Returns the recording folder.
+    static func prepareRecording(_ options: inout ServerOptions) throws -> String? {
+        let mode = options.settings.record
+        guard mode != .none else { return nil }
+        guard let setup = options.recording else {
+            throw RecordingConfigurationError(description: "--record \(mode.rawValue) needs an upstream: --upstream URL or --region beijing|singapore|us")
+        }
+        let cwd = FileManager.default.currentDirectoryPath
+        func absolute(_ path: String) -> String {
+            ((path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)) as NSString).standardizingPath
+        }
+        let folder = absolute(setup.directory ?? options.fixtureDirectories.first ?? "fixtures")
+        let alreadyHadFixtures = !FixtureLoader.loadDirectory(folder).0.isEmpty
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RecordingConfigurationError(description: "--record-to \(folder): cannot create the folder: \(error.localizedDescription)")
+        }
+        if mode == .once { options.settings.record = alreadyHadFixtures ? .none : .all }
+        let served = options.fixtureDirectories.map(absolute)
+        if !served.contains(where: { folder == $0 || folder.hasPrefix($0 + "/") }) {
+            options.fixtureDirectories.append(folder)
+        }
+        return folder
+    }
+
     static func loadFixtures(_ directories: [String]) throws -> ([Fixture], String) {
         if !directories.isEmpty {
             return (try FixtureLoader.load(directories: directories), directories.joined(separator: ", "))
@@ -75,7 +155,10 @@ public final class MockScopeServer: Sendable {
     }
 
     public func start() throws { try http.start() }
-    public func stop() { http.stop() }
+    public func stop() {
+        http.stop()
+        recorder?.shutdown()
+    }
 
     public var port: UInt16 { http.port }
     public var baseURL: String {
@@ -93,5 +176,17 @@ public struct ScenarioLoadError: Error, CustomStringConvertible {
     public var problems: [ScenarioProblem]
     public var description: String {
         "\(problems.count) problem(s) in scenarios:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Why a server refuses to start.
+public enum StartError: Error, CustomStringConvertible {
+    case adminTokenRequired(host: String)
+
+    public var description: String {
+        switch self {
+        case .adminTokenRequired(let host):
+            return "binding \(host) exposes the admin API beyond this machine: pass --admin-token TOKEN (clients then send it as Authorization: Bearer TOKEN on /__admin/ routes), or bind 127.0.0.1"
+        }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import MockScope
+import MockScopeRecorder
 import MockScopeRuntime
 
 @main
@@ -11,17 +12,84 @@ struct MockScopeCommand: ParsableCommand {
         commandName: "mockscope",
         abstract: "A local mock-and-replay server for Alibaba Cloud DashScope (Qwen): OpenAI-compatible and native protocols.",
         discussion: "Point the openai SDK at http://HOST:PORT/compatible-mode/v1 and the dashscope SDK at http://HOST:PORT/api/v1; MockScope answers from recorded fixtures, with their timing, and breaks on request (faults, scenarios, rate limits).",
-        subcommands: [Serve.self, Validate.self],
+        subcommands: [Serve.self, Record.self, Validate.self],
         defaultSubcommand: Serve.self)
 }
 
 extension UnmatchedPolicy: ExpressibleByArgument {}
 extension MockClock.Mode: ExpressibleByArgument {}
+extension RecordMode: ExpressibleByArgument {}
+extension Upstream.Region: ExpressibleByArgument {}
+
+/// Where recordings come from and go (`serve --record MODE`, `record`).
+struct RecordingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Forward to this base URL when recording (any http:// or https:// URL).", valueName: "url"))
+    var upstream: String?
+
+    @Option(help: ArgumentHelp("Forward to DashScope in this region when recording: beijing (dashscope.aliyuncs.com), singapore (dashscope-intl), us (dashscope-us).", valueName: "region"))
+    var region: Upstream.Region?
+
+    @Option(name: .customLong("record-to"), help: ArgumentHelp("Folder recordings are written to (default: the first --fixtures folder, else ./fixtures). Without --fixtures it is also the only folder served.", valueName: "dir"))
+    var recordTo: String?
+
+    @Option(name: .customLong("redact"), help: ArgumentHelp("Also redact this header, query parameter or JSON body field (case-insensitive; repeatable). Authorization, DashScope key headers, cookies, api_key/token query parameters and api_key/access_token/secret/password body fields always are.", valueName: "name"))
+    var redact: [String] = []
+
+    @Flag(name: .customLong("keep-partial"), help: "Keep an interrupted recording as a fixture marked \"partial\": true (replay ignores it).")
+    var keepPartial = false
+
+    /// Checks the options for `mode`; nil when no upstream was given.
+    func setup(for mode: RecordMode) throws -> RecordingSetup? {
+        if upstream != nil, region != nil { throw ValidationError("Give --upstream or --region, not both.") }
+        let resolved: Upstream?
+        if let upstream {
+            do { resolved = try Upstream(url: upstream) } catch { throw ValidationError("\(error)") }
+        } else {
+            resolved = region.map { Upstream(region: $0) }
+        }
+        guard let resolved else {
+            if mode != .none {
+                throw ValidationError("--record \(mode.rawValue) forwards to the real service: give --upstream URL or --region beijing|singapore|us.")
+            }
+            return nil
+        }
+        return RecordingSetup(upstream: resolved, directory: recordTo, redact: redact, keepPartial: keepPartial)
+    }
+}
+
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record: serve with --record new against an upstream (--upstream URL or --region).",
+        discussion: "The same as `mockscope serve --record new`: requests a fixture matches are replayed; the others are forwarded to the upstream, streamed back as they arrive, and written (secrets redacted) to --record-to, then replayed from there. Takes every `serve` option; --record is always `new` here.")
+
+    @OptionGroup var serve: ServeOptions
+
+    func validate() throws {
+        guard serve.record == .none || serve.record == .new else {
+            throw ValidationError("`mockscope record` always records new requests; use `mockscope serve --record \(serve.record.rawValue)` for that mode.")
+        }
+        _ = try serve.recording.setup(for: .new)
+    }
+
+    func run() throws {
+        var serve = self.serve
+        serve.record = .new
+        try serve.run()
+    }
+}
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve fixtures over HTTP.",
-        discussion: "With no --fixtures, serves ./fixtures when it exists, else the built-in default fixtures. Per request, the headers X-MockScope-Speed, X-MockScope-Fault and X-MockScope-Scenario override the server's settings (docs/faults.md, docs/scenarios.md).")
+        discussion: "With no --fixtures, serves ./fixtures when it exists, else the built-in default fixtures. Per request, the headers X-MockScope-Speed, X-MockScope-Fault and X-MockScope-Scenario override the server's settings (docs/faults.md, docs/scenarios.md). With --record new|all|once, requests are forwarded to --upstream/--region and recorded (see `mockscope record`).")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() throws { try options.run() }
+}
+
+/// Every `serve` option (shared with `record`, which is `serve --record new`).
+struct ServeOptions: ParsableArguments {
 
     @Option(help: "Address to bind (numeric IPv4 or IPv6). Loopback unless you need otherwise.")
     var host = "127.0.0.1"
@@ -53,13 +121,26 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Enforce per-minute limits on every request, e.g. \"rpm=60 tpm=100000\"; \"\" for the model tiers' documented defaults.", valueName: "limits"))
     var rateLimit: String?
 
+    @Option(name: .customLong("admin-token"), help: ArgumentHelp("Require this token on /__admin/ routes (needed when --host is not loopback).", valueName: "token"))
+    var adminToken: String?
+
+    @Option(help: "How many exchanges the request journal keeps (a ring: older ones drop off).")
+    var journalSize = 1000
+
     @Option(help: "Largest request body accepted, in bytes (larger gets the protocol's 413).")
     var maxBodyBytes = 8 * 1024 * 1024
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: ArgumentHelp("Record mode: none (replay only), once (record everything when the recording folder has no fixtures yet, else replay only), new (replay what matches, forward and record the rest), all (forward and record everything, overwriting). Needs --upstream or --region.", valueName: "mode"))
+    var record: RecordMode = .none
+
+    @OptionGroup(title: "Recording")
+    var recording: RecordingOptions
+
     func validate() throws {
+        _ = try recording.setup(for: record)
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be a number >= 0 (0 = no delays).") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -83,10 +164,14 @@ struct Serve: ParsableCommand {
         options.fixtureDirectories = fixtures
         let globalFaults = try rateLimit.map { try FaultRegistry.parse("rate_limit " + $0) } ?? []
         options.settings = MockSettings(speed: speed, unmatched: unmatched, apiKeys: Set(apiKeys), globalFaults: globalFaults)
+        options.settings.adminToken = adminToken
+        options.journalSize = journalSize
         options.scenarios = scenarios
         options.seed = seed
         options.clock = clock
         options.http.maxBodyBytes = maxBodyBytes
+        options.settings.record = record
+        options.recording = try recording.setup(for: record)
 
         let server: MockScopeServer
         do {
@@ -129,6 +214,10 @@ struct Serve: ParsableCommand {
         if !active.isEmpty { lines.append("  scenarios active: \(active.joined(separator: ", "))") }
         if let rateLimit { lines.append("  rate limit: \(rateLimit.isEmpty ? "model tier defaults" : rateLimit)") }
         if !apiKeys.isEmpty { lines.append("  accepting \(apiKeys.count) API key(s)") }
+        if let recorder = server.recorder {
+            let mode = record == .once ? "once (resolved: \(server.recordMode.rawValue))" : record.rawValue
+            lines.append("  recording: \(mode), upstream \(recorder.options.upstream), to \(recorder.options.directory)")
+        }
         // Written straight to the file descriptor: a pipe must see it at once (tests wait for it).
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }

@@ -777,6 +777,22 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
         }
     }
 
+    @Test func liveAnswersAreLeftAlone() throws {
+        let live = LiveResponse()
+        let specs = ["http_error status=500", "latency ms=100", "slow_chunks ms=10 bytes_per_second=100", "stall after_bytes=3",
+                     "drop after_events=1", "reset after_events=1", "hang ms=10", "malformed_chunk after_events=0",
+                     "stream_error after_events=0"]
+        for spec in specs {
+            let plan = try applying(spec, to: ResponsePlan(status: 200, headers: HTTPHeaders(), body: .live(live)))
+            guard case .live(let kept) = plan.body else {
+                Issue.record("\(spec) replaced a live body")
+                continue
+            }
+            #expect(kept === live)
+            #expect(plan.status == 200 && plan.ending == .complete && plan.firstByteDelayMs == nil && !plan.hang, "\(spec)")
+        }
+    }
+
     @Test func everyKindIsRegisteredOnce() {
         #expect(Set(FaultRegistry.kindNames).count == FaultRegistry.kinds.count)
         #expect(FaultRegistry.kindNames.count == 10)

@@ -28,8 +28,8 @@ import requests
 
 import expected as E
 from fault_support import (
-    COMPAT_OUTPUT_INSPECTION, FAULT, NATIVE_INSPECTION, ask_story, ask_who, collect, native_story,
-    native_who, openai_client, point_dashscope, wait_for_no_streams,
+    COMPAT_OUTPUT_INSPECTION, FAULT, NATIVE_INSPECTION, active_streams, ask_story, ask_who, collect,
+    native_story, native_who, openai_client, point_dashscope, wait_for_no_streams,
 )
 
 TIMEOUT_S = 1.0
@@ -49,25 +49,47 @@ def _assert_server_healthy(server) -> None:
     assert time.monotonic() - start < 2.0
 
 
+HANG_LOG_WORDS = ("faults=[hang]", "client-went-away")
+
+
+def _log_count(server, words) -> int:
+    return sum(all(w in line for w in words) for line in server.log_text().splitlines())
+
+
+def _wait_for_log(server, words, before: int, within_s: float = 2.0) -> None:
+    """The server logs the hung exchange as finished (client gone) soon after the
+    client left: one more log line holding all `words` within `within_s`."""
+    deadline = time.monotonic() + within_s
+    while _log_count(server, words) <= before:
+        assert time.monotonic() < deadline, (
+            f"no new log line with {words} {within_s:.0f} s after the client left:\n"
+            + server.log_text(10))
+        time.sleep(0.05)
+
+
 # ------------------------------------------------------------------------ hang
 def test_openai_hang_times_out_and_server_recovers(fault_server):
     wait_for_no_streams(fault_server, "before the test")
     client = openai_client(fault_server, max_retries=0, timeout=TIMEOUT_S, headers={FAULT: "hang"})
+    logged = _log_count(fault_server, HANG_LOG_WORDS)
     start = time.monotonic()
     with pytest.raises(openai.APITimeoutError):
         ask_who(client)
     _assert_timely(time.monotonic() - start)
     wait_for_no_streams(fault_server, "after the client timed out on a hang")
+    _wait_for_log(fault_server, HANG_LOG_WORDS, logged)
     _assert_server_healthy(fault_server)
 
 
 def test_dashscope_hang_read_timeout(fault_server, monkeypatch):
     point_dashscope(monkeypatch, fault_server)
+    logged = _log_count(fault_server, HANG_LOG_WORDS)
     start = time.monotonic()
     with pytest.raises(requests.exceptions.ReadTimeout):
         native_who(timeout=TIMEOUT_S, headers={FAULT: "hang"})
     _assert_timely(time.monotonic() - start)
     wait_for_no_streams(fault_server, "after the dashscope client timed out on a hang")
+    _wait_for_log(fault_server, HANG_LOG_WORDS, logged)
     _assert_server_healthy(fault_server)
 
 
@@ -77,10 +99,14 @@ def test_openai_stall_mid_stream(fault_server):
     client = openai_client(fault_server, max_retries=0, timeout=TIMEOUT_S,
                            headers={FAULT: "stall after_events=2"})
     start = time.monotonic()
-    chunks, error = collect(ask_story(client))
+    stream = iter(ask_story(client))
+    chunks = [next(stream), next(stream)]
+    during = active_streams(fault_server)   # the stalled stream is open right now
+    more, error = collect(stream)
     elapsed = time.monotonic() - start
+    assert during == 1, f"activeStreams was {during} during a stall"
     assert isinstance(error, openai.APITimeoutError), repr(error)
-    assert len(chunks) == 2
+    assert more == [], f"got {len(more)} chunks after the stall point"
     assert chunks[0].choices[0].delta.role == "assistant"
     _assert_timely(elapsed)
     wait_for_no_streams(fault_server, "after the client timed out on a stall")

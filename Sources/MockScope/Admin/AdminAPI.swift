@@ -5,7 +5,13 @@ struct AdminAPI {
     let server: MockServer
 
     func handle(_ request: HTTPRequest, requestID: String) -> ResponsePlan {
+        if let token = server.settings.adminToken, !Self.carries(token, request.headers) {
+            return error(401, "the admin API needs the admin token: send Authorization: Bearer <token> or X-MockScope-Admin-Token")
+        }
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).dropFirst().map(String.init)
+        if parts.first == "requests" || parts.first == "fixtures" || parts.first == "settings" || parts.first == "conduct" {
+            return dataRoute(request, parts: parts)
+        }
         // Routes of the form scenarios/{name}[/{action}].
         if parts.count >= 2, parts[0] == "scenarios", parts[1] != "reset" || parts.count > 2 {
             return scenarioRoute(request.method, name: parts[1], action: parts.count == 3 ? parts[2] : nil, extra: parts.count > 3)
@@ -15,6 +21,8 @@ struct AdminAPI {
             return json(200) { o in
                 o.field("status", string: "ok")
                 o.field("activeStreams", .number(Double(server.activeStreamCount)))
+                // Other requests in flight (waits, hangs) besides this status request itself.
+                o.field("openRequests", .number(Double(max(0, server.openRequestCount - 1))))
                 o.field("fixtures", .number(Double(server.store.count)))
                 o.field("scenarios", .number(Double(server.scenarios.all.count)))
             }
@@ -37,9 +45,7 @@ struct AdminAPI {
             }
             return clockState()
         case ("POST", "reset"):
-            server.scenarios.resetAll(nowMs: server.clock.nowMs())
-            server.rateLimits.reset()
-            return json(200) { o in o.field("reset", .bool(true)) }
+            return resetEverything()
         default:
             return error(404, "no admin route \(request.method) \(request.path); see docs/scenarios.md")
         }
@@ -127,13 +133,18 @@ struct AdminAPI {
         return error(404, "no scenario named \"\(name)\"; loaded: \(known.isEmpty ? "none" : known)")
     }
 
-    private func json(_ status: Int, _ body: (inout JSONWriter.ObjectWriter) -> Void) -> ResponsePlan {
+    static func carries(_ token: String, _ headers: HTTPHeaders) -> Bool {
+        if headers["x-mockscope-admin-token"] == token { return true }
+        return MockServer.apiKey(headers) == token
+    }
+
+    func json(_ status: Int, _ body: (inout JSONWriter.ObjectWriter) -> Void) -> ResponsePlan {
         var writer = JSONWriter()
         writer.object(body)
         return ResponsePlan(status: status, headers: HTTPHeaders([("content-type", "application/json")]), body: .whole(Array(writer.text.utf8)))
     }
 
-    private func error(_ status: Int, _ message: String) -> ResponsePlan {
+    func error(_ status: Int, _ message: String) -> ResponsePlan {
         json(status) { o in o.field("error", string: message) }
     }
 }

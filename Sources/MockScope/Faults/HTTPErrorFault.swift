@@ -114,6 +114,7 @@ public struct HTTPErrorFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         let api = context.api ?? .compatible
         let error = stated(api: api, model: context.model)
         let requestID = context.requestID

@@ -13,6 +13,7 @@ public struct HangFault: Fault {
     public var description: String { FaultText.describe(Self.kind, [("ms", FaultText.number(ms))]) }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         plan.hang = true
         plan.hangMs = ms
     }

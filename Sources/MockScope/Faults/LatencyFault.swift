@@ -63,6 +63,7 @@ public struct LatencyFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         let wait: Double
         if let seed {
             var random = SeededRandom(seed: seed)

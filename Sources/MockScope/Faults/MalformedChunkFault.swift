@@ -35,6 +35,7 @@ public struct MalformedChunkFault: Fault {
     public var description: String { "\(Self.kind) after_events=\(afterEvents) mode=\(mode.rawValue)" }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         guard case .events(var events) = plan.body else { return }
         let api = context.api ?? .compatible
         if afterEvents < events.count {

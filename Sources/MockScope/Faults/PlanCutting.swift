@@ -44,6 +44,12 @@ struct CutPoint: Sendable, Equatable, CustomStringConvertible {
 
 /// Plan surgery shared by the kinds that cut a stream.
 enum PlanCutting {
+    /// True for an answer proxied from an upstream as it arrives: faults leave those alone.
+    static func isLive(_ plan: ResponsePlan) -> Bool {
+        if case .live = plan.body { return true }
+        return false
+    }
+
     /// A whole body becomes a stream of one event at 0 ms (none for an empty body), with the same
     /// status and headers. The HTTP layer then sends it chunked, so `content-length` goes.
     static func makeStreamable(_ plan: inout ResponsePlan) {

@@ -13,6 +13,7 @@ public struct ResetFault: Fault {
     public var description: String { "\(Self.kind) \(cut)" }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         cut.cut(&plan)
         plan.ending = .reset
     }

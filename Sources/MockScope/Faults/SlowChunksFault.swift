@@ -44,6 +44,7 @@ public struct SlowChunksFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         guard case .events(var events) = plan.body else { return }
         if let seed {
             var random = SeededRandom(seed: seed)

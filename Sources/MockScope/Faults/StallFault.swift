@@ -20,6 +20,7 @@ public struct StallFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         cut.cut(&plan)
         plan.ending = .stall(nanos: ms.map { UInt64($0 * 1_000_000) })
     }

@@ -53,6 +53,7 @@ public struct StreamErrorFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
         guard case .events(let events) = plan.body else { return }
         let api = context.api ?? .compatible
         var kept = Array(events.prefix(afterEvents))

@@ -1,0 +1,373 @@
+import Foundation
+import MockScope
+import MockScopeHTTP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One exchange as it came back from the upstream, not yet redacted.
+public struct RecordedExchange: Sendable {
+    public enum Body: Sendable {
+        /// A whole body (JSON, an error, anything that is not an event stream).
+        case whole([UInt8])
+        /// A `text/event-stream` body: each event's exact bytes and its time from the request (ms).
+        case events([PlannedEvent])
+    }
+
+    /// The request as the client sent it.
+    public var request: HTTPRequest
+    public var status: Int
+    /// The upstream's response headers, as received.
+    public var headers: HTTPHeaders
+    public var body: Body
+    /// The upstream or the client went away before the end (written only with `--keep-partial`).
+    public var partial: Bool
+    public var recordedAt: Date
+
+    public init(request: HTTPRequest, status: Int, headers: HTTPHeaders, body: Body, partial: Bool = false, recordedAt: Date = Date()) {
+        self.request = request
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.partial = partial
+        self.recordedAt = recordedAt
+    }
+}
+
+/// Where a recording goes: `<protocol>/<model>/<slug>-<hash>.json` below the recording folder.
+public struct FixtureLocation: Sendable, Equatable {
+    /// The fixture's name (its relative path without `.json`).
+    public var name: String
+    /// The path below the recording folder.
+    public var relativePath: String
+}
+
+/// A fixture on disk.
+public struct WrittenFixture: Sendable {
+    public var location: FixtureLocation
+    /// The absolute path of the file.
+    public var path: String
+    /// What was written (the fixture JSON).
+    public var text: String
+    /// The fixture as the loader reads it back.
+    public var fixture: Fixture
+}
+
+/// The recorder could not write a fixture.
+public struct RecordingError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Turns exchanges into fixture files (docs/fixture-format.md), redacted, written atomically.
+public struct FixtureWriter: Sendable {
+    /// The recording folder.
+    public let directory: String
+    public let redactor: Redactor
+    /// The upstream's host, for the metadata.
+    public let upstreamHost: String
+
+    public init(directory: String, redactor: Redactor = Redactor(), upstreamHost: String) {
+        self.directory = directory
+        self.redactor = redactor
+        self.upstreamHost = upstreamHost
+    }
+
+    /// Response headers never written: the server's own business on replay.
+    static let droppedResponseHeaders: Set<String> = ["content-length", "transfer-encoding", "content-encoding", "date",
+                                                      "connection", "keep-alive"]
+
+    // MARK: what a request looks like in a fixture
+
+    /// The request side of a fixture: what the matcher needs, redacted.
+    struct RequestPart {
+        var method: String
+        var path: String
+        var query: [(name: String, value: String)]
+        var headers: [(name: String, value: String)]
+        var body: JSONValue?
+        var ignore: [String]
+    }
+
+    func requestPart(_ request: HTTPRequest, scope: RedactionScope) -> RequestPart {
+        let endpoint = Endpoint(path: request.path)
+        // Secret query parameters are left out: a replayed request carries the real value, which a
+        // placeholder would never match.
+        var query: [(name: String, value: String)] = []
+        for item in request.query where !redactor.isSecretQuery(item.name) { query.append((item.name, scope.scrub(item.value))) }
+        query.sort { a, b in a.name != b.name ? a.name < b.name : a.value < b.value }
+        // The headers that decide the answer: the native stream switches (never credentials).
+        var headers: [(name: String, value: String)] = []
+        if endpoint.apiProtocol == .native {
+            for field in request.headers {
+                if field.name.caseInsensitiveEquals("x-dashscope-sse"), field.value.lowercased() == "enable",
+                   !headers.contains(where: { $0.name == "X-DashScope-SSE" }) {
+                    headers.append(("X-DashScope-SSE", field.value))
+                } else if field.name.caseInsensitiveEquals("accept"), field.value.lowercased().contains("text/event-stream"),
+                          !headers.contains(where: { $0.name == "Accept" }) {
+                    headers.append(("Accept", scope.scrub(field.value)))
+                }
+            }
+        }
+        var body: JSONValue?
+        var ignore: [String] = []
+        if !request.body.isEmpty {
+            if let parsed = try? JSONValue.parse(request.body) {
+                let redacted = scope.json(parsed)
+                body = redacted.value
+                // A redacted field cannot match the real value a replayed request carries: ignore it.
+                ignore = redacted.redactedPaths
+            } else if !endpoint.isGeneration {
+                body = .string(scope.text(String(decoding: request.body, as: UTF8.self)))
+            }
+        }
+        return RequestPart(method: request.method, path: request.path, query: query, headers: headers, body: body, ignore: ignore)
+    }
+
+    // MARK: naming
+
+    /// `<protocol>/<model>/<slug of the last user text>-<8 hex of a hash of the request>`.
+    public func location(for request: HTTPRequest, partial: Bool = false) -> FixtureLocation {
+        location(for: requestPart(request, scope: redactor.scope(for: request)), partial: partial)
+    }
+
+    func location(for part: RequestPart, partial: Bool) -> FixtureLocation {
+        let endpoint = Endpoint(path: part.path)
+        let api: String
+        switch endpoint {
+        case .application: api = "apps"
+        default:
+            switch endpoint.apiProtocol {
+            case .compatible?: api = "compat"
+            case .native?: api = "native"
+            case nil: api = "other"
+            }
+        }
+        var model: String?
+        if case .application(let id) = endpoint {
+            model = id
+        } else {
+            model = part.body?["model"]?.stringValue
+        }
+        if model == nil || model!.isEmpty {
+            model = part.path.split(separator: "/").last.map(String.init) ?? "request"
+        }
+        let slug = Self.slug(Self.lastUserText(part.body, endpoint: endpoint))
+        let hash = Self.requestHash(part)
+        var name = "\(api)/\(Self.folderName(model!))/\(slug)-\(hash)"
+        if partial { name += ".partial" }
+        return FixtureLocation(name: name, relativePath: name + ".json")
+    }
+
+    /// FNV-1a (64 bits) of method, path, query, matching headers and canonical body: the same request
+    /// gets the same name in every process, on every platform.
+    static func requestHash(_ part: RequestPart) -> String {
+        var text = "\(part.method)\n\(part.path)\n"
+        text += part.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") + "\n"
+        text += part.headers.map { "\($0.name.lowercased()):\($0.value)" }.joined(separator: "\n") + "\n"
+        if let body = part.body { text += CanonicalJSON.string(body) }
+        let value = fnv1a(text)
+        let hex = String(value, radix: 16)
+        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(8))
+    }
+
+    public static func fnv1a(_ text: String) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01b3
+        }
+        return value
+    }
+
+    /// The last thing the user said, for the file name.
+    static func lastUserText(_ body: JSONValue?, endpoint: Endpoint) -> String? {
+        guard let body else { return nil }
+        func text(of content: JSONValue?) -> String? {
+            if let string = content?.stringValue { return string }
+            for part in content?.arrayValue ?? [] {
+                if let string = part["text"]?.stringValue { return string }
+            }
+            return nil
+        }
+        let input = body["input"]
+        let messages = body["messages"]?.arrayValue ?? input?["messages"]?.arrayValue
+        if let messages {
+            for message in messages.reversed() where message["role"]?.stringValue == "user" {
+                if let found = text(of: message["content"]) { return found }
+            }
+        }
+        if let prompt = input?["prompt"]?.stringValue { return prompt }
+        if let string = input?.stringValue { return string }
+        if let first = input?.arrayValue?.first?.stringValue { return first }
+        if let first = input?["texts"]?.arrayValue?.first?.stringValue { return first }
+        return nil
+    }
+
+    /// Lower-case ASCII letters and digits joined by `-`, at most 40 characters; `request` when
+    /// nothing is left (CJK text, say).
+    static func slug(_ text: String?) -> String {
+        var result = ""
+        var dash = false
+        for scalar in (text ?? "").lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                if dash, !result.isEmpty { result += "-" }
+                dash = false
+                result.unicodeScalars.append(scalar)
+                if result.count >= 40 { break }
+            } else {
+                dash = true
+            }
+        }
+        return result.isEmpty ? "request" : result
+    }
+
+    /// A model or app id as a folder name: ASCII letters, digits, `.`, `_`, `-`; never hidden.
+    static func folderName(_ text: String) -> String {
+        var result = String(text.unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "." || scalar == "_" || scalar == "-")
+                ? Character(scalar) : "-"
+        }.prefix(64))
+        while result.hasPrefix(".") { result.removeFirst() }
+        return result.isEmpty ? "unknown" : result
+    }
+
+    // MARK: the document
+
+    /// The fixture JSON for an exchange, redacted.
+    public func document(for exchange: RecordedExchange, version: String = Recorder.mockscopeVersion) -> (FixtureLocation, String) {
+        let scope = redactor.scope(for: exchange.request)
+        let part = requestPart(exchange.request, scope: scope)
+        let location = location(for: part, partial: exchange.partial)
+
+        func string(_ value: String) -> String {
+            var writer = JSONWriter()
+            writer.string(value)
+            return writer.text
+        }
+        func value(_ value: JSONValue) -> String {
+            var writer = JSONWriter()
+            writer.value(value)
+            return writer.text
+        }
+        func object(_ pairs: [(String, String)]) -> String {
+            "{" + pairs.map { "\(string($0.0)):\(string($0.1))" }.joined(separator: ",") + "}"
+        }
+
+        var metadata: [(String, String)] = [
+            ("source", string("recorded by mockscope from \(upstreamHost)")),
+            ("timing", string("recorded")),
+            ("recordedAt", string(exchange.recordedAt.formatted(.iso8601))),
+            ("upstream", string(upstreamHost)),
+            ("mockscopeVersion", string(version)),
+        ]
+        if exchange.partial { metadata.append(("partial", "true")) }
+
+        var lines: [String] = []
+        lines.append("{")
+        lines.append("  \"mockscope\": 1,")
+        lines.append("  \"name\": \(string(location.name)),")
+        lines.append("  \"description\": \(string("Recorded from \(upstreamHost): \(part.method) \(part.path) -> \(exchange.status)\(exchange.partial ? " (partial)" : "")")),")
+        lines.append("  \"metadata\": {" + metadata.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "},")
+
+        var request: [String] = ["    \"method\": \(string(part.method))", "    \"path\": \(string(part.path))"]
+        if !part.query.isEmpty { request.append("    \"query\": \(object(part.query))") }
+        if !part.headers.isEmpty { request.append("    \"headers\": \(object(part.headers))") }
+        if let body = part.body { request.append("    \"body\": \(value(body))") }
+        if !part.ignore.isEmpty { request.append("    \"ignore\": [" + part.ignore.map(string).joined(separator: ", ") + "]") }
+        lines.append("  \"request\": {")
+        lines.append(request.joined(separator: ",\n"))
+        lines.append("  },")
+
+        var headers: [(name: String, value: String)] = []
+        for field in exchange.headers where !Self.droppedResponseHeaders.contains(field.name.lowercased()) {
+            let redacted = scope.headerValue(name: field.name, value: field.value)
+            if let index = headers.firstIndex(where: { $0.name.caseInsensitiveEquals(field.name) }) {
+                headers[index].value += ", " + redacted
+            } else {
+                headers.append((field.name, redacted))
+            }
+        }
+        lines.append("  \"response\": {")
+        lines.append("    \"status\": \(exchange.status),")
+        lines.append("    \"headers\": {" + headers.map { "\(string($0.name)): \(string($0.value))" }.joined(separator: ", ") + "},")
+        switch exchange.body {
+        case .whole(let bytes):
+            lines.append("    \"body\": \(string(scope.text(String(decoding: bytes, as: UTF8.self))))")
+        case .events(let events):
+            lines.append("    \"events\": [")
+            let items = events.map { event -> String in
+                let at = (event.atMs * 10).rounded() / 10
+                var writer = JSONWriter()
+                writer.number(max(0, at))
+                return "      {\"at\": \(writer.text), \"data\": \(string(scope.text(String(decoding: event.bytes, as: UTF8.self))))}"
+            }
+            if !items.isEmpty { lines.append(items.joined(separator: ",\n")) }
+            lines.append("    ]")
+        }
+        lines.append("  }")
+        lines.append("}")
+        return (location, lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Writes the exchange's fixture atomically (temporary file, fsync, rename, fsync the folder)
+    /// and reads it back as the loader would.
+    public func write(_ exchange: RecordedExchange) throws -> WrittenFixture {
+        let (location, text) = document(for: exchange)
+        let path = (directory as NSString).appendingPathComponent(location.relativePath)
+        let fixture: Fixture
+        switch FixtureLoader.parse(Array(text.utf8), file: path, defaultName: location.name) {
+        case .success(let parsed): fixture = parsed
+        case .failure(let problem): throw RecordingError("the recorded fixture would not load (\(problem.location): \(problem.message)); nothing written")
+        }
+        try AtomicFile.write(Array(text.utf8), to: path)
+        return WrittenFixture(location: location, path: path, text: text, fixture: fixture)
+    }
+}
+
+/// Writes a file so that a reader sees the old content or the new one, never a mix: a temporary
+/// `.<name>.<random>.tmp` in the same folder (which the fixture loader skips), fsync, rename over
+/// the final name, fsync the folder. Concurrent writers of one name each use their own temporary
+/// file; the last rename wins.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw RecordingError("cannot create the folder \(folder): \(error.localizedDescription)")
+        }
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let temporary = (folder as NSString).appendingPathComponent(".\(name).\(random).tmp")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RecordingError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        var failure: String?
+        var written = 0
+        bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = "write failed: \(String(cString: strerror(errno)))"
+                    return
+                }
+                written += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = "fsync failed: \(String(cString: strerror(errno)))" }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = "rename to \(path) failed: \(String(cString: strerror(errno)))" }
+        if let failure {
+            unlink(temporary)
+            throw RecordingError("\(temporary): \(failure)")
+        }
+        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
+        }
+    }
+}

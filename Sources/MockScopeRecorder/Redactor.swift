@@ -1,0 +1,199 @@
+import Foundation
+import MockScope
+import MockScopeHTTP
+
+/// Decides what is secret in an exchange and replaces it by `Redactor.placeholder` before anything
+/// is written or logged:
+///
+/// - request headers `Authorization` / `Proxy-Authorization` (the scheme is kept: `Bearer REDACTED`),
+///   `X-DashScope-*` headers whose name has `key` or `token` in it, `X-Api-Key`, `Api-Key`, `Cookie`;
+///   response `Set-Cookie`;
+/// - query parameters named like `api_key`, `key`, `token`, `access_token`, `signature`
+///   (or ending in `_key`, `_token`, `_secret`, `_signature`);
+/// - JSON body fields, at any depth, named `api_key` / `apiKey`, `access_token`, `refresh_token`,
+///   `client_secret`, `secret`, `secret_key`, `password`;
+/// - any header, query parameter or body field named with `--redact NAME` (case-insensitive);
+/// - and every occurrence, in any text written, of a secret value seen in the request (the key of
+///   `Authorization` above all), so a key echoed back in a body or an event is caught too.
+public struct Redactor: Sendable {
+    public static let placeholder = "REDACTED"
+    /// Secret values shorter than this are not scrubbed from free text (it would mangle it).
+    public static let minimumSecretLength = 6
+
+    /// Extra names from `--redact`, lower-cased.
+    public let extraNames: Set<String>
+
+    public init(extraNames: [String] = []) {
+        self.extraNames = Set(extraNames.map { $0.lowercased() })
+    }
+
+    // MARK: names
+
+    static func normalized(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { $0 != "_" && $0 != "-" })
+    }
+
+    static let secretFields: Set<String> = ["apikey", "accesstoken", "refreshtoken", "clientsecret", "secret", "secretkey",
+                                            "password", "xapikey"]
+    static let secretQuery: Set<String> = ["apikey", "key", "token", "accesstoken", "signature", "sig", "secret", "password",
+                                           "refreshtoken", "xapikey", "authorization"]
+
+    func isExtra(_ name: String) -> Bool { extraNames.contains(name.lowercased()) }
+
+    /// Whether a header's value is a secret.
+    public func isSecretHeader(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        switch lower {
+        case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key": return true
+        default: break
+        }
+        if lower.hasPrefix("x-dashscope-"), lower.contains("key") || lower.contains("token") { return true }
+        return isExtra(name)
+    }
+
+    /// Whether a query parameter's value is a secret.
+    public func isSecretQuery(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if Self.secretQuery.contains(Self.normalized(name)) { return true }
+        for suffix in ["_key", "-key", "_token", "-token", "_secret", "-secret", "_signature", "-signature"] where lower.hasSuffix(suffix) {
+            return true
+        }
+        return isExtra(name)
+    }
+
+    /// Whether a JSON field's value is a secret.
+    public func isSecretField(_ name: String) -> Bool {
+        Self.secretFields.contains(Self.normalized(name)) || isExtra(name)
+    }
+
+    // MARK: one exchange
+
+    /// The secrets of one request: the values to scrub wherever they appear.
+    public func scope(for request: HTTPRequest) -> RedactionScope {
+        var values: [String] = []
+        for field in request.headers where isSecretHeader(field.name) {
+            values.append(field.value)
+            let parts = field.value.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { values.append(parts[1].trimmingCharacters(in: .whitespaces)) }
+        }
+        for item in request.query where isSecretQuery(item.name) { values.append(item.value) }
+        if let body = try? JSONValue.parse(request.body) { collectSecretFields(body, into: &values) }
+        return RedactionScope(redactor: self, secrets: values)
+    }
+
+    private func collectSecretFields(_ value: JSONValue, into values: inout [String]) {
+        switch value {
+        case .object(let members):
+            for (key, member) in members {
+                if isSecretField(key), let text = member.stringValue { values.append(text) } else { collectSecretFields(member, into: &values) }
+            }
+        case .array(let items):
+            for item in items { collectSecretFields(item, into: &values) }
+        default:
+            break
+        }
+    }
+}
+
+/// The redactor together with the secret values of one request.
+public struct RedactionScope: Sendable {
+    public let redactor: Redactor
+    /// Secret values to scrub from free text, longest first (so a value containing another goes whole).
+    public let secrets: [String]
+
+    public init(redactor: Redactor, secrets: [String]) {
+        self.redactor = redactor
+        self.secrets = Array(Set(secrets.filter { $0.count >= Redactor.minimumSecretLength && $0 != Redactor.placeholder }))
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// Replaces every secret value in `text`.
+    public func scrub(_ text: String) -> String {
+        var result = text
+        for secret in secrets where result.contains(secret) {
+            result = result.replacingOccurrences(of: secret, with: Redactor.placeholder)
+        }
+        return result
+    }
+
+    /// A header's value as it may be written.
+    public func headerValue(name: String, value: String) -> String {
+        guard redactor.isSecretHeader(name) else { return scrub(value) }
+        if name.caseInsensitiveEquals("authorization") || name.caseInsensitiveEquals("proxy-authorization") {
+            let parts = value.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { return "\(parts[0]) \(Redactor.placeholder)" }
+        }
+        return Redactor.placeholder
+    }
+
+    public func headers(_ headers: HTTPHeaders) -> HTTPHeaders {
+        HTTPHeaders(headers.fields.map { ($0.name, headerValue(name: $0.name, value: $0.value)) })
+    }
+
+    public func query(_ query: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        query.map { ($0.name, redactor.isSecretQuery($0.name) ? Redactor.placeholder : scrub($0.value)) }
+    }
+
+    /// The query as `?a=b&c=REDACTED` (empty when there is none), for logs.
+    public func queryString(_ query: [(name: String, value: String)]) -> String {
+        let items = self.query(query)
+        guard !items.isEmpty else { return "" }
+        return "?" + items.map { "\(UpstreamClient.percentEncode($0.name))=\(UpstreamClient.percentEncode($0.value))" }.joined(separator: "&")
+    }
+
+    /// A JSON value with secret fields replaced (at any depth) and secret values scrubbed from every
+    /// string; also returns the dotted paths of the fields replaced.
+    public func json(_ value: JSONValue) -> (value: JSONValue, redactedPaths: [String]) {
+        var paths: [String] = []
+        let result = json(value, path: "", paths: &paths)
+        return (result, paths.sorted())
+    }
+
+    private func json(_ value: JSONValue, path: String, paths: inout [String]) -> JSONValue {
+        func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+        switch value {
+        case .object(let members):
+            var result: [String: JSONValue] = [:]
+            for (key, member) in members {
+                if redactor.isSecretField(key), member != .null {
+                    result[key] = .string(Redactor.placeholder)
+                    paths.append(child(key))
+                } else {
+                    result[scrub(key)] = json(member, path: child(key), paths: &paths)
+                }
+            }
+            return .object(result)
+        case .array(let items):
+            return .array(items.enumerated().map { json($1, path: child(String($0)), paths: &paths) })
+        case .string(let text):
+            return .string(scrub(text))
+        default:
+            return value
+        }
+    }
+
+    /// Free text that may hold JSON (a response body, an SSE event): secret values scrubbed, and the
+    /// string value of every secret-named JSON field replaced, the other bytes left as they are.
+    public func text(_ text: String) -> String {
+        redactJSONFields(in: scrub(text))
+    }
+
+    private static let fieldPattern = try! NSRegularExpression(pattern: #""((?:[^"\\]|\\.){1,64})"\s*:\s*"((?:[^"\\]|\\.)*)""#)
+
+    private func redactJSONFields(in text: String) -> String {
+        guard text.contains("\"") else { return text }
+        let ns = text as NSString
+        let matches = Self.fieldPattern.matches(in: text, range: NSRange(location: 0, length: ns.length))
+        var replacements: [NSRange] = []
+        for match in matches {
+            let name = ns.substring(with: match.range(at: 1))
+            if redactor.isSecretField(name), ns.substring(with: match.range(at: 2)) != Redactor.placeholder {
+                replacements.append(match.range(at: 2))
+            }
+        }
+        guard !replacements.isEmpty else { return text }
+        let result = NSMutableString(string: text)
+        for range in replacements.reversed() { result.replaceCharacters(in: range, with: Redactor.placeholder) }
+        return result as String
+    }
+}

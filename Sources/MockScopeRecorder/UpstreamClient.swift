@@ -1,0 +1,196 @@
+import AsyncHTTPClient
+import Foundation
+import MockScopeHTTP
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Where recordings come from: any base URL (`http://127.0.0.1:8090` in tests), or a DashScope region.
+public struct Upstream: Sendable, Equatable, CustomStringConvertible {
+    /// `http` or `https`.
+    public var scheme: String
+    public var host: String
+    public var port: Int?
+    /// A path prefix put before every request's path (usually empty).
+    public var basePath: String
+
+    /// DashScope's regions (shared/reference/dashscope-native.md §1).
+    public enum Region: String, Sendable, CaseIterable {
+        case beijing, singapore, us
+
+        public var baseURL: String {
+            switch self {
+            case .beijing: return "https://dashscope.aliyuncs.com"
+            case .singapore: return "https://dashscope-intl.aliyuncs.com"
+            case .us: return "https://dashscope-us.aliyuncs.com"
+            }
+        }
+    }
+
+    /// Parses `scheme://host[:port][/prefix]`. A trailing `/api/v1` or `/compatible-mode/v1` (an SDK
+    /// base URL pasted as is) is dropped: the client's paths already carry it.
+    public init(url: String) throws {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+            throw RecordingError("--upstream must be an http:// or https:// URL with a host (got \"\(url)\")")
+        }
+        guard components.query == nil, components.fragment == nil else {
+            throw RecordingError("--upstream must not have a query or fragment (got \"\(url)\")")
+        }
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        for suffix in ["/api/v1", "/compatible-mode/v1"] where path.hasSuffix(suffix) { path.removeLast(suffix.count) }
+        self.scheme = scheme
+        self.host = host
+        self.port = components.port
+        self.basePath = path
+    }
+
+    public init(region: Region) {
+        try! self.init(url: region.baseURL)
+    }
+
+    /// `host` or `host:port`, for metadata and logs.
+    public var hostDescription: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port.map { "\(name):\($0)" } ?? name
+    }
+
+    public var baseURL: String { "\(scheme)://\(hostDescription)\(basePath)" }
+    public var description: String { baseURL }
+}
+
+/// The upstream's answer: head at once, body as it arrives.
+public struct UpstreamResponse: Sendable {
+    public var status: Int
+    public var headers: MockScopeHTTP.HTTPHeaders
+    public var body: Body
+
+    /// The body's chunks, each as soon as it arrives.
+    public struct Body: AsyncSequence, Sendable {
+        public typealias Element = [UInt8]
+        let base: HTTPClientResponse.Body
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var base: HTTPClientResponse.Body.AsyncIterator
+            public mutating func next() async throws -> [UInt8]? {
+                guard let buffer = try await base.next() else { return nil }
+                return Array(buffer.readableBytesView)
+            }
+        }
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
+    }
+}
+
+/// Forwards requests to the upstream over one shared AsyncHTTPClient (HTTPS with certificate
+/// verification, redirects passed through, not followed). `shutdown()` when the server stops.
+public final class UpstreamClient: Sendable {
+    public let upstream: Upstream
+    private let client: HTTPClient
+    private let shutDown = Mutex(false)
+    /// How long the upstream may take to send its status line.
+    public let headTimeout: TimeAmount
+
+    public init(upstream: Upstream, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(300),
+                headTimeout: TimeAmount = .seconds(300)) {
+        self.upstream = upstream
+        self.headTimeout = headTimeout
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout),
+            decompression: .disabled)
+        configuration.httpVersion = .automatic
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Stops the client (in-flight requests fail). Safe to call twice. Not from an event loop.
+    public func shutdown() {
+        let first = shutDown.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        if first { try? client.syncShutdown() }
+    }
+
+    deinit { shutdown() }
+
+    /// Request headers never forwarded: hop-by-hop ones (and those the `Connection` header names),
+    /// `Host` (the upstream's is set), `Content-Length` (set from the body), `Expect`, MockScope's
+    /// own `X-MockScope-*`, and `Accept-Encoding`, replaced by `identity`: the upstream then sends
+    /// plain bytes, which pass through event by event and are recorded as text; a gzip-compressed
+    /// stream could neither be split into events nor written as a fixture's text. The client loses
+    /// nothing it must have: identity is always acceptable.
+    static let droppedRequestHeaders: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+                                                     "host", "content-length", "expect", "accept-encoding", "http2-settings"]
+
+    /// Response headers not passed to the client: hop-by-hop ones, and the framing, which the HTTP
+    /// layer does itself.
+    static let droppedResponseHeaders: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+                                                      "content-length", "proxy-connection"]
+
+    /// The headers sent upstream for a client's headers.
+    public static func forwardedHeaders(_ headers: MockScopeHTTP.HTTPHeaders) -> [(name: String, value: String)] {
+        var named: Set<String> = []
+        for field in headers where field.name.caseInsensitiveEquals("connection") {
+            for token in field.value.split(separator: ",") { named.insert(token.trimmingCharacters(in: .whitespaces).lowercased()) }
+        }
+        var result: [(name: String, value: String)] = []
+        for field in headers {
+            let lower = field.name.lowercased()
+            if droppedRequestHeaders.contains(lower) || named.contains(lower) || lower.hasPrefix("proxy-") || lower.hasPrefix("x-mockscope-") {
+                continue
+            }
+            result.append((field.name, field.value))
+        }
+        result.append(("Accept-Encoding", "identity"))
+        return result
+    }
+
+    /// The headers passed to the client for the upstream's.
+    public static func clientHeaders(_ headers: MockScopeHTTP.HTTPHeaders) -> MockScopeHTTP.HTTPHeaders {
+        MockScopeHTTP.HTTPHeaders(headers.fields.filter { !droppedResponseHeaders.contains($0.name.lowercased()) })
+    }
+
+    /// RFC 3986 unreserved characters kept, everything else percent-encoded.
+    public static func percentEncode(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+
+    /// The upstream URL for a request: base, path (as received, re-encoded), query.
+    public func url(for request: HTTPRequest) -> String {
+        let path = request.path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { Self.percentEncode(String($0)) }.joined(separator: "/")
+        var url = upstream.baseURL + path
+        if !request.query.isEmpty {
+            url += "?" + request.query.map { "\(Self.percentEncode($0.name))=\(Self.percentEncode($0.value))" }.joined(separator: "&")
+        }
+        return url
+    }
+
+    /// Sends the request as the client sent it; returns when the upstream's head has arrived.
+    /// Cancelling the calling task cancels the upstream request (also while its body streams).
+    public func send(_ request: HTTPRequest) async throws -> UpstreamResponse {
+        var outgoing = HTTPClientRequest(url: url(for: request))
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for field in Self.forwardedHeaders(request.headers) { outgoing.headers.add(name: field.name, value: field.value) }
+        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
+            outgoing.body = .bytes(request.body)
+        }
+        let response = try await client.execute(outgoing, timeout: headTimeout)
+        var headers = MockScopeHTTP.HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name, value) }
+        return UpstreamResponse(status: Int(response.status.code), headers: headers, body: UpstreamResponse.Body(base: response.body))
+    }
+}

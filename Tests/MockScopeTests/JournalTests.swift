@@ -1,0 +1,137 @@
+import Foundation
+@testable import MockScope
+import MockScopeTesting
+import Testing
+
+@Suite struct JournalTests {
+    func entry(_ id: Int, path: String = "/x", status: Int = 200, key: String? = "key-a", body: String = "{}",
+               receivedMs: Double = 0, durationMs: Double = 1, retryAfterMs: Double? = nil, faults: [String] = [],
+               wentAway: Bool = false) -> JournalEntry {
+        JournalEntry(id: id, time: "", clockMs: 0, receivedMs: receivedMs, retryAfterMs: retryAfterMs, requestID: "r\(id)",
+                     method: "POST", path: path, query: [], headers: [], body: body, model: "m", stream: false, apiKey: key,
+                     fixture: nil, nearMiss: nil, synthesized: false, recorded: false, error: nil, faults: faults, scenarios: [],
+                     status: status, bytesSent: 0, durationMs: durationMs, clientWentAway: wentAway)
+    }
+
+    @Test func ringKeepsTheNewestAndFilters() {
+        let journal = Journal(capacity: 3)
+        for path in ["/a", "/b", "/a", "/c", "/a"] {
+            journal.append(entry(journal.nextID(), path: path))
+        }
+        #expect(journal.entries().map(\.id) == [3, 4, 5])
+        #expect(journal.total == 5)
+        var filter = JournalFilter()
+        filter.path = "/a"
+        #expect(journal.entries(filter).map(\.id) == [3, 5])
+        filter.limit = 1
+        #expect(journal.entries(filter).map(\.id) == [5])
+        journal.clear()
+        #expect(journal.entries().isEmpty)
+    }
+
+    @Test func conductReportJudgesRetries() {
+        // key-a: 429 (asked 1000 ms) then retried after 300 ms; then a 401 retried.
+        let bad = [
+            entry(1, status: 429, receivedMs: 0, durationMs: 10, retryAfterMs: 1000),
+            entry(2, status: 200, receivedMs: 310),
+            entry(3, status: 401, body: "{\"b\":1}", receivedMs: 1000),
+            entry(4, status: 401, body: "{\"b\":1}", receivedMs: 1100),
+        ]
+        // key-b: backs off 400 then 800 ms and honours Retry-After.
+        let good = [
+            entry(5, status: 500, key: "key-b", receivedMs: 0, durationMs: 0, retryAfterMs: 300),
+            entry(6, status: 500, key: "key-b", receivedMs: 400, durationMs: 0),
+            entry(7, status: 200, key: "key-b", receivedMs: 1200),
+        ]
+        let report = ConductReport(entries: bad + good)
+        let a = report.clients.first { $0.apiKey == "key-a" }!
+        let b = report.clients.first { $0.apiKey == "key-b" }!
+        func verdict(_ client: ConductReport.Client, _ name: String) -> ConductReport.Verdict? {
+            client.checks.first { $0.name == name }?.verdict
+        }
+        #expect(verdict(a, "waited_retry_after") == .fail)
+        #expect(verdict(a, "no_retry_on_fatal") == .fail)
+        #expect(a.verdict == .fail)
+        #expect(verdict(b, "waited_retry_after") == .pass)
+        #expect(verdict(b, "backed_off") == .pass)
+        #expect(verdict(b, "no_retry_on_fatal") == .notSeen)
+        #expect(b.verdict == .pass)
+        let unbounded = ConductReport(entries: (1...8).map { entry($0, status: 503, receivedMs: Double($0) * 1000) })
+        #expect(verdict(unbounded.clients[0], "bounded_attempts") == .fail)
+        let stalled = ConductReport(entries: [entry(1, faults: ["stall after_events=2"], wentAway: false)])
+        #expect(verdict(stalled.clients[0], "cancelled_stalls") == .fail)
+    }
+}
+
+@Suite(.serialized) struct AdminAPITests {
+    static let chatPath = "/compatible-mode/v1/chat/completions"
+
+    @Test func journalRecordsEachExchangeWithSecretsRedacted() throws {
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 0))
+        defer { server.stop() }
+        let body = #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"你是谁？"}]}"#
+        _ = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath,
+                                 headers: [("Authorization", "Bearer secret-key-123"), ("Content-Type", "application/json"), ("X-Case", "j1")], body: body)
+        _ = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: [("Authorization", "Bearer secret-key-123"), ("Content-Type", "application/json")],
+                                 body: #"{"model":"qwen-plus","messages":[]}"#)
+        Thread.sleep(forTimeInterval: 0.05)
+        let all = try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests")
+        #expect(all.status == 200)
+        #expect(!all.text.contains("secret-key-123"))
+        let list = try JSONValue.parse(all.body)
+        #expect(list["count"] == 2)
+        let first = list["requests"]?.arrayValue?.first
+        #expect(first?["fixture"] == "compat/qwen-plus/who-are-you")
+        #expect(first?["headers"]?["authorization"] == "Bearer REDACTED")
+        #expect(first?["model"] == "qwen-plus")
+        #expect(first?["api_key"]?.stringValue?.hasPrefix("key-") == true)
+        let byHeader = try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/requests?header=X-Case:j1").body)
+        #expect(byHeader["count"] == 1)
+        let byFixture = try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/requests/count?fixture=compat/qwen-plus/who-are-you").body)
+        #expect(byFixture["count"] == 1)
+        #expect(try RawHTTP.exchange(port: server.port, "DELETE", "/__admin/requests").status == 200)
+        #expect(try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/requests").body)["count"] == 0)
+    }
+
+    @Test func fixturesCanBeAddedRemovedAndReloadedAtRuntime() throws {
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 0))
+        defer { server.stop() }
+        let stub = #"{"mockscope":1,"name":"test/stub","request":{"method":"POST","path":"/compatible-mode/v1/chat/completions","body":{"model":"stub-model","messages":[{"role":"user","content":"ping"}]}},"response":{"status":200,"headers":{"content-type":"application/json"},"body":"{\"pong\":true}"}}"#
+        let added = try RawHTTP.exchange(port: server.port, "POST", "/__admin/fixtures", body: stub)
+        #expect(added.status == 201)
+        let call = #"{"model":"stub-model","messages":[{"role":"user","content":"ping"}]}"#
+        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: call).text == #"{"pong":true}"#)
+        #expect(try RawHTTP.exchange(port: server.port, "DELETE", "/__admin/fixtures/test/stub").status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: call).status == 400)
+        let bad = try RawHTTP.exchange(port: server.port, "POST", "/__admin/fixtures", body: #"{"mockscope":1,"request":{"path":"/x"},"response":{"status":200,"body":""}}"#)
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("request.method"))
+        let reload = try RawHTTP.exchange(port: server.port, "POST", "/__admin/fixtures/reload")
+        #expect(try JSONValue.parse(reload.body)["fixtures"]?.numberValue ?? 0 >= 15)
+    }
+
+    @Test func settingsChangeAtRuntimeAndResetRestoresThem() throws {
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 1))
+        defer { server.stop() }
+        let changed = try RawHTTP.exchange(port: server.port, "PATCH", "/__admin/settings", body: #"{"speed":0,"unmatched":"synthesize"}"#)
+        #expect(try JSONValue.parse(changed.body)["unmatched"] == "synthesize")
+        let synthesized = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON,
+                                               body: #"{"model":"qwen-plus","messages":[{"role":"user","content":"anything at all"}]}"#)
+        #expect(synthesized.status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "PATCH", "/__admin/settings", body: #"{"speed":-1}"#).status == 400)
+        #expect(try RawHTTP.exchange(port: server.port, "POST", "/__admin/reset").status == 200)
+        let settings = try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/settings").body)
+        #expect(settings["speed"] == 1)
+        #expect(settings["unmatched"] == "error")
+    }
+
+    @Test func anAdminTokenGuardsTheAdminRoutes() throws {
+        var settings = MockSettings(speed: 0)
+        settings.adminToken = "admin-tok"
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: settings)
+        defer { server.stop() }
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests").status == 401)
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("Authorization", "Bearer admin-tok")]).status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("X-MockScope-Admin-Token", "admin-tok")]).status == 200)
+    }
+}
