@@ -82,6 +82,7 @@ public final class MockServer: HTTPHandler {
     public let clock: MockClock
     public let rateLimits = RateLimiterRegistry()
     public let journal: Journal
+    public let metrics = ServerMetrics()
     /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
     private let fixtureSource = Mutex<(@Sendable () throws -> [Fixture])?>(nil)
     /// The settings the server started with (admin `reset` returns to them).
@@ -166,7 +167,9 @@ public final class MockServer: HTTPHandler {
             return forwarded.httpResponse(tag: note)
         }
         var decision = Decision()
+        let started = MonotonicClock.now()
         var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note, decision: &decision)
+        metrics.matched(nanoseconds: MonotonicClock.now() &- started)
         note.model = Self.model(of: decision.body, endpoint: endpoint)
         plan.applySpeed(Self.speed(request.headers) ?? settings.speed)
         if endpoint.apiProtocol != nil {
@@ -268,6 +271,12 @@ public final class MockServer: HTTPHandler {
         guard let note = outcome.tag as? ExchangeNote else { return }
         let millis = Double(outcome.durationNanos) / 1e6
         let key = Self.apiKey(request.headers)
+        let endpoint = Endpoint(path: request.path)
+        let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
+        let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.recorded ? "(recorded)" : "(none)")
+        metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
+                         fixture: answer, bytes: outcome.bytesSent)
+        for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
         journal.append(
             JournalEntry(id: note.journalID, time: Journal.timestamp(note.arrivedAt), clockMs: note.clockMs,
                          receivedMs: Double(request.receivedAt) / 1e6, retryAfterMs: note.retryAfterMs, requestID: note.requestID,

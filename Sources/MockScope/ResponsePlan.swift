@@ -72,6 +72,8 @@ public struct ResponsePlan: Sendable {
     }
 
     static func nanos(_ ms: Double) -> UInt64 {
-        ms <= 0 || !ms.isFinite ? 0 : UInt64(ms * 1_000_000)
+        guard ms > 0 else { return 0 }
+        // Anything beyond a year is "never" for a test: clamp rather than overflow.
+        return ms.isFinite && ms < 31_536_000_000 ? UInt64(ms * 1_000_000) : 31_536_000_000 * 1_000_000
     }
 }

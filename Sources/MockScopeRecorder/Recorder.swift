@@ -24,11 +24,12 @@ public struct RecorderOptions: Sendable {
 }
 
 /// The `Forwarder` MockServer calls in record mode: sends the request upstream, passes the answer
-/// to the client as it arrives (head at once, each chunk as it comes), and when the answer is
-/// complete writes it as a fixture (redacted, atomically) and hands it to `onRecorded` so that the
-/// next identical request replays. The fixture is on disk before the client sees the end of the
-/// response. An answer that does not complete (upstream failure, client gone, server stopping)
-/// leaves no fixture, or one marked partial with `keepPartial`.
+/// to the client as it arrives (head at once, each chunk as it comes, from the HTTP client's event
+/// loop), and when the answer is complete writes it as a fixture (redacted, atomically, off the
+/// event loop) and hands it to `onRecorded` so that the next identical request replays. The
+/// fixture is on disk, and logged, before the client sees the end of the response. An answer that
+/// does not complete (upstream failure, client gone, server stopping) leaves no fixture, or one
+/// marked partial with `keepPartial`.
 public final class Recorder: Forwarder {
     /// Written into each fixture's metadata.
     public static let mockscopeVersion = "0.1.0"
@@ -36,9 +37,11 @@ public final class Recorder: Forwarder {
     public let options: RecorderOptions
     public let client: UpstreamClient
     public let writer: FixtureWriter
-    private let logger: Logger
-    private let onRecorded: @Sendable (Fixture) -> Void
-    private let inFlight = Mutex<(next: UInt64, stopped: Bool, tasks: [UInt64: Task<Void, Never>])>((0, false, [:]))
+    let logger: Logger
+    let onRecorded: @Sendable (Fixture) -> Void
+    private let inFlight = Mutex<(next: UInt64, stopped: Bool, exchanges: [UInt64: RecordingExchange])>((0, false, [:]))
+    /// Where fixtures are written (fsync included): never on an event loop.
+    let writeQueue = DispatchQueue(label: "mockscope.recorder.write", qos: .userInitiated, attributes: .concurrent)
 
     public init(options: RecorderOptions, logger: Logger = Logger(label: "mockscope.recorder"),
                 onRecorded: @escaping @Sendable (Fixture) -> Void = { _ in }) {
@@ -50,16 +53,16 @@ public final class Recorder: Forwarder {
         self.onRecorded = onRecorded
     }
 
-    /// Exchanges being forwarded now.
-    public var inFlightCount: Int { inFlight.withLock { $0.tasks.count } }
+    /// Exchanges being forwarded or written now.
+    public var inFlightCount: Int { inFlight.withLock { $0.exchanges.count } }
 
     /// Cancels what is in flight and stops the HTTP client. Call after the HTTP server stopped.
     public func shutdown() {
-        let tasks = inFlight.withLock { state -> [Task<Void, Never>] in
+        let exchanges = inFlight.withLock { state -> [RecordingExchange] in
             state.stopped = true
-            return Array(state.tasks.values)
+            return Array(state.exchanges.values)
         }
-        for task in tasks { task.cancel() }
+        for exchange in exchanges { exchange.cancel(reason: "MockScope stopped before the end") }
         client.shutdown()
     }
 
@@ -67,127 +70,182 @@ public final class Recorder: Forwarder {
 
     public func forward(_ request: HTTPRequest, requestID: String) -> LiveResponse {
         let live = LiveResponse()
-        let task = inFlight.withLock { state -> Task<Void, Never>? in
+        let exchange = inFlight.withLock { state -> RecordingExchange? in
             guard !state.stopped else { return nil }
             let id = state.next
             state.next += 1
-            let task = Task {
-                await self.record(request, requestID: requestID, live: live)
-                self.inFlight.withLock { _ = $0.tasks.removeValue(forKey: id) }
-            }
-            state.tasks[id] = task
-            return task
+            let exchange = RecordingExchange(id: id, request: request, requestID: requestID, live: live, recorder: self)
+            state.exchanges[id] = exchange
+            return exchange
         }
-        guard let task else {
+        guard let exchange else {
             live.fail(status: 503, headers: MockScopeHTTP.HTTPHeaders([("content-type", "text/plain")]), body: Array("MockScope is stopping\n".utf8))
             return live
         }
-        live.onClientGone { task.cancel() }
+        live.onClientGone { [weak exchange] in exchange?.cancel(reason: "the client went away before the end") }
+        exchange.start()
         return live
     }
 
-    // MARK: one exchange
-
-    private func record(_ request: HTTPRequest, requestID: String, live: LiveResponse) async {
-        let scope = writer.redactor.scope(for: request)
-        let what = "\(request.method) \(request.path)\(scope.queryString(request.query))"
-        let response: UpstreamResponse
-        do {
-            response = try await client.send(request)
-        } catch {
-            if Task.isCancelled || live.clientGone {
-                live.fail()
-                logger.info("not recorded: \(what): the client went away before the upstream answered")
-                return
-            }
-            let reason = scope.scrub(Self.describe(error))
-            let api = Endpoint(path: request.path).apiProtocol ?? .compatible
-            let body = ProtocolResponses.errorBody(ErrorCatalog.serviceUnavailable, api: api, requestID: requestID,
-                                                   message: "MockScope (recording) could not reach the upstream \(options.upstream.hostDescription): \(reason)")
-            live.fail(status: 502, headers: ProtocolResponses.headers(contentType: "application/json", requestID: requestID),
-                      body: Array(body.utf8))
-            logger.warning("not recorded: \(what): upstream \(options.upstream.hostDescription) failed before answering: \(reason)")
-            return
-        }
-
-        live.sendHead(status: response.status, headers: UpstreamClient.clientHeaders(response.headers))
-        let contentType = response.headers["content-type"]?.lowercased() ?? ""
-        let isStream = contentType.contains("text/event-stream")
-        var splitter = SSEEventSplitter()
-        var events: [PlannedEvent] = []
-        var whole: [UInt8] = []
-        var lastArrival = request.receivedAt
-        var failure: String?
-        do {
-            for try await chunk in response.body {
-                live.send(chunk)
-                lastArrival = MonotonicClock.now()
-                if isStream {
-                    let at = Self.millis(from: request.receivedAt, to: lastArrival)
-                    for event in splitter.feed(chunk) { events.append(PlannedEvent(atMs: at, bytes: event)) }
-                } else {
-                    whole += chunk
-                }
-                if live.clientGone { break }
-            }
-            if live.clientGone || Task.isCancelled { failure = "the client went away (or MockScope stopped) before the end" }
-        } catch {
-            failure = live.clientGone || Task.isCancelled
-                ? "the client went away (or MockScope stopped) before the end"
-                : "the upstream failed mid-answer: \(scope.scrub(Self.describe(error)))"
-        }
-        if isStream, let rest = splitter.finish() {
-            events.append(PlannedEvent(atMs: Self.millis(from: request.receivedAt, to: lastArrival), bytes: rest))
-        }
-
-        var written: WrittenFixture?
-        var notRecorded: String?
-        if let encoding = response.headers["content-encoding"], encoding.lowercased() != "identity" {
-            notRecorded = "the upstream sent a \(encoding)-encoded body despite Accept-Encoding: identity (passed through, not recorded)"
-        } else if failure != nil, !options.keepPartial {
-            notRecorded = failure
-        } else if isStream ? events.contains(where: { String(validating: $0.bytes, as: UTF8.self) == nil })
-                           : String(validating: whole, as: UTF8.self) == nil {
-            notRecorded = "the body is not UTF-8 text (fixtures hold text)"
-        } else {
-            let exchange = RecordedExchange(request: request, status: response.status, headers: response.headers,
-                                            body: isStream ? .events(events) : .whole(whole), partial: failure != nil)
-            do {
-                written = try await writeOffThePool(exchange)
-            } catch {
-                notRecorded = "writing the fixture failed: \(error)"
-            }
-        }
-        if let written, failure == nil { onRecorded(written.fixture) }
-
-        // The end, after the fixture is on disk: a client that sees the end may count on the file.
-        if failure == nil { live.finish() } else { live.fail() }
-
-        let count = isStream ? "events=\(events.count)" : "bytes=\(whole.count)"
-        if let written {
-            let partial = failure.map { " partial (\($0))" } ?? ""
-            logger.info("recorded \(what) \(response.status) \(count) file=\(written.path)\(partial)")
-        } else {
-            logger.warning("not recorded: \(what) \(response.status) \(count): \(notRecorded ?? "unknown reason")")
-        }
-    }
-
-    /// Fixture writing (fsync included) runs on a Dispatch thread, not Swift concurrency's small pool
-    /// that carries every other stream's chunks.
-    private func writeOffThePool(_ exchange: RecordedExchange) async throws -> WrittenFixture {
-        let writer = self.writer
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try writer.write(exchange) })
-            }
-        }
-    }
+    func done(_ id: UInt64) { inFlight.withLock { _ = $0.exchanges.removeValue(forKey: id) } }
 
     static func millis(from start: UInt64, to end: UInt64) -> Double {
         end > start ? Double(end - start) / 1_000_000 : 0
     }
+}
 
-    static func describe(_ error: any Error) -> String {
-        "\(error)"
+/// One forwarded exchange: passes the upstream's answer to the client and keeps what is needed to
+/// write the fixture.
+final class RecordingExchange: UpstreamSink {
+    private struct State {
+        var call: UpstreamCall?
+        var status: Int?
+        var headers = MockScopeHTTP.HTTPHeaders()
+        var isStream = false
+        var splitter = SSEEventSplitter()
+        var events: [PlannedEvent] = []
+        var whole: [UInt8] = []
+        var lastArrival: UInt64 = 0
+        /// Why it will not complete (client gone, server stopping), set before the upstream is cancelled.
+        var cancelReason: String?
+        var over = false
+    }
+
+    let id: UInt64
+    let request: HTTPRequest
+    let requestID: String
+    let live: LiveResponse
+    let recorder: Recorder
+    let scope: RedactionScope
+    /// `METHOD path?query`, redacted, for logs.
+    let what: String
+    private let state = Mutex(State())
+
+    init(id: UInt64, request: HTTPRequest, requestID: String, live: LiveResponse, recorder: Recorder) {
+        self.id = id
+        self.request = request
+        self.requestID = requestID
+        self.live = live
+        self.recorder = recorder
+        self.scope = recorder.writer.redactor.scope(for: request)
+        self.what = "\(request.method) \(request.path)\(scope.queryString(request.query))"
+    }
+
+    func start() {
+        let call = recorder.client.start(request, sink: self)
+        let cancelNow = state.withLock { state -> Bool in
+            state.call = call
+            return state.cancelReason != nil && !state.over
+        }
+        if cancelNow { call.cancel() }
+    }
+
+    func cancel(reason: String) {
+        let call = state.withLock { state -> UpstreamCall? in
+            guard !state.over, state.cancelReason == nil else { return nil }
+            state.cancelReason = reason
+            return state.call
+        }
+        call?.cancel()
+    }
+
+    // MARK: UpstreamSink (event loop)
+
+    func upstreamHead(status: Int, headers: MockScopeHTTP.HTTPHeaders) {
+        state.withLock { state in
+            state.status = status
+            state.headers = headers
+            state.isStream = headers["content-type"]?.lowercased().contains("text/event-stream") ?? false
+            state.lastArrival = MonotonicClock.now()
+        }
+        live.sendHead(status: status, headers: UpstreamClient.clientHeaders(headers))
+    }
+
+    func upstreamBody(_ bytes: [UInt8]) {
+        live.send(bytes)
+        let now = MonotonicClock.now()
+        state.withLock { state in
+            state.lastArrival = now
+            if state.isStream {
+                let at = Recorder.millis(from: request.receivedAt, to: now)
+                for event in state.splitter.feed(bytes) { state.events.append(PlannedEvent(atMs: at, bytes: event)) }
+            } else {
+                state.whole += bytes
+            }
+        }
+    }
+
+    func upstreamEnd() {
+        let cancelled = state.withLock { state -> String? in
+            state.over = true
+            return state.cancelReason
+        }
+        conclude(failure: cancelled)
+    }
+
+    func upstreamFailed(_ error: any Error) {
+        let (reason, hadHead) = state.withLock { state -> (String, Bool) in
+            state.over = true
+            return (state.cancelReason ?? "the upstream failed: \(scope.scrub("\(error)"))", state.status != nil)
+        }
+        if !hadHead {
+            let upstream = recorder.options.upstream.hostDescription
+            let api = Endpoint(path: request.path).apiProtocol ?? .compatible
+            let message = "MockScope (recording) got no answer from the upstream \(upstream): \(reason)"
+            let body = ProtocolResponses.errorBody(ErrorCatalog.serviceUnavailable, api: api, requestID: requestID, message: message)
+            live.fail(status: 502, headers: ProtocolResponses.headers(contentType: "application/json", requestID: requestID),
+                      body: Array(body.utf8))
+            recorder.logger.warning("not recorded: \(what): \(reason)")
+            recorder.done(id)
+            return
+        }
+        conclude(failure: reason)
+    }
+
+    // MARK: the end
+
+    /// Writes the fixture (off the event loop), then ends the client's response and logs one line.
+    private func conclude(failure: String?) {
+        let snapshot = state.withLock { state -> State in
+            if state.isStream, let rest = state.splitter.finish() {
+                state.events.append(PlannedEvent(atMs: Recorder.millis(from: request.receivedAt, to: state.lastArrival), bytes: rest))
+            }
+            return state
+        }
+        let status = snapshot.status ?? 0
+        let count = snapshot.isStream ? "events=\(snapshot.events.count)" : "bytes=\(snapshot.whole.count)"
+        var skip: String?
+        if let encoding = snapshot.headers["content-encoding"], encoding.lowercased() != "identity" {
+            skip = "the upstream sent a \(encoding)-encoded body despite Accept-Encoding: identity (passed through, not recorded)"
+        } else if let failure, !recorder.options.keepPartial {
+            skip = failure
+        } else if snapshot.isStream ? snapshot.events.contains(where: { String(validating: $0.bytes, as: UTF8.self) == nil })
+                                    : String(validating: snapshot.whole, as: UTF8.self) == nil {
+            skip = "the body is not UTF-8 text (fixtures hold text)"
+        }
+        if let skip {
+            recorder.logger.warning("not recorded: \(what) \(status) \(count): \(skip)")
+            end(failure: failure)
+            return
+        }
+        let exchange = RecordedExchange(request: request, status: status, headers: snapshot.headers,
+                                        body: snapshot.isStream ? .events(snapshot.events) : .whole(snapshot.whole),
+                                        partial: failure != nil)
+        recorder.writeQueue.async { [self] in
+            do {
+                let written = try recorder.writer.write(exchange)
+                if failure == nil { recorder.onRecorded(written.fixture) }
+                let partial = failure.map { " partial (\($0))" } ?? ""
+                recorder.logger.info("recorded \(what) \(status) \(count) file=\(written.path)\(partial)")
+            } catch {
+                recorder.logger.error("not recorded: \(what) \(status) \(count): \(scope.scrub("\(error)"))")
+            }
+            end(failure: failure)
+        }
+    }
+
+    private func end(failure: String?) {
+        if failure == nil { live.finish() } else { live.fail() }
+        recorder.done(id)
     }
 }

@@ -72,9 +72,12 @@ public struct Redactor: Sendable {
     public func scope(for request: HTTPRequest) -> RedactionScope {
         var values: [String] = []
         for field in request.headers where isSecretHeader(field.name) {
-            values.append(field.value)
             let parts = field.value.split(separator: " ", maxSplits: 1)
-            if parts.count == 2 { values.append(parts[1].trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, field.name.lowercased().hasSuffix("authorization") {
+                values.append(parts[1].trimmingCharacters(in: .whitespaces))  // the credential, not the scheme
+            } else {
+                values.append(field.value)
+            }
         }
         for item in request.query where isSecretQuery(item.name) { values.append(item.value) }
         if let body = try? JSONValue.parse(request.body) { collectSecretFields(body, into: &values) }

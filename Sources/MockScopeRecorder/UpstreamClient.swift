@@ -60,27 +60,49 @@ public struct Upstream: Sendable, Equatable, CustomStringConvertible {
     public var description: String { baseURL }
 }
 
-/// The upstream's answer: head at once, body as it arrives.
-public struct UpstreamResponse: Sendable {
-    public var status: Int
-    public var headers: MockScopeHTTP.HTTPHeaders
-    public var body: Body
+/// Hears one upstream exchange as it happens: the head, each body chunk as it arrives, then the
+/// end or a failure (exactly one of the two). Called on an event-loop thread, one call at a time:
+/// never block in it.
+public protocol UpstreamSink: AnyObject, Sendable {
+    func upstreamHead(status: Int, headers: MockScopeHTTP.HTTPHeaders)
+    func upstreamBody(_ bytes: [UInt8])
+    func upstreamEnd()
+    /// Also after `cancel()` (and before any head when the upstream could not be reached).
+    func upstreamFailed(_ error: any Error)
+}
 
-    /// The body's chunks, each as soon as it arrives.
-    public struct Body: AsyncSequence, Sendable {
-        public typealias Element = [UInt8]
-        let base: HTTPClientResponse.Body
+/// One request under way upstream.
+public final class UpstreamCall: Sendable {
+    let task: HTTPClient.Task<Void>?
+    init(task: HTTPClient.Task<Void>?) { self.task = task }
+    /// Cancels the upstream request (the sink hears `upstreamFailed`).
+    public func cancel() { task?.cancel() }
+}
 
-        public struct AsyncIterator: AsyncIteratorProtocol {
-            var base: HTTPClientResponse.Body.AsyncIterator
-            public mutating func next() async throws -> [UInt8]? {
-                guard let buffer = try await base.next() else { return nil }
-                return Array(buffer.readableBytesView)
-            }
-        }
+/// AsyncHTTPClient's delegate: passes everything on to the sink as it arrives, on the event loop
+/// (not Swift concurrency's pool, whose threads a busy host may hold: the chunks' timing must not
+/// depend on it).
+final class SinkDelegate: HTTPClientResponseDelegate {
+    typealias Response = Void
+    let sink: any UpstreamSink
 
-        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
+    init(sink: any UpstreamSink) { self.sink = sink }
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        var headers = MockScopeHTTP.HTTPHeaders()
+        for (name, value) in head.headers { headers.add(name, value) }
+        sink.upstreamHead(status: Int(head.status.code), headers: headers)
+        return task.eventLoop.makeSucceededVoidFuture()
     }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        sink.upstreamBody(Array(buffer.readableBytesView))
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) { sink.upstreamFailed(error) }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws { sink.upstreamEnd() }
 }
 
 /// Forwards requests to the upstream over one shared AsyncHTTPClient (HTTPS with certificate
@@ -89,13 +111,10 @@ public final class UpstreamClient: Sendable {
     public let upstream: Upstream
     private let client: HTTPClient
     private let shutDown = Mutex(false)
-    /// How long the upstream may take to send its status line.
-    public let headTimeout: TimeAmount
 
-    public init(upstream: Upstream, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(300),
-                headTimeout: TimeAmount = .seconds(300)) {
+    /// `readTimeout`: the longest silence from the upstream (before its head or between chunks).
+    public init(upstream: Upstream, connectTimeout: TimeAmount = .seconds(10), readTimeout: TimeAmount = .seconds(300)) {
         self.upstream = upstream
-        self.headTimeout = headTimeout
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout),
@@ -179,18 +198,22 @@ public final class UpstreamClient: Sendable {
         return url
     }
 
-    /// Sends the request as the client sent it; returns when the upstream's head has arrived.
-    /// Cancelling the calling task cancels the upstream request (also while its body streams).
-    public func send(_ request: HTTPRequest) async throws -> UpstreamResponse {
-        var outgoing = HTTPClientRequest(url: url(for: request))
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for field in Self.forwardedHeaders(request.headers) { outgoing.headers.add(name: field.name, value: field.value) }
-        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
-            outgoing.body = .bytes(request.body)
+    /// Sends the request as the client sent it; `sink` hears the answer as it arrives.
+    public func start(_ request: HTTPRequest, sink: any UpstreamSink) -> UpstreamCall {
+        var headers = NIOHTTP1.HTTPHeaders()
+        for field in Self.forwardedHeaders(request.headers) { headers.add(name: field.name, value: field.value) }
+        let body: HTTPClient.Body? = !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) ? .bytes(request.body) : nil
+        let outgoing: HTTPClient.Request
+        do {
+            outgoing = try HTTPClient.Request(url: url(for: request), method: HTTPMethod(rawValue: request.method), headers: headers, body: body)
+        } catch {
+            sink.upstreamFailed(error)
+            return UpstreamCall(task: nil)
         }
-        let response = try await client.execute(outgoing, timeout: headTimeout)
-        var headers = MockScopeHTTP.HTTPHeaders()
-        for (name, value) in response.headers { headers.add(name, value) }
-        return UpstreamResponse(status: Int(response.status.code), headers: headers, body: UpstreamResponse.Body(base: response.body))
+        if shutDown.withLock({ $0 }) {
+            sink.upstreamFailed(RecordingError("the recorder is stopped"))
+            return UpstreamCall(task: nil)
+        }
+        return UpstreamCall(task: client.execute(request: outgoing, delegate: SinkDelegate(sink: sink)))
     }
 }

@@ -34,6 +34,9 @@ struct AdminAPI {
         case ("POST", "scenarios/reset"):
             server.scenarios.resetAll(nowMs: server.clock.nowMs())
             return json(200) { o in o.field("reset", .bool(true)) }
+        case ("GET", "metrics"):
+            let text = server.metrics.exposition(activeStreams: server.activeStreamCount, openRequests: max(0, server.openRequestCount - 1))
+            return ResponsePlan(status: 200, headers: HTTPHeaders([("content-type", "text/plain; version=0.0.4; charset=utf-8")]), body: .whole(text))
         case ("GET", "clock"):
             return clockState()
         case ("POST", "clock"):

@@ -123,7 +123,7 @@ public struct FaultParameters: Sendable, Equatable {
     }
 
     static func show(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }
 

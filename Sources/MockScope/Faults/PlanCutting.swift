@@ -83,3 +83,26 @@ enum PlanCutting {
         plan.body = .events(kept)
     }
 }
+
+/// A fault that sends part of the answer and then ends the connection in its own way (drop, reset).
+protocol ConnectionCutFault: Fault {
+    static var ending: StreamEnding { get }
+    var cut: CutPoint { get }
+    init(cut: CutPoint)
+}
+
+extension ConnectionCutFault {
+    public static var parameterNames: Set<String> { ["after_events", "after_bytes"] }
+
+    public init(_ parameters: FaultParameters) throws(FaultSpecError) {
+        self.init(cut: try CutPoint(parameters))
+    }
+
+    public var description: String { "\(Self.kind) \(cut)" }
+
+    public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        guard !PlanCutting.isLive(plan) else { return }
+        cut.cut(&plan)
+        plan.ending = Self.ending
+    }
+}

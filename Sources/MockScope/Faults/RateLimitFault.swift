@@ -24,6 +24,7 @@ public struct RateLimitFault: Fault {
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
         guard let registry = context.rateLimits else { return }
+        if case .live = plan.body { return }
         var limits: (rpm: Int?, tpm: Int?) = (rpm, tpm)
         if rpm == nil, tpm == nil {
             let defaults = RateLimitDefaults.limits(for: context.model)
@@ -36,13 +37,17 @@ public struct RateLimitFault: Fault {
         default: key += "|\(context.apiKey ?? "")|\(context.model ?? "")"
         }
         let tokens = context.promptTokens + context.completionTokens
+        let spec: ErrorSpec
         switch registry.admit(key: key, tokens: tokens, rpm: limits.rpm, tpm: limits.tpm, nowMs: context.nowMs) {
-        case .admitted:
-            return
-        case .tooManyRequests:
-            plan = ProtocolResponses.errorPlan(ErrorCatalog.rateLimitRequests, api: context.api ?? .compatible, requestID: context.requestID)
-        case .tooManyTokens:
-            plan = ProtocolResponses.errorPlan(ErrorCatalog.rateLimitTokens, api: context.api ?? .compatible, requestID: context.requestID)
+        case .admitted: return
+        case .tooManyRequests: spec = ErrorCatalog.rateLimitRequests
+        case .tooManyTokens: spec = ErrorCatalog.rateLimitTokens
         }
+        // The refusal keeps the timing earlier faults set (a latency before it still applies).
+        var refusal = ProtocolResponses.errorPlan(spec, api: context.api ?? .compatible, requestID: context.requestID)
+        refusal.firstByteDelayMs = plan.firstByteDelayMs
+        refusal.hang = plan.hang
+        refusal.hangMs = plan.hangMs
+        plan = refusal
     }
 }

@@ -1,20 +1,10 @@
+import MockScopeHTTP
+
 /// `reset after_events=N | after_bytes=N`: sends that much of the answer, then closes the
 /// connection with a TCP reset. A whole body is sent as one chunk first.
-public struct ResetFault: Fault {
+public struct ResetFault: ConnectionCutFault {
     public static let kind = "reset"
-    public static let parameterNames: Set<String> = ["after_events", "after_bytes"]
-
+    static let ending = StreamEnding.reset
     var cut: CutPoint
-
-    public init(_ parameters: FaultParameters) throws(FaultSpecError) {
-        cut = try CutPoint(parameters)
-    }
-
-    public var description: String { "\(Self.kind) \(cut)" }
-
-    public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
-        guard !PlanCutting.isLive(plan) else { return }
-        cut.cut(&plan)
-        plan.ending = .reset
-    }
+    init(cut: CutPoint) { self.cut = cut }
 }

@@ -1,0 +1,35 @@
+import Foundation
+import MockScope
+import MockScopeHTTP
+import MockScopeTesting
+import Testing
+
+/// The Swift test helper, used the way a client project would.
+@Suite(.serialized) struct TestServerTests {
+    @Test func builtInDefaultsStubsInCodeScenariosAndTheJournal() throws {
+        let stub = Fixture(name: "code/stub", origin: "code",
+                           request: RequestPattern(method: "POST", path: "/compatible-mode/v1/chat/completions",
+                                                   body: ["model": "stub", "messages": [["role": "user", "content": "hi"]]]),
+                           response: RecordedResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]),
+                                                      body: .whole(Array(#"{"ok":true}"#.utf8))))
+        let server = try TestServer(settings: MockSettings(speed: 0), extraFixtures: [stub], clock: .virtual)
+        defer { server.stop() }
+        #expect(server.compatibleBaseURL.hasSuffix("/compatible-mode/v1"))
+        #expect(server.nativeBaseURL.hasSuffix("/api/v1"))
+        let body = #"{"model":"stub","messages":[{"role":"user","content":"hi"}]}"#
+        #expect(try RawHTTP.exchange(port: server.port, "POST", "/compatible-mode/v1/chat/completions", headers: authJSON, body: body).text == #"{"ok":true}"#)
+        // The built-in defaults are there too.
+        let models = try RawHTTP.exchange(port: server.port, "GET", "/compatible-mode/v1/models", headers: [("Authorization", "Bearer k")])
+        #expect(models.status == 200)
+
+        try server.addScenario(yaml: "name: twice-429\nmatch: {model: stub}\nsteps:\n  - times: 2\n    faults: [\"http_error status=429\"]\n  - faults: []\n")
+        let statuses = try (0..<3).map { _ in
+            try RawHTTP.exchange(port: server.port, "POST", "/compatible-mode/v1/chat/completions", headers: authJSON, body: body).status
+        }
+        #expect(statuses == [429, 429, 200])
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(server.requests(fixture: "code/stub").count == 4)
+        #expect(server.requests(path: "/compatible-mode/v1/models").count == 1)
+        #expect(throws: ScenarioProblem.self) { try server.addScenario(yaml: "name: x\nsteps: []\n") }
+    }
+}

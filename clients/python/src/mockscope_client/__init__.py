@@ -1,0 +1,46 @@
+"""mockscope_client: run MockScope (a DashScope / Qwen mock) from Python tests.
+
+    from mockscope_client import MockScope, fault_headers
+
+    with MockScope("--speed", "0") as ms:
+        client = OpenAI(api_key="sk-test", base_url=ms.compat_url)
+        client.chat.completions.create(..., extra_headers=fault_headers("http_error status=429"))
+        assert ms.count(status=429) == 1
+
+The pytest plugin (registered as `mockscope`) adds the fixtures `mockscope` (one server for
+the session, default fixtures, --speed 0) and `mockscope_server` (a factory).
+"""
+
+from .server import (
+    ADMIN_TOKEN_HEADER,
+    FAULT_HEADER,
+    SCENARIO_HEADER,
+    SPEED_HEADER,
+    AdminError,
+    MockScope,
+    MockScopeError,
+    Scenario,
+    ServerStartError,
+    fault_headers,
+    find_binary,
+    fingerprint,
+    scenario_headers,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MockScope",
+    "Scenario",
+    "MockScopeError",
+    "ServerStartError",
+    "AdminError",
+    "fault_headers",
+    "scenario_headers",
+    "fingerprint",
+    "find_binary",
+    "FAULT_HEADER",
+    "SCENARIO_HEADER",
+    "SPEED_HEADER",
+    "ADMIN_TOKEN_HEADER",
+]

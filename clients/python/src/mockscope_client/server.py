@@ -1,0 +1,585 @@
+"""Run a `mockscope serve` child process and drive it over its admin API."""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+import requests
+
+__all__ = [
+    "MockScope",
+    "Scenario",
+    "MockScopeError",
+    "ServerStartError",
+    "AdminError",
+    "fault_headers",
+    "scenario_headers",
+    "fingerprint",
+    "find_binary",
+    "FAULT_HEADER",
+    "SCENARIO_HEADER",
+    "SPEED_HEADER",
+    "ADMIN_TOKEN_HEADER",
+]
+
+FAULT_HEADER = "X-MockScope-Fault"
+SCENARIO_HEADER = "X-MockScope-Scenario"
+SPEED_HEADER = "X-MockScope-Speed"
+ADMIN_TOKEN_HEADER = "X-MockScope-Admin-Token"
+
+_LISTEN_RE = re.compile(r"listening on (http://\S+)")
+_FINGERPRINT_RE = re.compile(r"^key-[0-9a-f]{8}$")
+_LOG_LINES_KEPT = 5000
+_ADMIN_TIMEOUT_S = 10.0
+
+
+class MockScopeError(RuntimeError):
+    """Something went wrong talking to or running MockScope."""
+
+
+class ServerStartError(MockScopeError):
+    """The server did not start (binary missing, bad arguments, exited, never ready)."""
+
+
+class AdminError(MockScopeError):
+    """An admin route answered with a status outside 2xx."""
+
+    def __init__(self, method: str, path: str, response: requests.Response):
+        self.method = method
+        self.path = path
+        self.response = response
+        self.status_code = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        self.body = body
+        detail = body.get("error") if isinstance(body, dict) and "error" in body else response.text[:500]
+        super().__init__(f"{method} /__admin{path} -> HTTP {response.status_code}: {detail}")
+
+
+# ---------------------------------------------------------------- small helpers
+def fault_headers(*faults: str) -> Dict[str, str]:
+    """`{"X-MockScope-Fault": ...}` for faults in the header syntax (docs/faults.md), joined with `; `.
+
+    >>> fault_headers("http_error status=429 retry_after=1")
+    {'X-MockScope-Fault': 'http_error status=429 retry_after=1'}
+    """
+    parts = [f.strip() for f in faults if f and f.strip()]
+    if not parts:
+        raise ValueError("fault_headers needs at least one fault, e.g. 'http_error status=429'")
+    return {FAULT_HEADER: "; ".join(parts)}
+
+
+def scenario_headers(*names: str) -> Dict[str, str]:
+    """`{"X-MockScope-Scenario": "a,b"}`: apply these scenarios (active or not) to one request."""
+    if not names:
+        raise ValueError("scenario_headers needs at least one scenario name")
+    return {SCENARIO_HEADER: ",".join(names)}
+
+
+def fingerprint(api_key: str) -> str:
+    """The journal's and the conduct report's name for an API key: `key-` and the first 8 hex
+    digits of its FNV-1a 64-bit hash (the server never keeps the key itself)."""
+    value = 0xCBF29CE484222325
+    for byte in api_key.encode("utf-8"):
+        value ^= byte
+        value = (value * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return "key-" + format(value, "016x")[:8]
+
+
+def _key_name(api_key: str) -> str:
+    """A fingerprint as given, or the fingerprint of a raw key."""
+    return api_key if _FINGERPRINT_RE.match(api_key) else fingerprint(api_key)
+
+
+def find_binary(binary: Union[str, os.PathLike, None] = None) -> Path:
+    """The `mockscope` binary: `binary`, else $MOCKSCOPE_BIN, else `mockscope` on PATH."""
+    if binary is None:
+        binary = os.environ.get("MOCKSCOPE_BIN") or shutil.which("mockscope")
+    if not binary:
+        raise ServerStartError(
+            "no MockScope binary: pass binary=..., set MOCKSCOPE_BIN (pytest: --mockscope-bin), "
+            "or put `mockscope` on PATH (build it with `swift build`)")
+    path = Path(binary)
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise ServerStartError(
+            f"MockScope binary not found or not executable: {path} "
+            "(build it first, or point MOCKSCOPE_BIN / --mockscope-bin at it)")
+    return path
+
+
+def _loopback_url(url: str) -> str:
+    """The banner's URL, with an any-address bind (0.0.0.0, ::) replaced by loopback: the
+    helper talks to its server over loopback only."""
+    m = re.match(r"^(http://)(\[[^\]]*\]|[^/:]+)(:\d+)?(.*)$", url)
+    if not m:
+        return url
+    scheme, host, port, rest = m.groups()
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host in ("[::]", "[0:0:0:0:0:0:0:0]"):
+        host = "[::1]"
+    return f"{scheme}{host}{port or ''}{rest}".rstrip("/")
+
+
+def _option_value(args: Sequence[str], name: str) -> Optional[str]:
+    """The value of `--name V` or `--name=V` in args (the last one)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith(name + "="):
+            found = arg[len(name) + 1:]
+    return found
+
+
+# ---------------------------------------------------------------- scenario handle
+class Scenario:
+    """One scenario on a running server (see docs/scenarios.md): its state and its routes."""
+
+    def __init__(self, server: "MockScope", name: str):
+        self.server = server
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r})"
+
+    @property
+    def _path(self) -> str:
+        return "/scenarios/" + requests.utils.quote(self.name, safe="")
+
+    def info(self) -> Dict[str, Any]:
+        """GET /__admin/scenarios/{name}: definition, `active`, `matched`."""
+        return self.server.admin_json("GET", self._path)
+
+    @property
+    def matched(self) -> int:
+        """Requests this scenario selected since it was created or last reset."""
+        return int(self.info()["matched"])
+
+    @property
+    def active(self) -> bool:
+        return bool(self.info()["active"])
+
+    def activate(self) -> Dict[str, Any]:
+        return self.server.admin_json("POST", self._path + "/activate")
+
+    def deactivate(self) -> Dict[str, Any]:
+        return self.server.admin_json("POST", self._path + "/deactivate")
+
+    def reset(self) -> Dict[str, Any]:
+        """Count back to 0, window start to now, generator back to its seed."""
+        return self.server.admin_json("POST", self._path + "/reset")
+
+    def delete(self) -> None:
+        self.server.admin_json("DELETE", self._path)
+
+    def headers(self) -> Dict[str, str]:
+        """`{"X-MockScope-Scenario": name}`: apply it to one request even when inactive."""
+        return scenario_headers(self.name)
+
+
+# ---------------------------------------------------------------- the server
+class MockScope:
+    """A `mockscope serve` child process on a free loopback port.
+
+        with MockScope("--speed", "0") as ms:
+            client = OpenAI(api_key="sk-test", base_url=ms.compat_url)
+            ...
+            assert ms.count(path="/compatible-mode/v1/*") == 1
+
+    `args` are passed to `mockscope serve` (`--port 0` is added unless a port is given).
+    stdout and stderr are drained for the whole life of the process into a bounded log
+    (`log_text()`), so the pipes never fill.
+    """
+
+    def __init__(self, *args: str, binary: Union[str, os.PathLike, None] = None,
+                 fixtures: Union[str, os.PathLike, Iterable[Union[str, os.PathLike]], None] = None,
+                 label: str = "mockscope", cwd: Union[str, os.PathLike, None] = None,
+                 env: Optional[Mapping[str, str]] = None, admin_token: Optional[str] = None,
+                 startup_timeout: float = 30.0, stop_timeout: float = 5.0):
+        self.label = label
+        self.extra_args: List[str] = [str(a) for a in args]
+        if fixtures is not None:
+            folders = [fixtures] if isinstance(fixtures, (str, os.PathLike)) else list(fixtures)
+            prefix: List[str] = []
+            for folder in folders:
+                prefix += ["--fixtures", str(folder)]
+            self.extra_args = prefix + self.extra_args
+        self.binary = binary
+        self.cwd = None if cwd is None else str(cwd)
+        self.env = None if env is None else dict(env)
+        self.admin_token = admin_token if admin_token is not None else _option_value(self.extra_args, "--admin-token")
+        self.startup_timeout = startup_timeout
+        self.stop_timeout = stop_timeout
+        self.base: Optional[str] = None
+        self.proc: Optional[subprocess.Popen] = None
+        self._log: collections.deque = collections.deque(maxlen=_LOG_LINES_KEPT)
+        self._lock = threading.Lock()
+        self._listening = threading.Event()
+        self._threads: List[threading.Thread] = []
+        self._eof = 0
+        self._sessions = threading.local()
+
+    def __repr__(self) -> str:
+        state = "running" if self.alive() else "stopped"
+        return f"<MockScope {self.label} {self.base or '(not started)'} {state}>"
+
+    # ------------------------------------------------------------------ URLs
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT` (no trailing slash)."""
+        if self.base is None:
+            raise MockScopeError(f"mockscope ({self.label}) is not running")
+        return self.base
+
+    @property
+    def compat_url(self) -> str:
+        """For the openai SDK's `base_url` (OpenAI-compatible mode)."""
+        return f"{self.base_url}/compatible-mode/v1"
+
+    @property
+    def native_url(self) -> str:
+        """For the dashscope SDK's `base_http_api_url` (native protocol)."""
+        return f"{self.base_url}/api/v1"
+
+    @property
+    def admin_url(self) -> str:
+        return f"{self.base_url}/__admin"
+
+    @property
+    def admin_status_url(self) -> str:
+        return f"{self.base_url}/__admin/status"
+
+    @property
+    def host_port(self) -> Tuple[str, int]:
+        m = re.match(r"http://(\[[^\]]+\]|[^/:]+):(\d+)", self.base or "")
+        if not m:
+            raise ValueError(f"cannot parse host/port from {self.base!r}")
+        return m.group(1).strip("[]"), int(m.group(2))
+
+    @property
+    def port(self) -> int:
+        return self.host_port[1]
+
+    # ------------------------------------------------------------- lifecycle
+    def command(self) -> List[str]:
+        cmd = [str(find_binary(self.binary)), "serve"]
+        if _option_value(self.extra_args, "--port") is None:
+            cmd += ["--port", "0"]
+        return cmd + self.extra_args
+
+    def start(self) -> "MockScope":
+        """Starts the process and waits until it listens and answers GET /__admin/health."""
+        if self.proc is not None:
+            raise MockScopeError(f"mockscope ({self.label}) was already started")
+        cmd = self.command()
+        self._append("client", "$ " + " ".join(cmd))
+        env = None
+        if self.env is not None:
+            env = dict(os.environ)
+            env.update(self.env)
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name, stream in (("stdout", self.proc.stdout), ("stderr", self.proc.stderr)):
+            t = threading.Thread(target=self._drain, args=(name, stream), daemon=True,
+                                 name=f"mockscope-{self.label}-{name}")
+            t.start()
+            self._threads.append(t)
+        deadline = time.monotonic() + self.startup_timeout
+        self._listening.wait(self.startup_timeout)
+        why = None
+        if self.base is None:
+            code = self.proc.poll()
+            why = (f"exited with code {code}" if code is not None
+                   else f"printed no 'listening on http://...' line within {self.startup_timeout:.0f} s")
+        else:
+            why = self._wait_healthy(deadline)
+        if why is not None:
+            self.stop()
+            raise ServerStartError(f"mockscope ({self.label}) {why}.\n--- server log ---\n{self.log_text()}")
+        return self
+
+    def _wait_healthy(self, deadline: float) -> Optional[str]:
+        last = "no answer"
+        while True:
+            if self.proc is not None and self.proc.poll() is not None:
+                return f"exited with code {self.proc.returncode} before it was ready"
+            try:
+                r = self.admin("GET", "/health", timeout=2)
+                if r.status_code == 200:
+                    return None
+                last = f"HTTP {r.status_code}: {r.text[:200]}"
+            except requests.RequestException as e:
+                last = str(e)
+            if time.monotonic() >= deadline:
+                return f"did not answer GET /__admin/health with 200 within {self.startup_timeout:.0f} s ({last})"
+            time.sleep(0.05)
+
+    def _drain(self, name: str, stream) -> None:
+        try:
+            for raw in iter(stream.readline, b""):
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                self._append(name, line)
+                if self.base is None:
+                    m = _LISTEN_RE.search(line)
+                    if m:
+                        self.base = _loopback_url(m.group(1))
+                        self._listening.set()
+        finally:
+            with self._lock:
+                self._eof += 1
+                if self._eof == 2:
+                    self._listening.set()  # the process is gone: stop waiting for the line
+
+    def _append(self, name: str, line: str) -> None:
+        with self._lock:
+            self._log.append(f"[{time.strftime('%H:%M:%S')} {name}] {line}")
+
+    def log_text(self, last: Optional[int] = None) -> str:
+        """The server's stdout and stderr so far (the last `last` lines)."""
+        with self._lock:
+            lines = list(self._log)
+        if last is not None:
+            lines = lines[-last:]
+        return "\n".join(lines)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def returncode(self) -> Optional[int]:
+        return None if self.proc is None else self.proc.poll()
+
+    def stop(self) -> Optional[int]:
+        """SIGTERM (open streams are ended first), SIGKILL after `stop_timeout`; returns the exit
+        code. Stopping a stopped server does nothing."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self._append("client", f"no exit {self.stop_timeout:.0f} s after SIGTERM: killing")
+                self.proc.kill()
+                self.proc.wait()
+            for t in self._threads:
+                t.join(2)
+            self._append("client", f"exit code {self.proc.returncode}")
+        return self.proc.returncode
+
+    def __enter__(self) -> "MockScope":
+        if self.proc is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------- admin API
+    def _session(self) -> requests.Session:
+        session = getattr(self._sessions, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # a loopback server: never through a proxy
+            self._sessions.session = session
+        return session
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One request to `/__admin{path}` (with the admin token when there is one); the raw
+        response, whatever its status."""
+        kwargs.setdefault("timeout", _ADMIN_TIMEOUT_S)
+        if self.admin_token is not None:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault(ADMIN_TOKEN_HEADER, self.admin_token)
+            kwargs["headers"] = headers
+        return self._session().request(method, f"{self.admin_url}{path}", **kwargs)
+
+    def admin_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Like `admin`, but raises AdminError unless the status is 2xx; returns the JSON."""
+        r = self.admin(method, path, **kwargs)
+        if not 200 <= r.status_code < 300:
+            raise AdminError(method, path, r)
+        return r.json() if r.content else None
+
+    def health(self) -> Dict[str, Any]:
+        return self.admin_json("GET", "/health")
+
+    def status(self) -> Dict[str, Any]:
+        """`{"status":"ok","activeStreams":N,"openRequests":N,"fixtures":N,"scenarios":N}`"""
+        return self.admin_json("GET", "/status")
+
+    def settings(self) -> Dict[str, Any]:
+        return self.admin_json("GET", "/settings")
+
+    def update_settings(self, **changes: Any) -> Dict[str, Any]:
+        """`update_settings(speed=0, unmatched="synthesize")`; returns the new settings."""
+        return self.admin_json("PATCH", "/settings", json=changes)
+
+    def reset(self) -> Dict[str, Any]:
+        """Everything back as started: journal cleared, scenarios reset, rate limits cleared,
+        settings restored, fixtures reloaded (runtime additions dropped)."""
+        return self.admin_json("POST", "/reset")
+
+    def metrics(self) -> str:
+        """GET /__admin/metrics: the Prometheus text exposition."""
+        r = self.admin("GET", "/metrics")
+        if r.status_code != 200:
+            raise AdminError("GET", "/metrics", r)
+        return r.text
+
+    # --------------------------------------------------------------- journal
+    @staticmethod
+    def journal_query(path: Optional[str] = None, method: Optional[str] = None, model: Optional[str] = None,
+                      fixture: Optional[str] = None, header: Union[str, Tuple[str, str], Mapping[str, str], None] = None,
+                      api_key: Optional[str] = None, status: Optional[int] = None, after: Optional[int] = None,
+                      limit: Optional[int] = None) -> List[Tuple[str, str]]:
+        """The query parameters of /__admin/requests for these filters. `path` is exact or a prefix
+        ending in `*`; `header` is "Name: value", (name, value) or {name: value}; `api_key` is a
+        raw key (fingerprinted here) or a fingerprint `key-xxxxxxxx`."""
+        params: List[Tuple[str, str]] = []
+        for name, value in (("path", path), ("method", method), ("model", model), ("fixture", fixture)):
+            if value is not None:
+                params.append((name, str(value)))
+        if header is not None:
+            if isinstance(header, Mapping):
+                if len(header) != 1:
+                    raise ValueError("header filter: give exactly one header")
+                header = next(iter(header.items()))
+            if isinstance(header, tuple):
+                header = f"{header[0]}: {header[1]}"
+            params.append(("header", header))
+        if api_key is not None:
+            params.append(("api_key", _key_name(api_key)))
+        for name, value in (("status", status), ("after", after), ("limit", limit)):
+            if value is not None:
+                params.append((name, str(int(value))))
+        return params
+
+    def journal(self, **filters: Any) -> Dict[str, Any]:
+        """GET /__admin/requests: `{"count", "total", "requests": [...]}` (see `requests`)."""
+        return self.admin_json("GET", "/requests", params=self.journal_query(**filters))
+
+    def requests(self, **filters: Any) -> List[Dict[str, Any]]:
+        """The journal's entries that match every filter given, oldest first: path, method,
+        model, fixture, header, api_key, status, after (an id), limit (the newest N)."""
+        return self.journal(**filters)["requests"]
+
+    def count(self, **filters: Any) -> int:
+        """GET /__admin/requests/count with the same filters as `requests`."""
+        return int(self.admin_json("GET", "/requests/count", params=self.journal_query(**filters))["count"])
+
+    def clear(self) -> None:
+        """DELETE /__admin/requests: empty the journal."""
+        self.admin_json("DELETE", "/requests")
+
+    # -------------------------------------------------------------- fixtures
+    def fixtures(self) -> List[Dict[str, Any]]:
+        return self.admin_json("GET", "/fixtures")["fixtures"]
+
+    def fixture(self, name: str) -> Dict[str, Any]:
+        return self.admin_json("GET", "/fixtures/" + requests.utils.quote(name, safe="/"))
+
+    def add_fixture(self, document: Mapping[str, Any]) -> Dict[str, Any]:
+        """POST /__admin/fixtures with a fixture document (docs/fixture-format.md); `"mockscope": 1`
+        is added when missing. Returns the fixture's summary (its `name` among it). A runtime
+        fixture lasts until it is removed, the fixtures are reloaded or the server is reset."""
+        document = dict(document)
+        document.setdefault("mockscope", 1)
+        return self.admin_json("POST", "/fixtures", json=document)
+
+    def remove_fixture(self, name: str) -> None:
+        self.admin_json("DELETE", "/fixtures/" + requests.utils.quote(name, safe="/"))
+
+    def reload_fixtures(self) -> int:
+        return int(self.admin_json("POST", "/fixtures/reload")["fixtures"])
+
+    # ------------------------------------------------------------- scenarios
+    def scenarios(self) -> List[Dict[str, Any]]:
+        return self.admin_json("GET", "/scenarios")["scenarios"]
+
+    def scenario(self, scenario: Union[str, Mapping[str, Any]], active: bool = True) -> Scenario:
+        """A handle on a scenario: by name (it must exist), or created (or replaced) from a dict
+        with the YAML's fields (`name`, `description`, `match`, `seed`, `steps`), active unless
+        `active=False`."""
+        if isinstance(scenario, Mapping):
+            return self.create_scenario(scenario, active=active)
+        handle = Scenario(self, scenario)
+        handle.info()  # raises AdminError (404) when there is none
+        return handle
+
+    def create_scenario(self, definition: Mapping[str, Any], active: bool = True) -> Scenario:
+        body = dict(definition)
+        body.setdefault("active", active)
+        created = self.admin_json("POST", "/scenarios", json=body)
+        return Scenario(self, created["name"])
+
+    def reset_scenarios(self) -> None:
+        self.admin_json("POST", "/scenarios/reset")
+
+    @staticmethod
+    def fault_headers(*faults: str) -> Dict[str, str]:
+        return fault_headers(*faults)
+
+    # ----------------------------------------------------------------- clock
+    def clock(self) -> Dict[str, Any]:
+        """`{"mode": "real"|"virtual", "now_ms": N}`"""
+        return self.admin_json("GET", "/clock")
+
+    def advance_clock(self, ms: float) -> Dict[str, Any]:
+        """Moves a virtual clock (server started with `--clock virtual`) by `ms`."""
+        return self.admin_json("POST", "/clock", json={"advance_ms": ms})
+
+    # --------------------------------------------------------------- conduct
+    def conduct(self) -> Dict[str, Any]:
+        """GET /__admin/conduct: per API key (fingerprint), a verdict on the client's manners."""
+        return self.admin_json("GET", "/conduct")
+
+    def assert_good_conduct(self, api_key: Optional[str] = None, checks: Optional[Iterable[str]] = None) -> Dict[str, Any]:
+        """Raises AssertionError, with every failing check's detail, unless the client behaved.
+
+        api_key: the raw key (or its fingerprint) of the client to judge; None: every client.
+        checks: names to require (`waited_retry_after`, `backed_off`, `no_retry_on_fatal`,
+        `bounded_attempts`, `cancelled_stalls`): each must have passed; a check that nothing
+        exercised (`not_seen`) fails too. None: any check that failed fails; not_seen is fine.
+        Returns the judged clients."""
+        report = self.conduct()
+        clients = report.get("clients", [])
+        if api_key is not None:
+            key = _key_name(api_key)
+            clients = [c for c in clients if c.get("api_key") == key]
+            if not clients:
+                seen = ", ".join(c.get("api_key", "?") for c in report.get("clients", [])) or "none"
+                raise AssertionError(f"conduct: no requests from API key {key} in the journal (clients seen: {seen})")
+        elif not clients:
+            raise AssertionError("conduct: the journal has no requests to judge")
+        wanted = None if checks is None else [checks] if isinstance(checks, str) else list(checks)
+        problems: List[str] = []
+        for client in clients:
+            by_name = {c["name"]: c for c in client.get("checks", [])}
+            if wanted is None:
+                problems += [f"{client['api_key']}: {c['name']} failed: {c['detail']}"
+                             for c in client.get("checks", []) if c.get("verdict") == "fail"]
+                continue
+            for name in wanted:
+                check = by_name.get(name)
+                if check is None:
+                    problems.append(f"{client['api_key']}: no check named {name!r} (known: {', '.join(by_name)})")
+                elif check.get("verdict") == "not_seen":
+                    problems.append(f"{client['api_key']}: {name} was not exercised: {check['detail']}")
+                elif check.get("verdict") != "pass":
+                    problems.append(f"{client['api_key']}: {name} failed: {check['detail']}")
+        if problems:
+            raise AssertionError("client conduct:\n  " + "\n  ".join(problems))
+        return {"clients": clients}
