@@ -335,6 +335,18 @@ public final class MockServer: HTTPHandler {
         }
         if request.bodyTooLarge { return fail(ErrorCatalog.tooLarge, api) }
 
+        // A request seen before (same bytes) gets the same fixture without parsing or matching.
+        let cacheKey = DecisionCache.Key(method: request.method, path: request.path,
+                                         nativeStream: Matcher.nativeWantsStream(request.headers.fields), body: request.body)
+        if endpoint.isGeneration, request.query.isEmpty, let hit = store.decisions.hit(cacheKey),
+           request.headers["content-type"]?.lowercased().contains("application/json") == true {
+            note.fixture = hit.fixture.name
+            note.stream = hit.stream
+            decision.body = hit.body
+            decision.fixture = hit.fixture
+            return hit.fixture.plan
+        }
+
         var body: JSONValue?
         var stream = false
         if endpoint.isGeneration {
@@ -377,6 +389,9 @@ public final class MockServer: HTTPHandler {
         case .matched(let fixture):
             note.fixture = fixture.name
             decision.fixture = fixture
+            if endpoint.isGeneration, request.query.isEmpty {
+                store.decisions.remember(cacheKey, DecisionCache.Hit(fixture: fixture, body: body, stream: stream))
+            }
             return fixture.plan
         case .missed(let nearMiss):
             if !endpoint.isGeneration, nearMiss.fixturesOnRoute == 0 {

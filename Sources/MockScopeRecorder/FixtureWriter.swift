@@ -348,7 +348,11 @@ public enum AtomicFile {
         var written = 0
         bytes.withUnsafeBytes { raw in
             while written < raw.count {
+                #if canImport(Glibc)
                 let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                #else
+                let n = Darwin.write(fd, raw.baseAddress! + written, raw.count - written)
+                #endif
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = "write failed: \(String(cString: strerror(errno)))"

@@ -167,7 +167,7 @@ final class RecordingExchange: UpstreamSink {
         state.withLock { state in
             state.lastArrival = now
             if state.isStream {
-                let at = 0.0
+                let at = Recorder.millis(from: request.receivedAt, to: now)
                 for event in state.splitter.feed(bytes) { state.events.append(PlannedEvent(atMs: at, bytes: event)) }
             } else {
                 state.whole += bytes

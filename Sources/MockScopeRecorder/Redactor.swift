@@ -113,7 +113,7 @@ public struct RedactionScope: Sendable {
     /// Replaces every secret value in `text`.
     public func scrub(_ text: String) -> String {
         var result = text
-        for secret in secrets where result.contains(secret) && false {
+        for secret in secrets where result.contains(secret) {
             result = result.replacingOccurrences(of: secret, with: Redactor.placeholder)
         }
         return result

@@ -3,6 +3,7 @@ import Foundation
 import MockScopeHTTP
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// Where recordings come from: any base URL (`http://127.0.0.1:8090` in tests), or a DashScope region.
@@ -123,16 +124,22 @@ public final class UpstreamClient: Sendable {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// Stops the client (in-flight requests fail). Safe to call twice. Not from an event loop.
+    /// Stops the client (in-flight requests fail) and waits for it, unless called on one of its
+    /// event loops (then it only starts the shutdown). Safe to call twice.
     public func shutdown() {
         let first = shutDown.withLock { done -> Bool in
             defer { done = true }
             return !done
         }
-        if first { try? client.syncShutdown() }
+        guard first else { return }
+        let done = client.shutdown()
+        if MultiThreadedEventLoopGroup.currentEventLoop == nil { try? done.wait() }
     }
 
-    deinit { shutdown() }
+    deinit {
+        // The last reference may go on an event loop (a finished exchange): never wait there.
+        if !shutDown.withLock({ $0 }) { client.shutdown().whenComplete { _ in } }
+    }
 
     /// Request headers never forwarded: hop-by-hop ones (and those the `Connection` header names),
     /// `Host` (the upstream's is set), `Content-Length` (set from the body), `Expect`, MockScope's

@@ -1,7 +1,13 @@
 """pytest fixtures that run the MockScope binary for the client suite.
 
+The servers are run by the mockscope-pytest package (clients/python, installed by
+requirements.txt): mockscope_support.MockScopeServer is its MockScope class started in the
+repository root. Its pytest plugin is loaded too; the fixture `mockscope` below (a factory
+of labelled servers) takes the place of the plugin's session server of the same name.
+
 Environment:
-  MOCKSCOPE_BIN       server binary (default <repo>/.build/debug/mockscope)
+  MOCKSCOPE_BIN       server binary (default <repo>/.build/debug/mockscope); the
+                      plugin's --mockscope-bin option wins over it
   MOCKSCOPE_FIXTURES  fixtures folder to serve (default: the server's own default,
                       <repo>/fixtures, the server being started in the repo root)
 """
@@ -16,6 +22,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import mockscope_support  # noqa: E402
 from mockscope_support import MockScopeServer, ServerStartError  # noqa: E402
 
 # Local servers only: never let a proxy setting route 127.0.0.1 traffic elsewhere.
@@ -32,6 +39,14 @@ for _var in ("DASHSCOPE_API_KEY", "DASHSCOPE_HTTP_BASE_URL", "DASHSCOPE_BASE_URL
     os.environ.pop(_var, None)
 
 _SERVER_FIXTURES = ("server", "timed_server", "auth_server", "fault_server")
+
+
+def pytest_configure(config):
+    binary = config.getoption("mockscope_bin", default=None)
+    if binary:
+        mockscope_support.BINARY_OVERRIDE = binary
+
+
 _started: List[MockScopeServer] = []
 
 

@@ -1,30 +1,36 @@
-"""Helpers for the MockScope client suite: running the server binary, finding
-fixtures by name, and small assertion utilities shared by the test files."""
+"""Helpers for the MockScope client suite: running the server binary (a thin layer over
+the mockscope-pytest package's MockScope class, clients/python), finding fixtures by name,
+and small assertion utilities shared by the test files."""
 
 from __future__ import annotations
 
-import collections
 import json
 import os
 import re
-import signal
-import subprocess
-import threading
-import time
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+try:
+    from mockscope_client import MockScope, ServerStartError, fault_headers, fingerprint  # noqa: F401
+except ImportError:  # not installed (pip install -e ./clients/python): use it from the tree
+    sys.path.insert(0, str(REPO_ROOT / "clients" / "python" / "src"))
+    from mockscope_client import MockScope, ServerStartError, fault_headers, fingerprint  # noqa: F401
+
 DEFAULT_BIN = REPO_ROOT / ".build" / "debug" / "mockscope"
-LISTEN_RE = re.compile(r"listening on (http://\S+)")
 
 STARTUP_TIMEOUT_S = float(os.environ.get("MOCKSCOPE_STARTUP_TIMEOUT", "30"))
 STOP_GRACE_S = 5.0
-LOG_LINES_KEPT = 5000
+
+# Set by conftest from the plugin's --mockscope-bin option.
+BINARY_OVERRIDE: Optional[str] = None
 
 
 def server_binary() -> Path:
-    return Path(os.environ.get("MOCKSCOPE_BIN", str(DEFAULT_BIN)))
+    """--mockscope-bin, else $MOCKSCOPE_BIN, else the debug build in this repository."""
+    return Path(BINARY_OVERRIDE or os.environ.get("MOCKSCOPE_BIN") or str(DEFAULT_BIN))
 
 
 def fixtures_dir() -> Path:
@@ -33,136 +39,20 @@ def fixtures_dir() -> Path:
     return Path(os.environ.get("MOCKSCOPE_FIXTURES", str(REPO_ROOT / "fixtures")))
 
 
-class ServerStartError(RuntimeError):
-    pass
-
-
-class MockScopeServer:
-    """One `mockscope serve --port 0 ...` child process.
-
-    stdout and stderr are drained by two threads for the whole life of the
-    process (so the pipes never fill) and kept in a bounded log that a failing
-    test prints."""
+class MockScopeServer(MockScope):
+    """One `mockscope serve --port 0 ...` child process, started in the repository root
+    (so it serves ./fixtures and knows ./scenarios): mockscope_client.MockScope with the
+    suite's binary and fixtures folder. Subclasses may override `command()`."""
 
     def __init__(self, label: str, extra_args: Sequence[str] = ()):
-        self.label = label
-        self.extra_args = list(extra_args)
-        self.base: Optional[str] = None
-        self.proc: Optional[subprocess.Popen] = None
-        self._log: collections.deque = collections.deque(maxlen=LOG_LINES_KEPT)
-        self._lock = threading.Lock()
-        self._ready = threading.Event()
-        self._threads: List[threading.Thread] = []
-        self._eof = 0
+        super().__init__(*extra_args, label=label, cwd=REPO_ROOT,
+                         startup_timeout=STARTUP_TIMEOUT_S, stop_timeout=STOP_GRACE_S)
 
-    # ------------------------------------------------------------------ URLs
-    @property
-    def compat_url(self) -> str:
-        return f"{self.base}/compatible-mode/v1"
-
-    @property
-    def native_url(self) -> str:
-        return f"{self.base}/api/v1"
-
-    @property
-    def admin_status_url(self) -> str:
-        return f"{self.base}/__admin/status"
-
-    @property
-    def host_port(self):
-        m = re.match(r"http://([^/:]+):(\d+)", self.base or "")
-        if not m:
-            raise ValueError(f"cannot parse host/port from {self.base!r}")
-        return m.group(1), int(m.group(2))
-
-    # ------------------------------------------------------------- lifecycle
     def command(self) -> List[str]:
         cmd = [str(server_binary()), "serve", "--port", "0"]
         if "MOCKSCOPE_FIXTURES" in os.environ:
             cmd += ["--fixtures", str(fixtures_dir())]
         return cmd + self.extra_args
-
-    def start(self) -> "MockScopeServer":
-        binary = server_binary()
-        if not binary.is_file() or not os.access(binary, os.X_OK):
-            raise ServerStartError(
-                f"MockScope binary not found or not executable: {binary} "
-                "(build it first, or point MOCKSCOPE_BIN at it)"
-            )
-        cmd = self.command()
-        self._append("suite", "$ " + " ".join(cmd))
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=str(REPO_ROOT),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for name, stream in (("stdout", self.proc.stdout), ("stderr", self.proc.stderr)):
-            t = threading.Thread(
-                target=self._drain, args=(name, stream), daemon=True,
-                name=f"mockscope-{self.label}-{name}",
-            )
-            t.start()
-            self._threads.append(t)
-        self._ready.wait(STARTUP_TIMEOUT_S)
-        if self.base is None:
-            code = self.proc.poll()
-            self.stop()
-            why = (
-                f"exited with code {code}" if code is not None
-                else f"printed no 'listening on http://...' line within {STARTUP_TIMEOUT_S:.0f} s"
-            )
-            raise ServerStartError(
-                f"mockscope ({self.label}) {why}.\n--- server log ---\n{self.log_text()}"
-            )
-        return self
-
-    def _drain(self, name: str, stream) -> None:
-        try:
-            for raw in iter(stream.readline, b""):
-                line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                self._append(name, line)
-                if self.base is None:
-                    m = LISTEN_RE.search(line)
-                    if m:
-                        self.base = m.group(1).rstrip("/")
-                        self._ready.set()
-        finally:
-            with self._lock:
-                self._eof += 1
-                if self._eof == 2:
-                    self._ready.set()  # process gone: stop waiting for the line
-
-    def _append(self, name: str, line: str) -> None:
-        with self._lock:
-            self._log.append(f"[{time.strftime('%H:%M:%S')} {name}] {line}")
-
-    def log_text(self, last: Optional[int] = None) -> str:
-        with self._lock:
-            lines = list(self._log)
-        if last is not None:
-            lines = lines[-last:]
-        return "\n".join(lines)
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self) -> Optional[int]:
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                self._append("suite", f"no exit {STOP_GRACE_S:.0f} s after SIGTERM: killing")
-                self.proc.kill()
-                self.proc.wait()
-        for t in self._threads:
-            t.join(2)
-        self._append("suite", f"exit code {self.proc.returncode}")
-        return self.proc.returncode
 
 
 # --------------------------------------------------------------- fixtures

@@ -74,6 +74,8 @@ public final class FixtureStore: Sendable {
     private let byRoute: [Route: [Int]]
     /// Precomputed per fixture: its projection with its own ignore paths removed.
     private let projections: [JSONValue?]
+    /// Which fixture answered which raw request (see DecisionCache).
+    let decisions = DecisionCache()
 
     struct Route: Hashable {
         var method: String

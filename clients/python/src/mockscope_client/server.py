@@ -284,6 +284,7 @@ class MockScope:
         if self.proc is not None:
             raise MockScopeError(f"mockscope ({self.label}) was already started")
         cmd = self.command()
+        find_binary(cmd[0])  # a clear ServerStartError when it is missing
         self._append("client", "$ " + " ".join(cmd))
         env = None
         if self.env is not None:

@@ -1,0 +1,96 @@
+// Match latency of FixtureStore at several store sizes.
+//
+//   matching-bench [SIZES...] [--lookups N] [--misses N]      default: 1000 10000 100000
+//
+// For each size: generates that many distinct exact-match fixtures (OpenAI-compatible chat, one
+// route, as a recording session produces them), parses them with FixtureLoader.parse, builds the
+// store, then times
+//   hit        store.match(input) for inputs of random existing fixtures (built beforehand)
+//   hit+parse  JSONValue.parse(body) + MatchInput + match: what a request costs the matcher
+//   miss       store.match(input) for bodies no fixture has (includes the near-miss report)
+// Prints one JSON line per size: ns per lookup (the median of 5 rounds) and the build time.
+import Foundation
+import MockScope
+
+@inline(never) func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+func requestBody(_ i: Int, miss: Bool = false) -> String {
+    let question = miss ? "Question number \(i): what is \(i) minus \(i)?" : "Question number \(i): what is \(i) plus \(i)?"
+    return #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"\#(question)"}],"temperature":0.7}"#
+}
+
+func fixtureJSON(_ i: Int) -> String {
+    let body = #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Question number \#(i): what is \#(i) plus \#(i)?"}]}"#
+    let answer = #"{"id":"chatcmpl-bench-\#(i)","object":"chat.completion","model":"qwen-plus","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"\#(i) plus \#(i) is \#(2 * i)."}}],"usage":{"prompt_tokens":22,"completion_tokens":8,"total_tokens":30}}"#
+    return #"{"mockscope":1,"name":"bench/q\#(i)","request":{"method":"POST","path":"/compatible-mode/v1/chat/completions","body":\#(body)},"response":{"status":200,"headers":{"content-type":"application/json"},"json":\#(answer)}}"#
+}
+
+let path = "/compatible-mode/v1/chat/completions"
+let headers: [(name: String, value: String)] = [("content-type", "application/json"), ("authorization", "Bearer bench")]
+
+func input(_ text: String) -> MatchInput {
+    MatchInput(method: "POST", path: path, headers: headers, body: try! JSONValue.parse(Array(text.utf8)))
+}
+
+var sizes: [Int] = []
+var lookups = 100_000
+var misses = 2_000
+var arguments = Array(CommandLine.arguments.dropFirst())
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    switch argument {
+    case "--lookups": lookups = Int(arguments.removeFirst())!
+    case "--misses": misses = Int(arguments.removeFirst())!
+    default: sizes.append(Int(argument)!)
+    }
+}
+if sizes.isEmpty { sizes = [1_000, 10_000, 100_000] }
+
+var generator = SystemRandomNumberGenerator()
+for size in sizes {
+    var fixtures: [Fixture] = []
+    fixtures.reserveCapacity(size)
+    let parseStart = now()
+    for i in 0..<size {
+        switch FixtureLoader.parse(Array(fixtureJSON(i).utf8), file: "bench-\(i).json", defaultName: "bench/q\(i)") {
+        case .success(let fixture): fixtures.append(fixture)
+        case .failure(let problem): fatalError("generated fixture does not load: \(problem)")
+        }
+    }
+    let buildStart = now()
+    let store = FixtureStore(fixtures)
+    let built = now()
+
+    // Inputs: a pool of random existing keys (distinct inputs, so lookups walk the whole index).
+    let pool = min(lookups, 20_000)
+    let hitBodies = (0..<pool).map { _ in requestBody(Int.random(in: 0..<size, using: &generator)) }
+    let hitInputs = hitBodies.map(input)
+    let hitBytes = hitBodies.map { Array($0.utf8) }
+    let missInputs = (0..<min(misses, 2_000)).map { _ in input(requestBody(Int.random(in: 0..<size, using: &generator), miss: true)) }
+
+    // Check once that hits hit and misses miss.
+    guard case .matched = store.match(hitInputs[0]), case .missed = store.match(missInputs[0]) else {
+        fatalError("the store does not answer as expected")
+    }
+
+    func rounds(_ count: Int, _ body: (Int) -> Void) -> Double {
+        var results: [Double] = []
+        for _ in 0..<5 {
+            let start = now()
+            for k in 0..<count { body(k) }
+            results.append(Double(now() - start) / Double(count))
+        }
+        return results.sorted()[2]
+    }
+    let hit = rounds(lookups) { k in blackHole(store.match(hitInputs[k % pool])) }
+    let hitParse = rounds(lookups) { k in
+        let bytes = hitBytes[k % pool]
+        let body = try? JSONValue.parse(bytes)
+        blackHole(store.match(MatchInput(method: "POST", path: path, headers: headers, body: body)))
+    }
+    let miss = rounds(missInputs.count) { k in blackHole(store.match(missInputs[k])) }
+    print(#"{"fixtures":\#(size),"hit_ns":\#(Int(hit)),"hit_parse_ns":\#(Int(hitParse)),"miss_ns":\#(Int(miss)),"lookups":\#(lookups),"misses":\#(missInputs.count),"parse_ms":\#(Int(Double(buildStart - parseStart) / 1e6)),"index_ms":\#(Int(Double(built - buildStart) / 1e6))}"#)
+    fflush(stdout)
+}
