@@ -16,7 +16,8 @@
  * Build: gcc -O2 -o sse_load sse_load.c -lm
  * Usage: sse_load --port P --path PATH [--body-file F] [--header 'K: V']... -n N [-c C]
  *                 [--batch B] [--batch-interval-ms I] [--gap-ms G] [--first-ms F] [--events K]
- *                 [--timeout-s T] [--label L]
+ *                 [--timeout-s T] [--label L] [--per-event]
+ * --per-event also prints the gap error by event index on stderr.
  * Prints one JSON object on stdout and a one-line summary on stderr.
  */
 #define _GNU_SOURCE
@@ -69,7 +70,9 @@ static long f_connect, f_reset, f_status, f_timeout, f_events;
 static double *g_gap, *g_late, *g_ttfb;
 static size_t g_ngap, g_nlate, g_nttfb;
 static uint64_t g_gap_ns, g_first_ns;
-static int g_expect_events;
+static int g_expect_events, g_per_event;
+static double *g_gap_by_index[MAXEV];   /* --per-event: gap errors by event index */
+static size_t g_gap_by_index_n[MAXEV];
 static long g_total_events;
 
 static void finish(struct conn *c, int ok, long *reason) {
@@ -96,6 +99,7 @@ static void finish(struct conn *c, int ok, long *reason) {
                 double gap = (double)(c->ev[i] - c->ev[i - 1]);
                 double err = gap - (double)g_gap_ns;
                 g_gap[g_ngap++] = (err < 0 ? -err : err) / 1e6;
+                if (g_per_event) g_gap_by_index[i][g_gap_by_index_n[i]++] = (err < 0 ? -err : err) / 1e6;
             }
         }
     }
@@ -318,6 +322,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--events")) g_expect_events = atoi(v), i++;
         else if (!strcmp(a, "--timeout-s")) timeout_s = atof(v), i++;
         else if (!strcmp(a, "--label")) label = v, i++;
+        else if (!strcmp(a, "--per-event")) g_per_event = 1;
         else { fprintf(stderr, "sse_load: unknown argument %s (see the comment at the top of sse_load.c)\n", a); return 2; }
     }
     if (!port || n < 1) { fprintf(stderr, "sse_load: --port and -n are required\n"); return 2; }
@@ -366,6 +371,8 @@ int main(int argc, char **argv) {
     g_gap = malloc(sizeof(double) * (size_t)n * MAXEV);
     g_late = malloc(sizeof(double) * (size_t)n * MAXEV);
     g_ttfb = malloc(sizeof(double) * (size_t)n);
+    if (g_per_event)
+        for (int i = 0; i < MAXEV; i++) g_gap_by_index[i] = malloc(sizeof(double) * (size_t)n);
     g_epfd = epoll_create1(0);
     struct epoll_event *evs = malloc(sizeof *evs * 4096);
 
@@ -413,6 +420,15 @@ int main(int argc, char **argv) {
     pct_json("late_ms", g_late, g_nlate, 1);
     pct_json("ttfb_ms", g_ttfb, g_nttfb, 0);
     printf("}\n");
+    if (g_per_event) {
+        for (int i = 1; i < MAXEV; i++) {
+            size_t m = g_gap_by_index_n[i];
+            if (!m) continue;
+            qsort(g_gap_by_index[i], m, sizeof(double), cmpd);
+            fprintf(stderr, "event %2d: gap error p50 %.3f p99 %.3f max %.3f ms\n", i, g_gap_by_index[i][m / 2],
+                    g_gap_by_index[i][(size_t)(0.99 * (double)(m - 1))], g_gap_by_index[i][m - 1]);
+        }
+    }
     fprintf(stderr, "sse_load %s: n=%ld held=%ld completed=%ld failed=%ld (connect %ld, reset %ld, status %ld, events %ld, timeout %ld) in %.2fs\n",
             label, n, g_peak_held, g_completed, g_failed, f_connect, f_reset, f_status, f_events, f_timeout, wall);
     return 0;

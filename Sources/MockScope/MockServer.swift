@@ -44,8 +44,8 @@ public struct ExchangeNote: Sendable {
     public var faults: [String] = []
     /// The scenarios that added faults.
     public var scenarios: [String] = []
-    /// Forwarded upstream and recorded.
-    public var recorded = false
+    /// Forwarded upstream (record mode); the recorder logs whether a fixture was written.
+    public var forwarded = false
     public var model: String?
     public var stream = false
     /// Fingerprint of the API key (never the key).
@@ -194,7 +194,7 @@ public final class MockServer: HTTPHandler {
             let input = MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields, body: body)
             if case .matched = store.match(input) { return nil }
         }
-        note.recorded = true
+        note.forwarded = true
         return ResponsePlan(status: 0, headers: HTTPHeaders(), body: .live(forwarder.forward(request, requestID: requestID)))
     }
 
@@ -273,7 +273,7 @@ public final class MockServer: HTTPHandler {
         let key = Self.apiKey(request.headers)
         let endpoint = Endpoint(path: request.path)
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
-        let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.recorded ? "(recorded)" : "(none)")
+        let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
         metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
                          fixture: answer, bytes: outcome.bytesSent)
         for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
@@ -284,13 +284,13 @@ public final class MockServer: HTTPHandler {
                          headers: SecretRedaction.headers(request.headers.fields),
                          body: SecretRedaction.scrub(String(decoding: request.body.prefix(Journal.bodyLimit), as: UTF8.self), secret: key),
                          model: note.model, stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: note.nearMiss,
-                         synthesized: note.synthesized, recorded: note.recorded, error: note.error, faults: note.faults,
+                         synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
                          scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway))
         var line = "\(request.method) \(request.path) \(outcome.status)"
         if let fixture = note.fixture { line += " fixture=\(fixture)" }
         if note.synthesized { line += " synthesized" }
-        if note.recorded { line += " recorded" }
+        if note.forwarded { line += " forwarded" }
         if let error = note.error { line += " error=\(error)" }
         if !note.faults.isEmpty { line += " faults=[\(note.faults.joined(separator: "; "))]" }
         if !note.scenarios.isEmpty { line += " scenarios=\(note.scenarios.joined(separator: ","))" }

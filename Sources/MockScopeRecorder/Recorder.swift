@@ -32,7 +32,7 @@ public struct RecorderOptions: Sendable {
 /// marked partial with `keepPartial`.
 public final class Recorder: Forwarder {
     /// Written into each fixture's metadata.
-    public static let mockscopeVersion = "0.1.0"
+    public static let mockscopeVersion = MockScopeVersion.current
 
     public let options: RecorderOptions
     public let client: UpstreamClient

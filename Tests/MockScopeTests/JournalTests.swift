@@ -9,7 +9,7 @@ import Testing
                wentAway: Bool = false) -> JournalEntry {
         JournalEntry(id: id, time: "", clockMs: 0, receivedMs: receivedMs, retryAfterMs: retryAfterMs, requestID: "r\(id)",
                      method: "POST", path: path, query: [], headers: [], body: body, model: "m", stream: false, apiKey: key,
-                     fixture: nil, nearMiss: nil, synthesized: false, recorded: false, error: nil, faults: faults, scenarios: [],
+                     fixture: nil, nearMiss: nil, synthesized: false, forwarded: false, error: nil, faults: faults, scenarios: [],
                      status: status, bytesSent: 0, durationMs: durationMs, clientWentAway: wentAway)
     }
 

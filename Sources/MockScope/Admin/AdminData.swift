@@ -158,7 +158,7 @@ extension AdminAPI {
         o.field("fixture", string: entry.fixture)
         o.field("near_miss", string: entry.nearMiss)
         o.field("synthesized", .bool(entry.synthesized))
-        o.field("recorded", .bool(entry.recorded))
+        o.field("forwarded", .bool(entry.forwarded))
         o.field("error", string: entry.error)
         o.field("faults", .array(entry.faults.map { .string($0) }))
         o.field("scenarios", .array(entry.scenarios.map { .string($0) }))

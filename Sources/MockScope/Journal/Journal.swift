@@ -26,7 +26,8 @@ public struct JournalEntry: Sendable {
     public var fixture: String?
     public var nearMiss: String?
     public var synthesized: Bool
-    public var recorded: Bool
+    /// Forwarded to the real service (record mode).
+    public var forwarded: Bool
     public var error: String?
     public var faults: [String]
     public var scenarios: [String]

@@ -1,5 +1,10 @@
 import MockScopeHTTP
 
+/// This build's version, written into recorded fixtures' metadata.
+public enum MockScopeVersion {
+    public static let current = "0.1.0"
+}
+
 /// VCR's record modes.
 public enum RecordMode: String, Sendable, CaseIterable {
     /// Replay only.

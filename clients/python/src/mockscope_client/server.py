@@ -301,7 +301,10 @@ class MockScope:
         self._listening.wait(self.startup_timeout)
         why = None
         if self.base is None:
-            code = self.proc.poll()
+            try:  # its pipes close a moment before it can be reaped
+                code = self.proc.wait(2 if self._eof == 2 else 0.01)
+            except subprocess.TimeoutExpired:
+                code = None
             why = (f"exited with code {code}" if code is not None
                    else f"printed no 'listening on http://...' line within {self.startup_timeout:.0f} s")
         else:
@@ -480,6 +483,20 @@ class MockScope:
     def count(self, **filters: Any) -> int:
         """GET /__admin/requests/count with the same filters as `requests`."""
         return int(self.admin_json("GET", "/requests/count", params=self.journal_query(**filters))["count"])
+
+    def wait_for_requests(self, n: int, timeout: float = 5.0, **filters: Any) -> List[Dict[str, Any]]:
+        """Waits until at least `n` journal entries match the filters, and returns those entries.
+        An exchange is journaled when the server has finished it, which can be a moment after the
+        client has read the whole answer: wait for it before asserting on the journal or metrics."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = self.requests(**filters)
+            if len(entries) >= n:
+                return entries
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"the journal has {len(entries)} entries matching {filters or 'no filter'} "
+                                     f"after {timeout:.1f} s, expected at least {n}")
+            time.sleep(0.01)
 
     def clear(self) -> None:
         """DELETE /__admin/requests: empty the journal."""

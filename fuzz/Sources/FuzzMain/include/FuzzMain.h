@@ -1,0 +1,1 @@
+// Intentionally empty: the target only provides each fuzz executable's entry point (FuzzMain.c).

@@ -1,0 +1,1 @@
+../../../Sources/MockScopeRecorder/SSEEventSplitter.swift
