@@ -145,7 +145,8 @@ def main() -> int:
             write(out, "json", resp["body"].encode("utf-8"))
         events = resp.get("events")
         if isinstance(events, list) and events:
-            stream = "".join(e.get("data", "") for e in events if isinstance(e, dict)).encode("utf-8")
+            # The first few events: the splitter's bugs show on short inputs, and short inputs run fast.
+            stream = "".join(e.get("data", "") for e in events[:6] if isinstance(e, dict)).encode("utf-8")[:3000]
             write(out, "sse", b"\x00" + stream)
             write(out, "sse", b"\x03\x00\x06\x1f" + stream)
             write(out, "sse", b"\x01\x00" + stream.replace(b"\n", b"\r\n"))

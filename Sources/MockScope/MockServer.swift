@@ -221,7 +221,7 @@ public final class MockServer: HTTPHandler {
         }
         var forced: [String] = []
         if let names = request.headers[scenarioHeader] {
-            forced = names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            forced = names.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
             if let unknown = forced.first(where: { !scenarios.contains($0) }) {
                 note.error = ErrorCatalog.badFault.name
                 let known = scenarios.all.map(\.scenario.name).joined(separator: ", ")
@@ -263,7 +263,7 @@ public final class MockServer: HTTPHandler {
         guard let value = headers["authorization"] else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let key = parts[1].trimmingCharacters(in: .whitespaces)
+        let key = String(parts[1]).trimmedSpaces
         return key.isEmpty ? nil : key
     }
 
@@ -278,7 +278,7 @@ public final class MockServer: HTTPHandler {
                          fixture: answer, bytes: outcome.bytesSent)
         for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
         journal.append(
-            JournalEntry(id: note.journalID, time: Journal.timestamp(note.arrivedAt), clockMs: note.clockMs,
+            JournalEntry(id: note.journalID, arrivedAt: note.arrivedAt, clockMs: note.clockMs,
                          receivedMs: Double(request.receivedAt) / 1e6, retryAfterMs: note.retryAfterMs, requestID: note.requestID,
                          method: request.method, path: request.path, query: request.query,
                          headers: SecretRedaction.headers(request.headers.fields),
@@ -287,16 +287,19 @@ public final class MockServer: HTTPHandler {
                          synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
                          scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway))
-        var line = "\(request.method) \(request.path) \(outcome.status)"
-        if let fixture = note.fixture { line += " fixture=\(fixture)" }
-        if note.synthesized { line += " synthesized" }
-        if note.forwarded { line += " forwarded" }
-        if let error = note.error { line += " error=\(error)" }
-        if !note.faults.isEmpty { line += " faults=[\(note.faults.joined(separator: "; "))]" }
-        if !note.scenarios.isEmpty { line += " scenarios=\(note.scenarios.joined(separator: ","))" }
-        line += " \(String(format: "%.1f", millis))ms bytes=\(outcome.bytesSent)"
-        if outcome.clientWentAway { line += " client-went-away" }
-        logger.info("\(line)")
+        // Built only when it will be written: formatting is not free on this thread.
+        if logger.logLevel <= .info {
+            var line = "\(request.method) \(request.path) \(outcome.status)"
+            if let fixture = note.fixture { line += " fixture=\(fixture)" }
+            if note.synthesized { line += " synthesized" }
+            if note.forwarded { line += " forwarded" }
+            if let error = note.error { line += " error=\(error)" }
+            if !note.faults.isEmpty { line += " faults=[\(note.faults.joined(separator: "; "))]" }
+            if !note.scenarios.isEmpty { line += " scenarios=\(note.scenarios.joined(separator: ","))" }
+            line += " \((millis * 10).rounded() / 10)ms bytes=\(outcome.bytesSent)"
+            if outcome.clientWentAway { line += " client-went-away" }
+            logger.info("\(line)")
+        }
         if let nearMiss = note.nearMiss { logger.warning("near miss: \(nearMiss)") }
     }
 
@@ -339,7 +342,7 @@ public final class MockServer: HTTPHandler {
         let cacheKey = DecisionCache.Key(method: request.method, path: request.path,
                                          nativeStream: Matcher.nativeWantsStream(request.headers.fields), body: request.body)
         if endpoint.isGeneration, request.query.isEmpty, let hit = store.decisions.hit(cacheKey),
-           request.headers["content-type"]?.lowercased().contains("application/json") == true {
+           request.headers["content-type"]?.containsASCIICaseInsensitive("application/json") == true {
             note.fixture = hit.fixture.name
             note.stream = hit.stream
             decision.body = hit.body
@@ -350,8 +353,8 @@ public final class MockServer: HTTPHandler {
         var body: JSONValue?
         var stream = false
         if endpoint.isGeneration {
-            let contentType = request.headers["content-type"]?.lowercased() ?? ""
-            guard contentType.contains("application/json") else {
+            let contentType = request.headers["content-type"] ?? ""
+            guard contentType.containsASCIICaseInsensitive("application/json") else {
                 return fail(ErrorCatalog.unsupportedContentType, api,
                             "Content-Type must be application/json (got \(contentType.isEmpty ? "none" : "\"\(contentType)\"")).")
             }

@@ -24,6 +24,31 @@ public struct HTTPHeaders: Sendable, Sequence {
 }
 
 extension String {
+    /// Whether `needle` (ASCII, lower case) occurs in this string, ignoring ASCII case. Byte-level:
+    /// used on the request path, where Foundation's string search costs too much.
+    public func containsASCIICaseInsensitive(_ needle: String) -> Bool {
+        let hay = Array(utf8), pattern = Array(needle.utf8)
+        guard !pattern.isEmpty else { return true }
+        guard hay.count >= pattern.count else { return false }
+        outer: for start in 0...(hay.count - pattern.count) {
+            for (offset, wanted) in pattern.enumerated() {
+                let byte = hay[start + offset]
+                let lower = (byte >= 65 && byte <= 90) ? byte + 32 : byte
+                if lower != wanted { continue outer }
+            }
+            return true
+        }
+        return false
+    }
+
+    /// The string without leading and trailing spaces and tabs (no Foundation).
+    public var trimmedSpaces: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+
     /// ASCII case-insensitive comparison, enough for HTTP field names.
     public func caseInsensitiveEquals(_ other: String) -> Bool {
         let a = utf8, b = other.utf8

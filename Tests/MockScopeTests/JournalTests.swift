@@ -7,7 +7,7 @@ import Testing
     func entry(_ id: Int, path: String = "/x", status: Int = 200, key: String? = "key-a", body: String = "{}",
                receivedMs: Double = 0, durationMs: Double = 1, retryAfterMs: Double? = nil, faults: [String] = [],
                wentAway: Bool = false) -> JournalEntry {
-        JournalEntry(id: id, time: "", clockMs: 0, receivedMs: receivedMs, retryAfterMs: retryAfterMs, requestID: "r\(id)",
+        JournalEntry(id: id, arrivedAt: Date(), clockMs: 0, receivedMs: receivedMs, retryAfterMs: retryAfterMs, requestID: "r\(id)",
                      method: "POST", path: path, query: [], headers: [], body: body, model: "m", stream: false, apiKey: key,
                      fixture: nil, nearMiss: nil, synthesized: false, forwarded: false, error: nil, faults: faults, scenarios: [],
                      status: status, bytesSent: 0, durationMs: durationMs, clientWentAway: wentAway)

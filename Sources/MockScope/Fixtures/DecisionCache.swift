@@ -11,6 +11,14 @@ final class DecisionCache: Sendable {
         /// The native stream switch (X-DashScope-SSE / Accept), which takes part in matching.
         var nativeStream: Bool
         var body: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(method)
+            hasher.combine(path)
+            hasher.combine(nativeStream)
+            // All bytes at once: combining them one by one costs a call per byte.
+            body.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     struct Hit: Sendable {

@@ -14,8 +14,8 @@ public enum Matcher {
     /// Whether a native request asks for SSE (header `X-DashScope-SSE: enable` or `Accept: text/event-stream`).
     public static func nativeWantsStream(_ headers: [(name: String, value: String)]) -> Bool {
         for field in headers {
-            if field.name.caseInsensitiveEquals("x-dashscope-sse"), field.value.lowercased() == "enable" { return true }
-            if field.name.caseInsensitiveEquals("accept"), field.value.lowercased().contains("text/event-stream") { return true }
+            if field.name.caseInsensitiveEquals("x-dashscope-sse"), field.value.caseInsensitiveEquals("enable") { return true }
+            if field.name.caseInsensitiveEquals("accept"), field.value.containsASCIICaseInsensitive("text/event-stream") { return true }
         }
         return false
     }

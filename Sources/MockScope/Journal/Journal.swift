@@ -4,8 +4,10 @@ import Synchronization
 /// One exchange as the journal keeps it (secrets redacted).
 public struct JournalEntry: Sendable {
     public var id: Int
-    /// Wall-clock time the request was complete (ISO 8601).
-    public var time: String
+    /// Wall-clock time the request was complete.
+    public var arrivedAt: Date
+    /// `arrivedAt` in ISO 8601 (formatted when asked: formatting is not free).
+    public var time: String { Journal.timestamp(arrivedAt) }
     /// The server clock (ms) at that time: real or virtual.
     public var clockMs: Double
     /// Monotonic ms at which the request was complete (for the time between attempts).

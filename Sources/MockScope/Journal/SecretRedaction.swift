@@ -1,3 +1,5 @@
+import MockScopeHTTP
+
 /// What never reaches a log, the journal or a fixture: credentials in headers.
 public enum SecretRedaction {
     public static let placeholder = "REDACTED"
@@ -12,7 +14,7 @@ public enum SecretRedaction {
     public static func isSecret(header name: String, extra: Set<String> = []) -> Bool {
         let lower = name.lowercased()
         if secretHeaders.contains(lower) || extra.contains(lower) { return true }
-        return lower.contains("apikey") || lower.contains("api-key") || lower.contains("token") || lower.contains("secret")
+        return ["apikey", "api-key", "token", "secret"].contains { name.containsASCIICaseInsensitive($0) }
     }
 
     /// The value to keep for a secret header: the scheme of an Authorization value, then the placeholder.
@@ -36,8 +38,21 @@ public enum SecretRedaction {
     }
 
     /// `text` with every occurrence of `secret` replaced (for secrets that leak into bodies).
+    /// Works on UTF-8 bytes: this runs for every journal entry.
     public static func scrub(_ text: String, secret: String?) -> String {
-        guard let secret, secret.count >= 4 else { return text }
-        return text.replacingOccurrences(of: secret, with: placeholder)
+        guard let secret, secret.utf8.count >= 4 else { return text }
+        let needle = Array(secret.utf8)
+        var bytes = Array(text.utf8)
+        guard bytes.firstRange(of: needle) != nil else { return text }
+        let replacement = Array(placeholder.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        while let range = bytes.firstRange(of: needle) {
+            result += bytes[..<range.lowerBound]
+            result += replacement
+            bytes.removeSubrange(..<range.upperBound)
+        }
+        result += bytes
+        return String(decoding: result, as: UTF8.self)
     }
 }

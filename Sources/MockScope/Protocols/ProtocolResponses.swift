@@ -1,10 +1,33 @@
 import Foundation
 import MockScopeHTTP
+import Synchronization
 
 /// The shapes both protocols share a need for: error bodies and the headers of every answer.
 public enum ProtocolResponses {
-    /// A new request id, shaped like DashScope's (a lower-case UUID).
-    public static func newRequestID() -> String { UUID().uuidString.lowercased() }
+    /// Request ids need to be unique, not secret: a fast generator seeded once from the system's.
+    private static let idGenerator = Mutex(SeededRandom(seed: UInt64.random(in: 1...UInt64.max)))
+
+    /// A new request id, shaped like DashScope's (a random lower-case UUID, version 4), built
+    /// without Foundation's formatter: this runs for every request.
+    public static func newRequestID() -> String {
+        let (high, low) = idGenerator.withLock { ($0.next(), $0.next()) }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (index * 8))
+            bytes[index + 8] = UInt8(truncatingIfNeeded: low >> (index * 8))
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// Headers the real gateway sends on every answer.
     public static func headers(contentType: String, requestID: String) -> HTTPHeaders {

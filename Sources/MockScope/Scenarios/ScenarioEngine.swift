@@ -20,8 +20,12 @@ public final class ScenarioEngine: Sendable {
     }
 
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [String: Entry] = [:] {
+            didSet { anyActive = entries.values.contains { $0.active } }
+        }
         var nextOrder = 0
+        /// Kept up to date on every change, so the request path can skip the engine cheaply.
+        var anyActive = false
     }
 
     private let state = Mutex(State())
@@ -91,6 +95,8 @@ public final class ScenarioEngine: Sendable {
     /// comes with the generator state to use; the names say which scenarios fired.
     public func faults(for request: ScenarioRequest, forced: [String] = [], nowMs: Double) -> (faults: [any Fault], random: SeededRandom?, fired: [String]) {
         state.withLock { state in
+            // The common case: nothing active, nothing asked for.
+            if forced.isEmpty, !state.anyActive { return ([], nil, []) }
             var faults: [any Fault] = []
             var fired: [String] = []
             var random: SeededRandom?
