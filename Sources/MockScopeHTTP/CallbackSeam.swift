@@ -162,10 +162,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
         let stream = StreamContext(chunks: chunks, ending: ending, startedAt: receivedAt,
                                    fd: mscope_connection_fd(connection))
         context.stream = stream
-        core.activeStreams.add(1, ordering: .relaxed)
-        let cls = Unmanaged.passRetained(StreamBinding(core: core, stream: stream, connection: ConnectionHandle(raw: connection))).toOpaque()
-        mhdResponse = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, contentReader, cls, contentReaderFree)
-        if mhdResponse == nil { contentReaderFree(cls) }
+        mhdResponse = streamedResponse(.timed(stream), core: core, connection: connection)
     case .live:
         return .NO  // handled by queueLive
     }
@@ -188,76 +185,71 @@ private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers:
 
 private func queueLive(_ live: LiveResponse, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
                        context: RequestContext, core: ServerCore) -> MHD_Result {
-    core.activeStreams.add(1, ordering: .relaxed)
-    let cls = Unmanaged.passRetained(LiveBinding(core: core, live: live, connection: ConnectionHandle(raw: connection))).toOpaque()
-    let mhdResponse = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, liveReader, cls, liveReaderFree)
-    if mhdResponse == nil { liveReaderFree(cls) }
+    let mhdResponse = streamedResponse(.live(live), core: core, connection: connection)
     return finishQueueing(mhdResponse, status: status, headers: headers, on: connection, context: context)
 }
 
-/// What a live response's content reader `cls` points to.
-private final class LiveBinding {
+/// What a streamed response's content reader `cls` points to: a timed list of events, or a
+/// live response fed by a producer.
+private final class ReaderBinding {
+    enum Source {
+        case timed(StreamContext)
+        case live(LiveResponse)
+    }
+
     let core: ServerCore
-    let live: LiveResponse
+    let source: Source
     let connection: ConnectionHandle
-    init(core: ServerCore, live: LiveResponse, connection: ConnectionHandle) {
+    init(core: ServerCore, source: Source, connection: ConnectionHandle) {
         self.core = core
-        self.live = live
+        self.source = source
         self.connection = connection
     }
 }
 
-private let liveReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
-    let binding = Unmanaged<LiveBinding>.fromOpaque(cls!).takeUnretainedValue()
-    let handle = binding.connection
-    let target = UnsafeMutableRawBufferPointer(start: buffer, count: max)
-    switch binding.live.fill(target, suspend: { MHD_suspend_connection(handle.raw) }, resume: { MHD_resume_connection(handle.raw) }) {
-    case .wrote(let count): return count
-    case .wait: return 0
-    case .finish: return mscope_reader_end_of_stream()
-    case .abort: return mscope_reader_end_with_error()
-    }
-}
-
-private let liveReaderFree: MHD_ContentReaderFreeCallback = { cls in
-    let binding = Unmanaged<LiveBinding>.fromOpaque(cls!).takeRetainedValue()
-    binding.core.activeStreams.subtract(1, ordering: .relaxed)
-}
-
-/// What the content reader's `cls` points to.
-private final class StreamBinding {
-    let core: ServerCore
-    let stream: StreamContext
-    let connection: ConnectionHandle
-    init(core: ServerCore, stream: StreamContext, connection: ConnectionHandle) {
-        self.core = core
-        self.stream = stream
-        self.connection = connection
-    }
+/// Creates the chunked response whose body `source` supplies; counts it as an active stream
+/// until its free callback.
+private func streamedResponse(_ source: ReaderBinding.Source, core: ServerCore, connection: OpaquePointer) -> OpaquePointer? {
+    core.activeStreams.add(1, ordering: .relaxed)
+    let cls = Unmanaged.passRetained(ReaderBinding(core: core, source: source, connection: ConnectionHandle(raw: connection))).toOpaque()
+    let response = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, contentReader, cls, contentReaderFree)
+    if response == nil { contentReaderFree(cls) }
+    return response
 }
 
 private let contentReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
-    let binding = Unmanaged<StreamBinding>.fromOpaque(cls!).takeUnretainedValue()
-    let stream = binding.stream
+    let binding = Unmanaged<ReaderBinding>.fromOpaque(cls!).takeUnretainedValue()
+    let handle = binding.connection
     let target = UnsafeMutableRawBufferPointer(start: buffer, count: max)
-    switch stream.fill(target, now: MonotonicClock.now(), peerClosed: { mscope_peer_closed(stream.fd) != 0 }) {
-    case .wrote(let count):
-        return count
-    case .wait(let due):
-        // Nothing is due: park the connection; the scheduler resumes it when the next event is.
-        if suspend(binding.core, binding.connection, until: due) { return 0 }
-        stream.endForShutdown()
-        return mscope_reader_end_with_error()
-    case .finish:
-        return mscope_reader_end_of_stream()
-    case .abort(let reset):
-        if reset { mscope_set_linger_reset(stream.fd) }
-        return mscope_reader_end_with_error()
+    switch binding.source {
+    case .timed(let stream):
+        switch stream.fill(target, now: MonotonicClock.now(), peerClosed: { mscope_peer_closed(stream.fd) != 0 }) {
+        case .wrote(let count):
+            return count
+        case .wait(let due):
+            // Nothing is due: park the connection; the scheduler resumes it when the next event is.
+            if suspend(binding.core, handle, until: due) { return 0 }
+            stream.endForShutdown()
+            return mscope_reader_end_with_error()
+        case .finish:
+            return mscope_reader_end_of_stream()
+        case .abort(let reset):
+            if reset { mscope_set_linger_reset(stream.fd) }
+            return mscope_reader_end_with_error()
+        }
+    case .live(let live):
+        // Nothing pending: park the connection; the producer resumes it when it sends more.
+        switch live.fill(target, suspend: { MHD_suspend_connection(handle.raw) }, resume: { MHD_resume_connection(handle.raw) }) {
+        case .wrote(let count): return count
+        case .wait: return 0
+        case .finish: return mscope_reader_end_of_stream()
+        case .abort: return mscope_reader_end_with_error()
+        }
     }
 }
 
 private let contentReaderFree: MHD_ContentReaderFreeCallback = { cls in
-    let binding = Unmanaged<StreamBinding>.fromOpaque(cls!).takeRetainedValue()
+    let binding = Unmanaged<ReaderBinding>.fromOpaque(cls!).takeRetainedValue()
     binding.core.activeStreams.subtract(1, ordering: .relaxed)
 }
 

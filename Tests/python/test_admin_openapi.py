@@ -10,7 +10,6 @@ change its state, which every check here tolerates and no other test sees.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import hypothesis
 import pytest

@@ -65,14 +65,7 @@ enum ErrorFraming {
     /// (message, type, param, code, as captured).
     static func compatibleMidStreamFrame(_ error: StatedError) -> String {
         var writer = JSONWriter()
-        writer.object { o in
-            o.field("error", object: { e in
-                e.field("message", string: error.message)
-                e.field("type", string: error.type)
-                e.field("param", string: nil)
-                e.field("code", string: error.code)
-            })
-        }
+        writer.object { o in ProtocolResponses.compatibleError(message: error.message, type: error.type, code: error.code, into: &o) }
         return "data: " + writer.text + "\n\n"
     }
 }

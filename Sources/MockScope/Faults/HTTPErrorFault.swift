@@ -156,12 +156,7 @@ public struct HTTPErrorFault: Fault {
     static func compatibleJSON(_ error: StatedError, requestID: String) -> String {
         var writer = JSONWriter()
         writer.object { o in
-            o.field("error", object: { e in
-                e.field("message", string: error.message)
-                e.field("type", string: error.type)
-                e.field("param", string: nil)
-                e.field("code", string: error.code)
-            })
+            ProtocolResponses.compatibleError(message: error.message, type: error.type, code: error.code, into: &o)
             o.field("request_id", string: requestID)
         }
         return writer.text

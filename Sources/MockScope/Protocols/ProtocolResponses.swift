@@ -46,16 +46,22 @@ public enum ProtocolResponses {
             }
         case .compatible:
             writer.object { o in
-                o.field("error", object: { e in
-                    e.field("message", string: message ?? spec.compatibleMessage)
-                    e.field("type", string: spec.compatibleType)
-                    e.field("param", string: nil)
-                    e.field("code", string: spec.compatibleCode)
-                })
+                compatibleError(message: message ?? spec.compatibleMessage, type: spec.compatibleType, code: spec.compatibleCode, into: &o)
                 o.field("request_id", string: requestID)
             }
         }
         return writer.text
+    }
+
+    /// Compatible mode's error member, `"error":{"message","type","param":null,"code"}`, as the
+    /// real service writes it (body, pre-stream and mid-stream alike).
+    public static func compatibleError(message: String, type: String, code: String, into o: inout JSONWriter.ObjectWriter) {
+        o.field("error", object: { e in
+            e.field("message", string: message)
+            e.field("type", string: type)
+            e.field("param", string: nil)
+            e.field("code", string: code)
+        })
     }
 
     /// A complete error answer. Compatible-mode 404s have an empty body, as the real service's do.

@@ -92,5 +92,5 @@ for size in sizes {
     }
     let miss = rounds(missInputs.count) { k in blackHole(store.match(missInputs[k])) }
     print(#"{"fixtures":\#(size),"hit_ns":\#(Int(hit)),"hit_parse_ns":\#(Int(hitParse)),"miss_ns":\#(Int(miss)),"lookups":\#(lookups),"misses":\#(missInputs.count),"parse_ms":\#(Int(Double(buildStart - parseStart) / 1e6)),"index_ms":\#(Int(Double(built - buildStart) / 1e6))}"#)
-    fflush(stdout)
+    fflush(nil)
 }
