@@ -8,6 +8,7 @@ import json
 import sys
 
 NAMES = {
+    "raw": "raw epoll C server",
     "bare": "bare C libmicrohttpd",
     "mockscope": "MockScope",
     "aiohttp": "aiohttp mock (hand-written)",
@@ -120,13 +121,16 @@ def main():
               f"{t.get('p99', 0):.1f} ms |")
 
         for r in f2:
+            if r["server"] == "raw":
+                row(r, " (client + kernel floor)")
+        for r in f2:
             if r["server"] == "bare":
-                row(r, " (client floor)")
+                row(r, " (limit of the stack)")
         for r in f2:
             if r["server"] == "mockscope":
                 row(r)
         for r in f2:
-            if r["server"] not in ("bare", "mockscope"):
+            if r["server"] not in ("raw", "bare", "mockscope"):
                 row(r)
         # peers: the largest N each survived (99 % completed), else its first attempt
         by_peer = {}
@@ -142,6 +146,10 @@ def main():
             else:
                 for r in rs:
                     row(r, " (did not survive)" if "na" not in r else "")
+        w("")
+        w("raw epoll C server (bench/raw_sse.c): one thread, epoll, a timerfd, no HTTP library: what the client and the "
+          "kernel's loopback cost allow on this machine. bare C libmicrohttpd (bench/bare_mhd.c sse): MHD configured as "
+          "MockScope configures it, suspend/resume driven by one timer thread with batched resumes.")
         w("")
         w("held: peak number of streams open at once with their 200 received; completed: all 20 events and a clean end; "
           "gap error: |gap between consecutive events − 100 ms| over every event of every stream; first event p99: "

@@ -271,6 +271,8 @@ public final class MockServer: HTTPHandler {
         guard let note = outcome.tag as? ExchangeNote else { return }
         let millis = Double(outcome.durationNanos) / 1e6
         let key = Self.apiKey(request.headers)
+        // A near-miss quotes the request, which may hold the key: scrub it like the body.
+        let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secret: key) }
         let endpoint = Endpoint(path: request.path)
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
         let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
@@ -283,7 +285,7 @@ public final class MockServer: HTTPHandler {
                          method: request.method, path: request.path, query: request.query,
                          headers: SecretRedaction.headers(request.headers.fields),
                          body: SecretRedaction.scrub(String(decoding: request.body.prefix(Journal.bodyLimit), as: UTF8.self), secret: key),
-                         model: note.model, stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: note.nearMiss,
+                         model: note.model, stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: nearMiss,
                          synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
                          scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway))
@@ -300,7 +302,7 @@ public final class MockServer: HTTPHandler {
             if outcome.clientWentAway { line += " client-went-away" }
             logger.info("\(line)")
         }
-        if let nearMiss = note.nearMiss { logger.warning("near miss: \(nearMiss)") }
+        if let nearMiss { logger.warning("near miss: \(nearMiss)") }
     }
 
     // MARK: deciding

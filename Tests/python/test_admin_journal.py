@@ -217,8 +217,6 @@ def test_no_api_key_in_the_journal(journal):
     assert SECRET_KEY not in journal.log_text(), "the key reached the server's log"
 
 
-@pytest.mark.xfail(strict=True, reason="server bug (reported): the journal's near_miss and the near-miss log line "
-                                       "quote the request body unscrubbed, while `body` is scrubbed")
 def test_no_api_key_in_a_near_miss(journal):
     body = {"model": E.WHO_ARE_YOU_MODEL, "messages": [{"role": "user", "content": f"my key is {SECRET_KEY}"}]}
     r = chat(journal, SECRET_KEY, body)

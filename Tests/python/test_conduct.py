@@ -124,9 +124,6 @@ def test_asking_about_an_unknown_client_fails(conduct_server):
         conduct_server.assert_good_conduct(api_key="sk-never-used-anywhere")
 
 
-@pytest.mark.xfail(strict=True, reason="server bug (reported): the conduct report counts a repeat of a request that "
-                                       "succeeded as a retry, so a client that asks the same thing twice in a row "
-                                       "fails backed_off and, past 6 times, bounded_attempts")
 def test_repeating_a_successful_request_is_not_a_retry(conduct_server):
     srv = conduct_server
     key = "sk-conduct-repeat-0004"

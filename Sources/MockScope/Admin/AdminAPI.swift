@@ -50,7 +50,7 @@ struct AdminAPI {
         case ("POST", "reset"):
             return resetEverything()
         default:
-            return error(404, "no admin route \(request.method) \(request.path); see docs/scenarios.md")
+            return error(404, "no admin route \(request.method) \(request.path); see docs/admin-api.md")
         }
     }
 
@@ -71,7 +71,7 @@ struct AdminAPI {
             guard found, let status = server.scenarios.status(name) else { return noScenario(name) }
             return json(200) { describe(status, &$0) }
         default:
-            return error(404, "no admin route \(method) /__admin/scenarios/\(name)\(action.map { "/" + $0 } ?? ""); see docs/scenarios.md")
+            return error(404, "no admin route \(method) /__admin/scenarios/\(name)\(action.map { "/" + $0 } ?? ""); see docs/admin-api.md")
         }
     }
 
@@ -108,7 +108,8 @@ struct AdminAPI {
         o.field("active", .bool(status.active))
         o.field("matched", .number(Double(status.matched)))
         o.field("origin", string: scenario.origin)
-        if let seed = scenario.seed { o.field("seed", .number(Double(seed))) }
+        // Written as an integer: a Double would lose a large seed's low digits.
+        if let seed = scenario.seed { o.rawField("seed", String(seed)) }
         o.field("match", object: { m in
             let selector = scenario.selector
             if let path = selector.path { m.field("path", string: path) }

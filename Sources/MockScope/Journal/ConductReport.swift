@@ -39,11 +39,13 @@ public struct ConductReport: Sendable {
         clients = byKey.keys.sorted().map { key in judge(key, byKey[key]!.sorted { $0.receivedMs < $1.receivedMs }) }
     }
 
-    /// Consecutive attempts at the same request (same method, path and body).
+    /// Consecutive attempts at the same request (same method, path and body) after a failure: a
+    /// request repeated after it succeeded is a new request, not a retry.
     static func attempts(_ entries: [JournalEntry]) -> [[JournalEntry]] {
         var groups: [[JournalEntry]] = []
         for entry in entries {
-            if let last = groups.last?.last, last.method == entry.method, last.path == entry.path, last.body == entry.body {
+            if let last = groups.last?.last, last.status >= 400 || last.status == 0 || last.clientWentAway,
+               last.method == entry.method, last.path == entry.path, last.body == entry.body {
                 groups[groups.count - 1].append(entry)
             } else {
                 groups.append([entry])

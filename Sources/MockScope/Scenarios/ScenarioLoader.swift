@@ -59,7 +59,11 @@ public enum ScenarioLoader {
         switch value {
         case .null: return .scalar("", at: path)
         case .bool(let b): return .scalar(b ? "true" : "false", at: path)
-        case .number(let n): return .scalar(n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n), at: path)
+        case .number(let n):
+            // Whole numbers as integers (a seed may be large); others as written.
+            if n == n.rounded(), n >= 0, n < 18_446_744_073_709_551_616 { return .scalar(String(UInt64(n)), at: path) }
+            if n == n.rounded(), n < 0, n > -9_223_372_036_854_775_808 { return .scalar(String(Int64(n)), at: path) }
+            return .scalar(String(n), at: path)
         case .string(let s): return .scalar(s, at: path)
         case .array(let items): return .list(items.enumerated().map { tree($1, at: "\(path)[\($0)]") }, at: path)
         case .object(let members): return .map(members.keys.sorted().map { (key: $0, value: tree(members[$0]!, at: "\(path).\($0)")) }, at: path)
@@ -138,8 +142,8 @@ public enum ScenarioLoader {
             let fields = try map(root, "a scenario", allowed: ["name", "description", "match", "seed", "steps", "active"])
             guard let nameTree = fields["name"] else { throw fail(root, "missing \"name\": give the scenario a name") }
             let name = try string(nameTree, "name")
-            guard !name.isEmpty, name.range(of: #"^[A-Za-z0-9._-]+$"#, options: .regularExpression) != nil else {
-                throw fail(nameTree, "name must be letters, digits, '.', '_' or '-' (it is used in URLs and headers)")
+            guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
+                throw fail(nameTree, "name must start with a letter or digit, then letters, digits, '.', '_' or '-' (it is used in URLs and headers)")
             }
             let description = try fields["description"].map { try string($0, "description") }
             let selector = try fields["match"].map(selectorFrom) ?? ScenarioSelector()
