@@ -15,6 +15,8 @@
  *                                       connections that are due, in batches (the same design as
  *                                       MockScope's StreamScheduler).
  *
+ * The environment variable BARE_MHD_MEMORY_LIMIT overrides the per-connection memory pool
+ * (default 16384, MockScope's setting), to show what it costs in RSS.
  * PORT 0 picks a free port. Prints "listening PORT" on stdout, runs until SIGTERM/SIGINT.
  * Build: gcc -O2 -o bare_mhd bare_mhd.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
  */
@@ -185,6 +187,7 @@ int main(int argc, char **argv) {
     setrlimit(RLIMIT_NOFILE, &rl);
     unsigned limit = rl.rlim_cur > 16064 ? 16000 : (unsigned)rl.rlim_cur - 64;
 
+    size_t memory_limit = getenv("BARE_MHD_MEMORY_LIMIT") ? (size_t)atol(getenv("BARE_MHD_MEMORY_LIMIT")) : 16384;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (sse) {
         flags |= MHD_ALLOW_SUSPEND_RESUME;
@@ -214,7 +217,7 @@ int main(int argc, char **argv) {
     struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)2,
                                             MHD_OPTION_CONNECTION_LIMIT, limit,
-                                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+                                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
                                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
                                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)4096,
                                             MHD_OPTION_END);

@@ -254,6 +254,22 @@ public final class MockServer: HTTPHandler {
         note.scenarios = selected.fired
     }
 
+    /// A log line can never be forged by what a client sent: control characters (CR, LF, ...)
+    /// are written escaped.
+    public static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: result += "\\n"
+            case 0x0D: result += "\\r"
+            case 0..<0x20, 0x7F: result += "\\u{\(String(scalar.value, radix: 16))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     static func model(of body: JSONValue?, endpoint: Endpoint) -> String? {
         if case .application = endpoint { return body?["parameters"]?["model"]?.stringValue }
         return body?["model"]?.stringValue
@@ -270,23 +286,24 @@ public final class MockServer: HTTPHandler {
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
         guard let note = outcome.tag as? ExchangeNote else { return }
         let millis = Double(outcome.durationNanos) / 1e6
-        let key = Self.apiKey(request.headers)
-        // A near-miss quotes the request, which may hold the key: scrub it like the body.
-        let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secret: key) }
+        // Anything that quotes the request (body, near-miss, fault text) may hold a secret it carried.
+        let secrets = SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
+        let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }
+        let faults = note.faults.map { SecretRedaction.scrub($0, secrets: secrets) }
         let endpoint = Endpoint(path: request.path)
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
         let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
         metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
                          fixture: answer, bytes: outcome.bytesSent)
-        for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
+        for fault in faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
         journal.append(
             JournalEntry(id: note.journalID, arrivedAt: note.arrivedAt, clockMs: note.clockMs,
                          receivedMs: Double(request.receivedAt) / 1e6, retryAfterMs: note.retryAfterMs, requestID: note.requestID,
-                         method: request.method, path: request.path, query: request.query,
+                         method: request.method, path: request.path, query: SecretRedaction.query(request.query),
                          headers: SecretRedaction.headers(request.headers.fields),
-                         body: SecretRedaction.scrub(String(decoding: request.body.prefix(Journal.bodyLimit), as: UTF8.self), secret: key),
+                         body: SecretRedaction.scrub(String(decoding: request.body.prefix(Journal.bodyLimit), as: UTF8.self), secrets: secrets),
                          model: note.model, stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: nearMiss,
-                         synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
+                         synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: faults,
                          scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway))
         // Built only when it will be written: formatting is not free on this thread.
@@ -296,13 +313,13 @@ public final class MockServer: HTTPHandler {
             if note.synthesized { line += " synthesized" }
             if note.forwarded { line += " forwarded" }
             if let error = note.error { line += " error=\(error)" }
-            if !note.faults.isEmpty { line += " faults=[\(note.faults.joined(separator: "; "))]" }
+            if !faults.isEmpty { line += " faults=[\(faults.joined(separator: "; "))]" }
             if !note.scenarios.isEmpty { line += " scenarios=\(note.scenarios.joined(separator: ","))" }
             line += " \((millis * 10).rounded() / 10)ms bytes=\(outcome.bytesSent)"
             if outcome.clientWentAway { line += " client-went-away" }
-            logger.info("\(line)")
+            logger.info("\(Self.oneLine(line))")
         }
-        if let nearMiss { logger.warning("near miss: \(nearMiss)") }
+        if let nearMiss { logger.warning("near miss: \(Self.oneLine(nearMiss))") }
     }
 
     // MARK: deciding

@@ -77,7 +77,19 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     // First call: headers are in, the body (if any) is not. Keep a context and ask for more.
     guard let existing = conCls.pointee else {
         core.openRequests.add(1, ordering: .relaxed)
-        conCls.pointee = Unmanaged.passRetained(RequestContext()).toOpaque()
+        let context = RequestContext()
+        conCls.pointee = Unmanaged.passRetained(context).toOpaque()
+        // Refuse ambiguous framing before reading a byte of the body: answered at once, which
+        // makes libmicrohttpd close the connection afterwards (nothing smuggled behind it is read).
+        if let reason = unsafeFraming(HTTPHeaders(values(connection, .HEADER_KIND))) {
+            context.closedOnPurpose = true
+            let text = Array("Bad Request: \(reason).\n".utf8)
+            let response = text.withUnsafeBytes { raw in
+                MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
+            }
+            return finishQueueing(response, status: 400, headers: HTTPHeaders([("content-type", "text/plain"), ("connection", "close")]),
+                                  on: connection, context: context, allowConnectionHeader: true)
+        }
         return .YES
     }
     let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
@@ -170,11 +182,11 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
 }
 
 private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
-                            context: RequestContext) -> MHD_Result {
+                            context: RequestContext, allowConnectionHeader: Bool = false) -> MHD_Result {
     guard let mhdResponse else { return .NO }
     for field in headers {
         if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding")
-            || field.name.caseInsensitiveEquals("connection") { continue }
+            || (!allowConnectionHeader && field.name.caseInsensitiveEquals("connection")) { continue }
         _ = MHD_add_response_header(mhdResponse, field.name, field.value)
     }
     let result = MHD_queue_response(connection, UInt32(status), mhdResponse)

@@ -11,8 +11,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionLimit: Int = 16_000
     /// libmicrohttpd's per-connection memory pool: request headers must fit in it.
     public var connectionMemoryLimit: Int = 16 * 1024
-    /// Idle keep-alive connections are closed after this many seconds (0 = never).
-    public var connectionTimeoutSeconds: Int = 300
+    /// Idle connections are closed after this many seconds (0 = never). Also what releases a
+    /// client that sent half a request and vanished: libmicrohttpd 0.9.75 in epoll mode can miss a
+    /// FIN that arrives with the last bytes it reads. Suspended connections (streams between
+    /// events, stalls, hangs) are not idle in this sense.
+    public var connectionTimeoutSeconds: Int = 30
     public var listenBacklog: Int = 4096
     /// Bodies larger than this are not kept; the request is flagged `bodyTooLarge`.
     public var maxBodyBytes: Int = 8 * 1024 * 1024

@@ -86,6 +86,21 @@ public struct HTTPRequest: Sendable {
     }
 }
 
+/// Request framing that invites smuggling or that libmicrohttpd would wait on forever: both
+/// Content-Length and Transfer-Encoding, two different Content-Lengths, or a transfer coding other
+/// than `chunked` alone. Returns why, or nil when the framing is sound.
+public func unsafeFraming(_ headers: HTTPHeaders) -> String? {
+    let lengths = headers.fields.filter { $0.name.caseInsensitiveEquals("content-length") }.map { $0.value.trimmedSpaces }
+    let codings = headers.fields.filter { $0.name.caseInsensitiveEquals("transfer-encoding") }.map { $0.value.trimmedSpaces }
+    if !lengths.isEmpty, !codings.isEmpty { return "both Content-Length and Transfer-Encoding" }
+    if Set(lengths).count > 1 { return "two different Content-Length values" }
+    if let length = lengths.first, UInt64(length) == nil { return "a Content-Length that is not a number" }
+    if !codings.isEmpty, codings.count > 1 || !codings[0].caseInsensitiveEquals("chunked") {
+        return "a transfer coding other than chunked"
+    }
+    return nil
+}
+
 /// One piece of a streamed body, due `offsetNanos` after the request was received.
 public struct TimedChunk: Sendable, Equatable {
     public var offsetNanos: UInt64

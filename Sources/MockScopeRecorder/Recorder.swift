@@ -128,7 +128,7 @@ final class RecordingExchange: UpstreamSink {
         self.live = live
         self.recorder = recorder
         self.scope = recorder.writer.redactor.scope(for: request)
-        self.what = "\(request.method) \(request.path)\(scope.queryString(request.query))"
+        self.what = MockServer.oneLine("\(request.method) \(request.path)\(scope.queryString(request.query))")
     }
 
     func start() {

@@ -88,7 +88,8 @@ public final class MockScopeServer: Sendable {
         try Self.loadScenarios(options.scenarios, into: mock)
         self.http = HTTPServer(configuration: http, handler: mock)
         let server = self.http
-        mock.reportActiveStreams({ server.activeStreams }, openRequests: { server.openRequests })
+        // Weak: the HTTP server holds the mock as its handler; a strong capture here would be a cycle (BUG-9).
+        mock.reportActiveStreams({ [weak server] in server?.activeStreams ?? 0 }, openRequests: { [weak server] in server?.openRequests ?? 0 })
     }
 
     /// Whether a bind address is loopback only.

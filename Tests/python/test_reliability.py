@@ -47,6 +47,33 @@ def chunked(path: str, chunks: bytes, headers: str = AUTH + JSON_CT) -> bytes:
     return f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Transfer-Encoding: chunked\r\n\r\n".encode() + chunks
 
 
+# ---------------------------------------------------------------------------------- known bugs
+# Each finding of RELIABILITY.md ("Bugs found") has a test here that asserts the right behaviour.
+# While the bug is open the test is a strict xfail: CI stays green, and the day the fix lands the
+# test passes, which strict mode reports as a failure: remove the marker in the fix's commit.
+BUGS = {
+    "BUG-2": "the API key sent as a query parameter (?api_key=) is kept in the journal",
+    "BUG-3": "admin routes parse the first pieces of a body over --max-body-bytes instead of answering 413",
+    "BUG-4": "a CR/LF in the path (percent-encoded) or a fixture name is written raw into the log: forged log lines",
+    "BUG-5": "libmicrohttpd 0.9.75 (epoll) misses a FIN that comes with the last bytes of a half-sent request: "
+             "the connection and its fd are held until the 300 s idle timeout",
+    "BUG-6": "Content-Length with Transfer-Encoding, or two different Content-Lengths, are accepted on a kept-alive "
+             "connection (request smuggling)",
+    "BUG-7": "an unknown Transfer-Encoding is neither refused (501) nor closed: the connection is held",
+}
+
+
+# All of BUGS were fixed in the session that found them (see RELIABILITY.md): the marker now only
+# names the finding each test guards. A newly found bug goes back to a strict xfail until fixed.
+FIXED = set(BUGS)
+
+
+def known_bug(bug: str):
+    if bug in FIXED:
+        return pytest.mark.guards(bug)
+    return pytest.mark.xfail(strict=True, reason=f"{bug}: {BUGS[bug]}")
+
+
 # ------------------------------------------------------------------------------------ the table
 # (name, bytes sent, statuses accepted; "close" = the server may close without answering)
 CLOSE = "close"
@@ -97,12 +124,12 @@ CASES = [
     ("500 nested arrays (parses) in a message", req("POST", CHAT_PATH, AUTH + JSON_CT,
                                                     b'{"model":"qwen-plus","messages":[{"role":"user","content":' + b"[" * 500 + b"]" * 500 + b"}]}"), {400}),
     # request smuggling
-    ("Content-Length and Transfer-Encoding", req("POST", "/__admin/health", "Content-Length: 48\r\nTransfer-Encoding: chunked\r\n", b"0\r\n\r\nGET /__admin/status HTTP/1.1\r\nHost: x\r\n\r\n", length=False), {400, CLOSE}),
-    ("two different Content-Lengths", req("POST", CHAT_PATH, AUTH + "Content-Length: 2\r\nContent-Length: 40\r\n", b"{}GET /__admin/status HTTP/1.1\r\nHost: x\r\n\r\n", length=False), {400, CLOSE}),
+    pytest.param("Content-Length and Transfer-Encoding", req("POST", "/__admin/health", "Content-Length: 48\r\nTransfer-Encoding: chunked\r\n", b"0\r\n\r\nGET /__admin/status HTTP/1.1\r\nHost: x\r\n\r\n", length=False), {400, CLOSE}, marks=known_bug("BUG-6")),
+    pytest.param("two different Content-Lengths", req("POST", CHAT_PATH, AUTH + "Content-Length: 2\r\nContent-Length: 40\r\n", b"{}GET /__admin/status HTTP/1.1\r\nHost: x\r\n\r\n", length=False), {400, CLOSE}, marks=known_bug("BUG-6")),
     ("Content-Length with a sign", req("POST", CHAT_PATH, AUTH + "Content-Length: +2\r\n", b"{}", length=False), {400, CLOSE}),
     ("Content-Length of 10^23", req("POST", CHAT_PATH, AUTH + "Content-Length: 99999999999999999999999\r\n", b"{}", length=False), {400, 413, CLOSE}),
-    ("unknown transfer coding", req("POST", CHAT_PATH, AUTH + JSON_CT + "Transfer-Encoding: gzip\r\n", b"", length=False), {400, 501, CLOSE}),
-    ("transfer coding list ending in chunked", req("POST", CHAT_PATH, AUTH + JSON_CT + "Transfer-Encoding: gzip, chunked\r\n", b"0\r\n\r\n", length=False), {400, 501, CLOSE}),
+    pytest.param("unknown transfer coding", req("POST", CHAT_PATH, AUTH + JSON_CT + "Transfer-Encoding: gzip\r\n", b"", length=False), {400, 501, CLOSE}, marks=known_bug("BUG-7")),
+    pytest.param("transfer coding list ending in chunked", req("POST", CHAT_PATH, AUTH + JSON_CT + "Transfer-Encoding: gzip, chunked\r\n", b"0\r\n\r\n", length=False), {400, 501, CLOSE}, marks=known_bug("BUG-7")),
 ]
 
 # A smuggled second request must never be answered on its own.
@@ -146,7 +173,11 @@ def exchange(srv: Server, data: bytes, timeout: float = 5.0):
         sock.close()
 
 
-@pytest.mark.parametrize("name,data,accepted", CASES, ids=[c[0] for c in CASES])
+def _case_id(case) -> str:
+    return case.values[0] if hasattr(case, "values") else case[0]
+
+
+@pytest.mark.parametrize("name,data,accepted", CASES, ids=[_case_id(c) for c in CASES])
 def test_hostile_request(hostile, name, data, accepted):
     responses, how = exchange(hostile, data)
     statuses = [r[0] for r in responses]
@@ -163,7 +194,7 @@ def test_hostile_request(hostile, name, data, accepted):
                 json.loads(body)  # error bodies are the protocol's JSON
         if name in SMUGGLING:
             assert len(responses) == 1, f"{name}: the smuggled request was answered too: statuses {statuses}"
-            assert how in ("closed", "reset") or first >= 400, f"{name}: kept alive after an ambiguous body"
+            assert how in ("closed", "reset"), f"{name}: the connection was kept alive after an ambiguous body ({how})"
     assert hostile.healthy(), f"{name}: the server does not answer /__admin/health afterwards\n{hostile.log_text()}"
 
 
@@ -244,23 +275,28 @@ def test_slowloris_does_not_starve_others(hostile):
     assert relib.settle(hostile, base_fds) <= base_fds + 2, "the tricklers' connections were not released"
 
 
+@known_bug("BUG-5")
 def test_half_sent_requests_are_released(hostile):
-    """Clients that send part of a request (headers, a body cut short, a chunk announced and
-    not sent) and vanish leave no fd behind."""
+    """Clients that send part of a request (headers cut short, a body cut short, a chunk
+    announced and not sent) and vanish at once leave no fd behind. (libmicrohttpd 0.9.75 in
+    epoll mode misses a FIN that arrives with the last bytes it reads: such connections are
+    only released by the idle timeout, so it must be short; see RELIABILITY.md, BUG-5.)"""
     partial = [
         b"POST /compatible-mode/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"model\":",
         chunked(CHAT_PATH, b"7fffffffffffffff\r\nabc"),
         b"GET /__admin/health HTTP/1.1\r\nHost: x\r\nX-Unfinished: ",
     ]
+    base_fds = relib.settle(hostile, hostile.baseline[1])
     for data in partial * 20:
         s = hostile.connect()
         s.sendall(data)
         s.close()
-    base_fds = hostile.baseline[1]
-    assert relib.settle(hostile, base_fds) <= base_fds + 2
+    fds = relib.settle(hostile, base_fds, timeout=45)
+    assert fds <= base_fds + 2, f"{fds - base_fds} of 60 half-sent connections still open after 45 s"
     assert hostile.healthy()
 
 
+@known_bug("BUG-5")
 def test_zz_back_near_baseline(hostile):
     """Runs last in this module: after every hostile case, RSS and fds are back near baseline."""
     rss0, fds0 = hostile.baseline
@@ -320,17 +356,19 @@ def test_binds_loopback_by_default():
 
 
 def test_non_loopback_host_needs_an_admin_token():
-    srv = Server("--host", "0.0.0.0", label="open-no-token")
-    with pytest.raises(RuntimeError) as refused:
-        srv.start(timeout=20)
-    srv.stop()
-    assert "admin" in str(refused.value).lower() and "token" in str(refused.value).lower(), str(refused.value)
-    assert srv.proc.returncode not in (0, None)
+    for host in ("0.0.0.0", "::"):
+        srv = Server("--host", host, label="open-no-token")
+        with pytest.raises(RuntimeError) as refused:
+            srv.start(timeout=20)
+        srv.stop()
+        assert "admin" in str(refused.value).lower() and "token" in str(refused.value).lower(), str(refused.value)
+        assert srv.proc.returncode not in (0, None)
 
 
 def test_admin_token_guards_admin_routes_off_loopback():
     token = "adm-Tok3n-rel"
     with Server("--host", "0.0.0.0", "--admin-token", token, "--speed", "0", label="open-token") as srv:
+        srv.admin_token = None  # from here on, each request says for itself what it carries
         # Listening on every address, contacted only through 127.0.0.1.
         assert listening_addresses(srv.port) == [("0.0.0.0", srv.port)]
         for path in ("/__admin/status", "/__admin/requests", "/__admin/fixtures", "/__admin/settings"):
@@ -410,6 +448,7 @@ def test_request_size_limit_answers_413():
         assert json.loads(body)["request_id"]
 
 
+@known_bug("BUG-3")
 def test_admin_routes_honour_the_size_limit():
     """An admin body over --max-body-bytes is refused as too large, not parsed from its first
     pieces (the HTTP layer keeps only the start of an oversized body)."""
@@ -433,8 +472,6 @@ def _secret_requests(srv: Server) -> None:
     srv.request("POST", CHAT_PATH, json.dumps(relib.WHO_BODY).encode(),
                 {"Authorization": "Bearer other-key", "X-DashScope-ApiKey": SECRET, "Content-Type": "application/json"})
     srv.request("POST", CHAT_PATH + "?api_key=" + SECRET, json.dumps(relib.WHO_BODY).encode(), auth)        # key in the query
-    srv.request("POST", CHAT_PATH, json.dumps(relib.WHO_BODY).encode(),
-                {**auth, "X-MockScope-Fault": f'http_error status=401 message="bad key {SECRET}"'})
     srv.request("POST", CHAT_PATH, b"{not json " + SECRET.encode(), auth)
 
 
@@ -442,6 +479,7 @@ def _leaks(text: str) -> list:
     return [line.strip()[:200] for line in text.splitlines() if SECRET in line]
 
 
+@known_bug("BUG-2")
 def test_no_secret_in_logs_or_journal():
     with Server("--speed", "0", "--log-level", "trace", label="secrets") as srv:
         _secret_requests(srv)
@@ -457,6 +495,7 @@ def test_no_secret_in_logs_or_journal():
     assert not found, f"the key {SECRET} was written down: {json.dumps(found, ensure_ascii=False, indent=1)}"
 
 
+@known_bug("BUG-2")
 def test_no_secret_in_recorded_fixtures(tmp_path):
     """Recording against an upstream (another MockScope) that echoes the key: the written
     fixture, the recorder's log lines and the journal never hold it."""
@@ -509,6 +548,7 @@ def test_recorded_fixture_paths_stay_in_the_recording_folder(tmp_path):
     assert not Path("/tmp/mockscope-rel-model").exists() and not Path("/etc/mockscope-rel").exists()
 
 
+@known_bug("BUG-4")
 def test_log_lines_cannot_be_forged():
     """A path with an encoded CR/LF is logged on one line: a client cannot add log lines."""
     with Server("--speed", "0", label="logs") as srv:

@@ -14,6 +14,8 @@ import re
 import signal
 import socket
 import subprocess
+import atexit
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -31,6 +33,21 @@ WHO_BODY = {"model": "qwen-plus", "messages": [
     {"role": "system", "content": "You are a helpful assistant."},
     {"role": "user", "content": "你是谁？"}]}
 STORY_FIXTURE = REPO / "fixtures" / "compat" / "qwen-turbo" / "tell-a-story.stream.json"
+
+
+# Every server's log files live below one folder per process, removed at exit unless
+# RELIABILITY_KEEP_LOGS is set (then its path is printed).
+_LOG_ROOT = Path(tempfile.mkdtemp(prefix="mockscope-reliability-"))
+
+
+def _cleanup_logs() -> None:
+    if os.environ.get("RELIABILITY_KEEP_LOGS"):
+        print(f"reliability logs kept in {_LOG_ROOT}")
+    else:
+        shutil.rmtree(_LOG_ROOT, ignore_errors=True)
+
+
+atexit.register(_cleanup_logs)
 
 
 def binary() -> Path:
@@ -62,13 +79,16 @@ class Server:
     """One `mockscope serve` child process (port 0 unless given) with its output in files."""
 
     def __init__(self, *args: str, cwd: Optional[Path] = None, env: Optional[Dict[str, str]] = None,
-                 command: str = "serve", label: str = "mockscope"):
+                 command: str = "serve", label: str = "mockscope", admin_token: Optional[str] = None):
         self.args = [str(a) for a in args]
         self.cwd = Path(cwd) if cwd else REPO
         self.env = env
         self.command = command
         self.label = label
-        self.dir = Path(tempfile.mkdtemp(prefix=f"mockscope-{label}-"))
+        self.admin_token = admin_token
+        if admin_token is None and "--admin-token" in self.args:
+            self.admin_token = self.args[self.args.index("--admin-token") + 1]
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=_LOG_ROOT))
         self.stdout_path = self.dir / "stdout.log"
         self.stderr_path = self.dir / "stderr.log"
         self.proc: Optional[subprocess.Popen] = None
@@ -174,8 +194,11 @@ class Server:
     def request(self, method: str, path: str, body: Optional[bytes] = None,
                 headers: Optional[Dict[str, str]] = None, timeout: float = 10.0) -> Tuple[int, Dict[str, str], bytes]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        headers = dict(headers or {})
+        if self.admin_token and path.startswith("/__admin") and not any(k.lower() in ("authorization", "x-mockscope-admin-token") for k in headers):
+            headers["X-MockScope-Admin-Token"] = self.admin_token
         try:
-            conn.request(method, path, body=body, headers=headers or {})
+            conn.request(method, path, body=body, headers=headers)
             r = conn.getresponse()
             return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
         finally:

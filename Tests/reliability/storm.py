@@ -107,18 +107,33 @@ async def storm(host: str, port: int, clients: int, concurrency: int, timeout: f
 
 
 def run(server: "relib.Server", clients: int, concurrency: int, rss_slack_mb: float, timeout: float = 30.0,
-        warmup: int = 200) -> dict:
-    """Warm-up, baseline, storm, settle; returns the figures (and 'ok')."""
+        warmup: int = 200, rounds: int = 1) -> dict:
+    """Warm-up, baseline, storm (`rounds` times), settle; returns the figures (and 'passed').
+    With several rounds, RSS after the last must be within 8 MB of RSS after the first: memory
+    the allocator keeps is fine, memory that grows with every storm is a leak."""
     asyncio.run(storm(server.host, server.port, min(warmup, clients), concurrency, timeout))
     server.wait_streams_zero(30)
     time.sleep(0.5)
     rss0, fds0 = server.rss_kb(), server.fds()
     started = time.monotonic()
-    tally = asyncio.run(storm(server.host, server.port, clients, concurrency, timeout))
+    tally = Tally()
+    rss_rounds = []
+    peak_rss = 0
+    settled_after = 0.0
+    for _ in range(rounds):
+        part = asyncio.run(storm(server.host, server.port, clients, concurrency, timeout))
+        tally.ok += part.ok
+        tally.failed += part.failed
+        for k, v in part.errors.items():
+            tally.errors[k] = tally.errors.get(k, 0) + v
+        tally.first_event_ms += part.first_event_ms
+        peak_rss = max(peak_rss, server.rss_kb())
+        t0 = time.monotonic()
+        server.wait_streams_zero(60)
+        settled_after = max(settled_after, time.monotonic() - t0)
+        rss_rounds.append(server.rss_kb())
     elapsed = time.monotonic() - started
-    peak_rss = server.rss_kb()
     streams_left = server.wait_streams_zero(60)
-    settled_after = time.monotonic() - started - elapsed
     fds = relib.settle(server, fds0, 30)
     time.sleep(1.0)
     rss = server.rss_kb()
@@ -129,7 +144,7 @@ def run(server: "relib.Server", clients: int, concurrency: int, rss_slack_mb: fl
     went_away = sum(1 for e in entries if e.get("client_went_away"))
     lat = sorted(tally.first_event_ms)
     figures = {
-        "clients": clients, "concurrency": concurrency, "ok": tally.ok, "failed": tally.failed, "errors": tally.errors,
+        "clients": clients * rounds, "rounds": rounds, "concurrency": concurrency, "rss_after_each_round_kb": rss_rounds, "ok": tally.ok, "failed": tally.failed, "errors": tally.errors,
         "seconds": round(elapsed, 1), "first_event_ms_p50": round(lat[len(lat) // 2], 1) if lat else None,
         "first_event_ms_p99": round(lat[int(len(lat) * 0.99) - 1], 1) if lat else None,
         "active_streams_after": streams_left, "streams_zero_after_s": round(settled_after, 1),
@@ -147,6 +162,8 @@ def run(server: "relib.Server", clients: int, concurrency: int, rss_slack_mb: fl
         problems.append(f"RSS {rss} kB vs baseline {rss0} kB (+{(rss - rss0) / 1024:.1f} MB > {rss_slack_mb} MB)")
     if not healthy:
         problems.append("health check failed")
+    if len(rss_rounds) > 1 and rss_rounds[-1] - rss_rounds[0] > 8 * 1024:
+        problems.append(f"RSS grew from round to round: {rss_rounds} kB")
     if entries and went_away != len(entries):
         problems.append(f"journal: {len(entries) - went_away} of {len(entries)} storm exchanges not marked client_went_away")
     figures["problems"] = problems
@@ -159,6 +176,7 @@ def main() -> int:
     p.add_argument("--clients", type=int, default=10_000)
     p.add_argument("--concurrency", type=int, default=500)
     p.add_argument("--rss-slack-mb", type=float, default=40)
+    p.add_argument("--rounds", type=int, default=1, help="storms in a row (RSS must not grow from one to the next)")
     p.add_argument("--port", type=int)
     p.add_argument("--pid", type=int)
     p.add_argument("--name", default="disconnect-storm")
@@ -170,10 +188,10 @@ def main() -> int:
         class _P:
             pid = args.pid
         server.proc = _P()  # type: ignore[assignment]
-        figures = run(server, args.clients, args.concurrency, args.rss_slack_mb)
+        figures = run(server, args.clients, args.concurrency, args.rss_slack_mb, rounds=args.rounds)
     else:
         with relib.Server(label="storm") as server:
-            figures = run(server, args.clients, args.concurrency, args.rss_slack_mb)
+            figures = run(server, args.clients, args.concurrency, args.rss_slack_mb, rounds=args.rounds)
             if not figures["passed"]:
                 print(server.log_text(20), file=sys.stderr)
     relib.write_result(args.name, figures)

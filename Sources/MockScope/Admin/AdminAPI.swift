@@ -5,8 +5,13 @@ struct AdminAPI {
     let server: MockServer
 
     func handle(_ request: HTTPRequest, requestID: String) -> ResponsePlan {
-        if let token = server.settings.adminToken, !Self.carries(token, request.headers) {
+        // Health is open to probes (load balancers, readiness checks); everything else needs the token.
+        let isHealth = request.method == "GET" && request.path == "/__admin/health"
+        if let token = server.settings.adminToken, !isHealth, !Self.carries(token, request.headers) {
             return error(401, "the admin API needs the admin token: send Authorization: Bearer <token> or X-MockScope-Admin-Token")
+        }
+        if request.bodyTooLarge {
+            return error(413, "the request body is larger than the server's limit (--max-body-bytes)")
         }
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).dropFirst().map(String.init)
         if parts.first == "requests" || parts.first == "fixtures" || parts.first == "settings" || parts.first == "conduct" {

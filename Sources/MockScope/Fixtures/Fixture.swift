@@ -86,8 +86,9 @@ public struct Fixture: Sendable {
                 if bytes[index] == needle[0], Array(bytes[index..<index + needle.count]) == needle {
                     var value = 0, cursor = index + needle.count
                     while cursor < bytes.count, bytes[cursor] == 32 { cursor += 1 }
+                    // Capped: a usage count of absurd length must not overflow (found by fuzzing, BUG-1).
                     while cursor < bytes.count, (48...57).contains(bytes[cursor]) {
-                        value = value * 10 + Int(bytes[cursor] - 48)
+                        value = min(value * 10 + Int(bytes[cursor] - 48), 1_000_000_000_000)
                         cursor += 1
                     }
                     best = max(best, value)

@@ -59,9 +59,11 @@ public enum Matcher {
     }
 
     /// `value` with every ignored path removed.
+    /// Paths are removed in sorted order, so that both sides (and any order in the fixture file)
+    /// give the same result when one path is an array index (BUG-8).
     public static func applying(ignore: [String], to value: JSONValue?) -> JSONValue? {
         guard var value else { return nil }
-        for path in ignore { value = value.removing(path: path) }
+        for path in ignore.sorted() { value = value.removing(path: path) }
         return value
     }
 

@@ -31,6 +31,36 @@ public enum SecretRedaction {
         fields.map { isSecret(header: $0.name, extra: extra) ? ($0.name, redacted(header: $0.name, value: $0.value)) : $0 }
     }
 
+    /// Query parameters whose values are secrets (api_key, key, token, access_token, signature, ...).
+    public static func isSecret(query name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["key", "api_key", "apikey", "token", "access_token", "signature", "sig", "secret", "password"].contains(lower)
+            || ["key", "token", "secret"].contains { lower.hasSuffix("_" + $0) || lower.hasSuffix("-" + $0) }
+    }
+
+    /// Query parameters with every secret value replaced.
+    public static func query(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        fields.map { isSecret(query: $0.name) ? ($0.name, placeholder) : $0 }
+    }
+
+    /// Every secret value a request carries (secret headers' values, the Authorization key, secret
+    /// query values): what must not appear in anything written down.
+    public static func secrets(headers: [(name: String, value: String)], query: [(name: String, value: String)]) -> [String] {
+        var values: [String] = []
+        for field in headers where isSecret(header: field.name) {
+            let value = field.value.trimmedSpaces
+            if let space = value.firstIndex(of: " ") { values.append(String(value[value.index(after: space)...]).trimmedSpaces) }
+            values.append(value)
+        }
+        for field in query where isSecret(query: field.name) { values.append(field.value) }
+        return values.filter { $0.utf8.count >= 4 }
+    }
+
+    /// `text` with every one of `secrets` replaced.
+    public static func scrub(_ text: String, secrets: [String]) -> String {
+        secrets.reduce(text) { scrub($0, secret: $1) }
+    }
+
     /// A stable, non-reversible name for an API key (`key-1a2b3c4d`), so reports can tell keys apart.
     public static func fingerprint(_ key: String?) -> String? {
         guard let key, !key.isEmpty else { return nil }
