@@ -121,6 +121,10 @@ public final class UpstreamClient: Sendable {
             timeout: HTTPClient.Configuration.Timeout(connect: connectTimeout, read: readTimeout),
             decompression: .disabled)
         configuration.httpVersion = .automatic
+        // The default (8 HTTP/1 connections per host) makes the 9th concurrent stream wait for a
+        // whole upstream answer (bench figure 4): a recording proxy must not queue its clients.
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
