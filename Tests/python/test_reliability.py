@@ -60,6 +60,8 @@ BUGS = {
     "BUG-6": "Content-Length with Transfer-Encoding, or two different Content-Lengths, are accepted on a kept-alive "
              "connection (request smuggling)",
     "BUG-7": "an unknown Transfer-Encoding is neither refused (501) nor closed: the connection is held",
+    "BUG-10": "the decision cache is bounded in entries (4,096), not bytes: distinct 60 KB bodies that match "
+              "(through fields that do not decide) hold ~120 KB each, ~0.5 GB in all",
 }
 
 
@@ -321,6 +323,30 @@ def test_disconnect_storm_1000_clients():
         figures = storm.run(srv, clients=1000, concurrency=250, rss_slack_mb=40)
         relib.write_result("disconnect-storm-ci", figures)
         assert figures["passed"], f"{figures['problems']}\n{json.dumps(figures)}\n{srv.log_text(20)}"
+
+
+@known_bug("BUG-10")
+def test_distinct_large_bodies_do_not_grow_memory():
+    """1,000 requests that all match `compat/qwen-plus/who-are-you` but differ in a 60 KB field
+    that does not decide the answer (`user`): memory must stay bounded well below what keeping
+    them all would cost (~120 MB: each body, and its parse, kept by the decision cache)."""
+    with Server("--speed", "0", label="cache") as srv:
+        import http.client
+        conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+        headers = {"Authorization": "Bearer k", "Content-Type": "application/json"}
+        conn.request("POST", CHAT_PATH, json.dumps(relib.WHO_BODY).encode(), headers)
+        conn.getresponse().read()
+        rss0 = srv.rss_kb()
+        pad = "u" * 60_000
+        for i in range(1000):
+            conn.request("POST", CHAT_PATH, json.dumps(dict(relib.WHO_BODY, user=f"{i:06d}{pad}")).encode(), headers)
+            r = conn.getresponse()
+            r.read()
+            assert r.status == 200
+        conn.close()
+        grown_mb = (srv.rss_kb() - rss0) / 1024
+        relib.write_result("decision-cache-memory", {"requests": 1000, "body_kb": 60, "rss_growth_mb": round(grown_mb, 1)})
+        assert grown_mb < 64, f"RSS grew {grown_mb:.0f} MB for 1,000 distinct 60 KB requests"
 
 
 # ------------------------------------------------------------------------------------- security

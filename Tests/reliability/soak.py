@@ -89,7 +89,7 @@ local per_thread = %(per_thread)d
 -- Globals (not locals): done() reads them from each thread with thread:get().
 counter = 0
 pending = nil
-sent, ok, unexpected, asked = 0, 0, 0, 0
+sent, answered, ok, unexpected, asked = 0, 0, 0, 0, 0
 by_case = {}
 first_bad = ""
 finished = false
@@ -117,6 +117,7 @@ end
 
 function response(status, headers, body)
   local i = pending
+  answered = answered + 1
   local c = cases[i]
   if status == c.status and string.find(body, c.marker, 1, true) then
     ok = ok + 1
@@ -128,11 +129,13 @@ function response(status, headers, body)
       first_bad = string.gsub(c.name .. ": status " .. status .. " body " .. string.sub(body, 1, 200), '[%%c"\\]', "?")
     end
   end
-  if sent >= per_thread and not finished then
+  -- Counted on answers, not on requests: wrk may ask request() for the next one before it
+  -- delivers this answer, and a request asked for after stop() is never sent.
+  if answered >= per_thread and not finished then
     -- This thread's share is done: say so (the driver stops wrk when every thread has), and stop.
     finished = true
     local f = io.open(os.getenv("SOAK_RESULT") .. ".done." .. id, "w")
-    f:write(tostring(sent))
+    f:write(tostring(answered))
     f:close()
     wrk.thread:stop()
   end
@@ -221,6 +224,7 @@ def main() -> int:
         # every thread has done its share.
         while wrk.poll() is None:
             if len(list(work.glob("result.json.done.*"))) >= args.threads:
+                time.sleep(0.5)  # the last thread counts its last answer after its response() returns
                 wrk.send_signal(signal.SIGINT)
                 break
             time.sleep(0.2)

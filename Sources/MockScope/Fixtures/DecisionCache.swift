@@ -30,18 +30,29 @@ final class DecisionCache: Sendable {
 
     static let capacity = 4096
     /// Bodies larger than this are not worth keeping.
-    static let maxBodyBytes = 64 * 1024
+    static let maxBodyBytes = 16 * 1024
+    /// Bounded in bytes too, not only in entries (BUG-10): the bodies kept (and their parses, about
+    /// as large again) stay under a few tens of MB whatever clients send.
+    static let maxTotalBodyBytes = 8 * 1024 * 1024
 
-    private let entries = Mutex<[Key: Hit]>([:])
+    private struct Table {
+        var entries: [Key: Hit] = [:]
+        var bodyBytes = 0
+    }
 
-    func hit(_ key: Key) -> Hit? { entries.withLock { $0[key] } }
+    private let table = Mutex(Table())
+
+    func hit(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
 
     func remember(_ key: Key, _ hit: Hit) {
         guard key.body.count <= Self.maxBodyBytes, hit.fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
               hit.fixture.request.query.isEmpty else { return }
-        entries.withLock { table in
-            if table.count >= Self.capacity { table.removeAll(keepingCapacity: true) }
-            table[key] = hit
+        table.withLock { table in
+            if table.entries.count >= Self.capacity || table.bodyBytes + key.body.count > Self.maxTotalBodyBytes {
+                table.entries.removeAll(keepingCapacity: true)
+                table.bodyBytes = 0
+            }
+            if table.entries.updateValue(hit, forKey: key) == nil { table.bodyBytes += key.body.count }
         }
     }
 }
