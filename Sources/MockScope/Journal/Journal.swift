@@ -103,12 +103,22 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Adds a completed exchange (entries complete out of arrival order; queries sort by id).
+    /// Adds a completed exchange. Exchanges complete out of arrival order, so a full journal
+    /// drops the entry that arrived first (the smallest id), not the one completed first.
     public func append(_ entry: JournalEntry) {
         state.withLock { state in
-            state.ring[state.next] = entry
-            state.next = (state.next + 1) % state.ring.count
             state.total += 1
+            if state.next < state.ring.count, state.ring[state.next] == nil {
+                state.ring[state.next] = entry
+                state.next += 1
+                return
+            }
+            var oldest = 0
+            for index in state.ring.indices where (state.ring[index]?.id ?? Int.min) < (state.ring[oldest]?.id ?? Int.min) {
+                oldest = index
+            }
+            if let kept = state.ring[oldest], kept.id > entry.id { return }
+            state.ring[oldest] = entry
         }
     }
 
@@ -133,6 +143,7 @@ public final class Journal: Sendable {
             state.next = 0
         }
     }
+
 
     /// ISO 8601 with milliseconds, UTC.
     public static func timestamp(_ date: Date) -> String {
