@@ -57,7 +57,7 @@ def main() -> int:
     p.add_argument("--name", default="recorder-durability")
     args = p.parse_args()
     rng = random.Random(args.seed)
-    work = Path(tempfile.mkdtemp(prefix="mockscope-durable-"))
+    work = Path(tempfile.mkdtemp(prefix="durable-", dir=relib._LOG_ROOT))  # removed at exit (RELIABILITY_KEEP_LOGS keeps it)
     folder = work / "recorded"
     streams = [relib.fixture_body(FIX / "compat/qwq-plus/decimal-compare.stream.json"),
                relib.fixture_body(FIX / "compat/qwen-turbo/tell-a-story.stream.json")]

@@ -343,12 +343,33 @@ def wait_for(predicate, timeout: float, interval: float = 0.1):
     return value
 
 
+def open_server_connections(port: int) -> int:
+    """Server-side TCP connections on `port` that are not over yet (from /proc/net/tcp and tcp6):
+    accepted or still waiting in the listen queue, including CLOSE_WAIT (the client left, the
+    server has not closed). TIME_WAIT and LISTEN do not count."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state = fields[1], fields[3]
+            if int(local.rsplit(":", 1)[1], 16) == port and state not in ("0A", "06"):
+                count += 1
+    return count
+
+
 def settle(server: Server, baseline_fds: int, timeout: float = 20.0) -> int:
-    """Waits for the fd count to come back to the baseline (+2 for a health check in flight);
-    returns the last count."""
+    """Waits until the fd count is back to the baseline (+2 for a health check in flight) and no
+    more than 2 connections to the server's port are open (a connection still in the listen
+    queue has no fd yet, so fds alone could look settled too early); returns the last fd count."""
+    def settled(fds: int) -> bool:
+        return fds <= baseline_fds + 2 and open_server_connections(server.port) <= 2
     last = server.fds()
     deadline = time.monotonic() + timeout
-    while last > baseline_fds + 2 and time.monotonic() < deadline:
+    while not settled(last) and time.monotonic() < deadline:
         time.sleep(0.2)
         last = server.fds()
     return last

@@ -193,7 +193,7 @@ def main() -> int:
     p.add_argument("--name", default="soak")
     args = p.parse_args()
     per_thread = (args.requests + args.threads - 1) // args.threads
-    work = Path(tempfile.mkdtemp(prefix="mockscope-soak-"))
+    work = Path(tempfile.mkdtemp(prefix="soak-", dir=relib._LOG_ROOT))  # removed at exit (RELIABILITY_KEEP_LOGS keeps it)
     script = work / "soak.lua"
     script.write_text(LUA % {"cases": lua_cases(per_thread), "per_thread": per_thread})
     result = work / "result.json"
