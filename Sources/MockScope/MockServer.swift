@@ -52,7 +52,7 @@ public struct ExchangeNote: Sendable {
     public var apiKey: String?
     public var arrivedAt = Date()
     public var clockMs: Double = 0
-    /// The journal id, taken on arrival.
+    /// The journal id, given when the answer is decided.
     public var journalID = 0
     /// The answer's `retry-after-ms` / `retry-after`, in ms.
     public var retryAfterMs: Double?
@@ -161,9 +161,9 @@ public final class MockServer: HTTPHandler {
         let (store, settings) = state.withLock { ($0.store, $0.settings) }
         var note = ExchangeNote(requestID: requestID)
         note.clockMs = clock.nowMs()
-        note.journalID = journal.nextID()
         note.apiKey = SecretRedaction.fingerprint(Self.apiKey(request.headers))
         if let forwarded = forwardIfRecording(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note) {
+            record(request, status: 0, note: &note)
             return forwarded.httpResponse(tag: note)
         }
         var decision = Decision()
@@ -180,7 +180,20 @@ public final class MockServer: HTTPHandler {
         } else if let seconds = plan.headers["retry-after"].flatMap(Double.init) {
             note.retryAfterMs = seconds * 1000
         }
+        record(request, status: plan.status, note: &note)
         return plan.httpResponse(tag: note)
+    }
+
+    /// Journals the exchange before its first byte is sent, so that a client which has read its
+    /// answer finds it in the journal; `completed` fills in the outcome.
+    func record(_ request: HTTPRequest, status: Int, note: inout ExchangeNote) {
+        note.journalID = journal.record(
+            JournalEntry(arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
+                         retryAfterMs: note.retryAfterMs, requestID: note.requestID, method: request.method, path: request.path,
+                         query: request.query, headers: request.headers.fields, body: request.body, model: note.model,
+                         stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: note.nearMiss,
+                         synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
+                         scenarios: note.scenarios, status: status))
     }
 
     /// In record mode `all`, every request goes upstream; in `new`, those no fixture matches.
@@ -286,26 +299,18 @@ public final class MockServer: HTTPHandler {
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
         guard let note = outcome.tag as? ExchangeNote else { return }
         let millis = Double(outcome.durationNanos) / 1e6
-        // Anything that quotes the request (body, near-miss, fault text) may hold a secret it carried.
-        let secrets = SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
-        let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }
-        let faults = note.faults.map { SecretRedaction.scrub($0, secrets: secrets) }
+        journal.complete(id: note.journalID, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
+                         clientWentAway: outcome.clientWentAway)
         let endpoint = Endpoint(path: request.path)
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
         let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
         metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
                          fixture: answer, bytes: outcome.bytesSent)
-        for fault in faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
-        journal.append(
-            JournalEntry(id: note.journalID, arrivedAt: note.arrivedAt, clockMs: note.clockMs,
-                         receivedMs: Double(request.receivedAt) / 1e6, retryAfterMs: note.retryAfterMs, requestID: note.requestID,
-                         method: request.method, path: request.path, query: SecretRedaction.query(request.query),
-                         headers: SecretRedaction.headers(request.headers.fields),
-                         body: SecretRedaction.scrub(String(decoding: request.body.prefix(Journal.bodyLimit), as: UTF8.self), secrets: secrets),
-                         model: note.model, stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: nearMiss,
-                         synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: faults,
-                         scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
-                         clientWentAway: outcome.clientWentAway))
+        for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
+        // Anything that quotes the request (near-miss, fault text) may hold a secret it carried.
+        let secrets = note.faults.isEmpty && note.nearMiss == nil ? [] : SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
+        let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }
+        let faults = note.faults.map { SecretRedaction.scrub($0, secrets: secrets) }
         // Built only when it will be written: formatting is not free on this thread.
         if logger.logLevel <= .info {
             var line = "\(request.method) \(request.path) \(outcome.status)"

@@ -8,15 +8,15 @@ import Testing
                receivedMs: Double = 0, durationMs: Double = 1, retryAfterMs: Double? = nil, faults: [String] = [],
                wentAway: Bool = false) -> JournalEntry {
         JournalEntry(id: id, arrivedAt: Date(), clockMs: 0, receivedMs: receivedMs, retryAfterMs: retryAfterMs, requestID: "r\(id)",
-                     method: "POST", path: path, query: [], headers: [], body: body, model: "m", stream: false, apiKey: key,
+                     method: "POST", path: path, query: [], headers: [], body: Array(body.utf8), model: "m", stream: false, apiKey: key,
                      fixture: nil, nearMiss: nil, synthesized: false, forwarded: false, error: nil, faults: faults, scenarios: [],
-                     status: status, bytesSent: 0, durationMs: durationMs, clientWentAway: wentAway)
+                     status: status, bytesSent: 0, durationMs: durationMs, clientWentAway: wentAway, complete: true)
     }
 
     @Test func ringKeepsTheNewestAndFilters() {
         let journal = Journal(capacity: 3)
         for path in ["/a", "/b", "/a", "/c", "/a"] {
-            journal.append(entry(journal.nextID(), path: path))
+            journal.record(entry(0, path: path))
         }
         #expect(journal.entries().map(\.id) == [3, 4, 5])
         #expect(journal.total == 5)
@@ -74,7 +74,6 @@ import Testing
                                  headers: [("Authorization", "Bearer secret-key-123"), ("Content-Type", "application/json"), ("X-Case", "j1")], body: body)
         _ = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: [("Authorization", "Bearer secret-key-123"), ("Content-Type", "application/json")],
                                  body: #"{"model":"qwen-plus","messages":[]}"#)
-        Thread.sleep(forTimeInterval: 0.05)
         let all = try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests")
         #expect(all.status == 200)
         #expect(!all.text.contains("secret-key-123"))
@@ -91,6 +90,50 @@ import Testing
         #expect(byFixture["count"] == 1)
         #expect(try RawHTTP.exchange(port: server.port, "DELETE", "/__admin/requests").status == 200)
         #expect(try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/requests").body)["count"] == 0)
+    }
+
+    /// An exchange is journaled before its first byte goes out: a test that has read its answer
+    /// never races the server's completion callback (CI once saw 6 of 7 entries).
+    @Test func anAnswerReadIsAlreadyJournaled() throws {
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 0))
+        defer { server.stop() }
+        let body = #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"你是谁？"}]}"#
+        for round in 1...40 {
+            let answer = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: body)
+            #expect(answer.status == 200)
+            let count = try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/requests/count").body)["count"]
+            #expect(count == .number(Double(round)), "round \(round)")
+        }
+    }
+
+    /// A hanging answer is in the journal while it hangs (`complete: false`), and its outcome is
+    /// filled in once the client gives up.
+    @Test func anOpenExchangeIsJournaledAndCompletedInPlace() throws {
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 0))
+        defer { server.stop() }
+        let body = #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"你是谁？"}]}"#
+        func entry() throws -> JSONValue? {
+            try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/requests").body)["requests"]?.arrayValue?.first
+        }
+        do {
+            let client = try RawHTTP(port: server.port)
+            try client.send("POST", Self.chatPath, headers: authJSON + [("X-MockScope-Fault", "hang")], body: body)
+            var open = try entry()
+            for _ in 0..<200 where open == nil {
+                Thread.sleep(forTimeInterval: 0.01)
+                open = try entry()
+            }
+            #expect(open?["complete"] == false)
+            #expect(open?["status"] == 200)
+            #expect(open?["faults"]?.arrayValue?.first?.stringValue?.hasPrefix("hang") == true)
+        }
+        var closed = try entry()
+        for _ in 0..<300 where closed?["complete"] != true {
+            Thread.sleep(forTimeInterval: 0.01)
+            closed = try entry()
+        }
+        #expect(closed?["complete"] == true)
+        #expect(closed?["client_went_away"] == true)
     }
 
     @Test func fixturesCanBeAddedRemovedAndReloadedAtRuntime() throws {

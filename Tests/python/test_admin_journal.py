@@ -75,7 +75,7 @@ def sent(journal):
         who(journal, KEY_A, fault_headers("http_error status=503")).status_code,             # 6 fault 503
     ]
     assert statuses == [200, 200, 200, 400, 401, 503], statuses
-    journal.wait_for_requests(6)  # an exchange is journaled once the server has finished it
+    journal.wait_for_requests(6)  # journaled at once; wait for their outcomes (bytes_sent, ...)
     return statuses
 
 
@@ -225,3 +225,15 @@ def test_no_api_key_in_a_near_miss(journal):
     assert SECRET_KEY not in entry["body"]
     assert SECRET_KEY not in (entry["near_miss"] or ""), "near_miss carries the key"
     assert SECRET_KEY not in journal.log_text(), "the near-miss log line carries the key"
+
+
+def test_an_answer_read_is_already_journaled(journal):
+    """No wait needed: the journal has the exchange before the client has its answer (the openai
+    SDK reads the whole body before it returns). Its outcome follows within a moment."""
+    import openai
+    client = openai.OpenAI(api_key=KEY_A, base_url=journal.compat_url, timeout=10, max_retries=0)
+    for n in range(1, 21):
+        client.chat.completions.create(model=E.WHO_ARE_YOU_MODEL, messages=E.WHO_ARE_YOU_MESSAGES)
+        assert journal.count() == n, f"round {n}: the journal lags the answer"
+    entries = journal.wait_for_requests(20)
+    assert all(e["complete"] and e["bytes_sent"] > 0 for e in entries)

@@ -166,6 +166,7 @@ extension AdminAPI {
         o.field("bytes_sent", .number(Double(entry.bytesSent)))
         o.field("duration_ms", .number((entry.durationMs * 1000).rounded() / 1000))
         o.field("client_went_away", .bool(entry.clientWentAway))
+        o.field("complete", .bool(entry.complete))
     }
 
     func describe(_ fixture: Fixture, _ o: inout JSONWriter.ObjectWriter) {

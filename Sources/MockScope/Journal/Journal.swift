@@ -1,7 +1,13 @@
 import Foundation
 import Synchronization
 
-/// One exchange as the journal keeps it (secrets redacted).
+/// One exchange as the journal keeps it. The journal records an exchange as soon as its answer is
+/// decided (before the first byte goes out), so a client that has read its answer always finds it
+/// here; the outcome (`status` of a forwarded exchange, `bytesSent`, `durationMs`,
+/// `clientWentAway`) is filled in when the exchange completes (`complete` turns true).
+///
+/// The request is kept as it arrived and its secrets are redacted when read: the hot path only
+/// copies, the admin API (rarely called) does the redacting.
 public struct JournalEntry: Sendable {
     public var id: Int
     /// Wall-clock time the request was complete.
@@ -17,26 +23,78 @@ public struct JournalEntry: Sendable {
     public var requestID: String
     public var method: String
     public var path: String
-    public var query: [(name: String, value: String)]
-    public var headers: [(name: String, value: String)]
-    /// The body as text, cut at `Journal.bodyLimit` bytes.
-    public var body: String
+    /// The request as it arrived (secrets included); read `query`, `headers`, `body`.
+    var rawQuery: [(name: String, value: String)]
+    var rawHeaders: [(name: String, value: String)]
+    var rawBody: [UInt8]
+    var rawNearMiss: String?
+    var rawFaults: [String]
     public var model: String?
     public var stream: Bool
     /// A fingerprint of the API key (`SecretRedaction.fingerprint`), never the key.
     public var apiKey: String?
     public var fixture: String?
-    public var nearMiss: String?
     public var synthesized: Bool
     /// Forwarded to the real service (record mode).
     public var forwarded: Bool
     public var error: String?
-    public var faults: [String]
     public var scenarios: [String]
+    /// The answer's status (0 for a forwarded exchange until upstream has answered).
     public var status: Int
     public var bytesSent: Int
     public var durationMs: Double
     public var clientWentAway: Bool
+    /// False while the answer is still being sent (a stream, a slow or hanging answer).
+    public var complete: Bool
+
+    public init(id: Int = 0, arrivedAt: Date, clockMs: Double, receivedMs: Double, retryAfterMs: Double?, requestID: String,
+                method: String, path: String, query: [(name: String, value: String)], headers: [(name: String, value: String)],
+                body: some Sequence<UInt8>, model: String?, stream: Bool, apiKey: String?, fixture: String?, nearMiss: String?,
+                synthesized: Bool, forwarded: Bool, error: String?, faults: [String], scenarios: [String],
+                status: Int, bytesSent: Int = 0, durationMs: Double = 0, clientWentAway: Bool = false, complete: Bool = false) {
+        self.id = id
+        self.arrivedAt = arrivedAt
+        self.clockMs = clockMs
+        self.receivedMs = receivedMs
+        self.retryAfterMs = retryAfterMs
+        self.requestID = requestID
+        self.method = method
+        self.path = path
+        rawQuery = query
+        rawHeaders = headers
+        rawBody = Array(body.prefix(Journal.bodyLimit))
+        rawNearMiss = nearMiss
+        rawFaults = faults
+        self.model = model
+        self.stream = stream
+        self.apiKey = apiKey
+        self.fixture = fixture
+        self.synthesized = synthesized
+        self.forwarded = forwarded
+        self.error = error
+        self.scenarios = scenarios
+        self.status = status
+        self.bytesSent = bytesSent
+        self.durationMs = durationMs
+        self.clientWentAway = clientWentAway
+        self.complete = complete
+    }
+
+    /// Every secret value the request carried (`SecretRedaction.secrets`).
+    var secrets: [String] { SecretRedaction.secrets(headers: rawHeaders, query: rawQuery) }
+    /// Query parameters, secret values redacted.
+    public var query: [(name: String, value: String)] { SecretRedaction.query(rawQuery) }
+    /// Request headers, secret values redacted.
+    public var headers: [(name: String, value: String)] { SecretRedaction.headers(rawHeaders) }
+    /// The body as text (first `Journal.bodyLimit` bytes), the request's secrets scrubbed.
+    public var body: String { SecretRedaction.scrub(String(decoding: rawBody, as: UTF8.self), secrets: secrets) }
+    /// Why nothing matched, the request's secrets scrubbed.
+    public var nearMiss: String? { rawNearMiss.map { SecretRedaction.scrub($0, secrets: secrets) } }
+    /// Faults applied (header syntax), the request's secrets scrubbed.
+    public var faults: [String] {
+        let secrets = self.secrets
+        return secrets.isEmpty ? rawFaults : rawFaults.map { SecretRedaction.scrub($0, secrets: secrets) }
+    }
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
@@ -82,7 +140,6 @@ public final class Journal: Sendable {
 
     private struct State {
         var ring: [JournalEntry?]
-        var next = 0
         var nextID = 1
         var total = 0
     }
@@ -95,30 +152,30 @@ public final class Journal: Sendable {
         state = Mutex(State(ring: Array(repeating: nil, count: max(1, capacity))))
     }
 
-    /// A new entry id, taken when the request arrives so that ids follow arrival order.
-    public func nextID() -> Int {
+    /// Records an exchange whose answer is decided; returns its id. Ids follow recording order, so
+    /// the ring is in id order and a full ring drops the oldest entry.
+    @discardableResult
+    public func record(_ entry: JournalEntry) -> Int {
         state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
+            var entry = entry
+            entry.id = state.nextID
+            state.nextID += 1
+            state.total += 1
+            state.ring[entry.id % state.ring.count] = entry
+            return entry.id
         }
     }
 
-    /// Adds a completed exchange. Exchanges complete out of arrival order, so a full journal
-    /// drops the entry that arrived first (the smallest id), not the one completed first.
-    public func append(_ entry: JournalEntry) {
+    /// Fills in how exchange `id` ended (nothing if the ring has dropped it or it was cleared).
+    public func complete(id: Int, status: Int, bytesSent: Int, durationMs: Double, clientWentAway: Bool) {
         state.withLock { state in
-            state.total += 1
-            if state.next < state.ring.count, state.ring[state.next] == nil {
-                state.ring[state.next] = entry
-                state.next += 1
-                return
-            }
-            var oldest = 0
-            for index in state.ring.indices where (state.ring[index]?.id ?? Int.min) < (state.ring[oldest]?.id ?? Int.min) {
-                oldest = index
-            }
-            if let kept = state.ring[oldest], kept.id > entry.id { return }
-            state.ring[oldest] = entry
+            let slot = id % state.ring.count
+            guard state.ring[slot]?.id == id else { return }
+            state.ring[slot]!.status = status
+            state.ring[slot]!.bytesSent = bytesSent
+            state.ring[slot]!.durationMs = durationMs
+            state.ring[slot]!.clientWentAway = clientWentAway
+            state.ring[slot]!.complete = true
         }
     }
 
@@ -140,7 +197,6 @@ public final class Journal: Sendable {
     public func clear() {
         state.withLock { state in
             state.ring = Array(repeating: nil, count: state.ring.count)
-            state.next = 0
         }
     }
 

@@ -484,18 +484,22 @@ class MockScope:
         """GET /__admin/requests/count with the same filters as `requests`."""
         return int(self.admin_json("GET", "/requests/count", params=self.journal_query(**filters))["count"])
 
-    def wait_for_requests(self, n: int, timeout: float = 5.0, **filters: Any) -> List[Dict[str, Any]]:
-        """Waits until at least `n` journal entries match the filters, and returns those entries.
-        An exchange is journaled when the server has finished it, which can be a moment after the
-        client has read the whole answer: wait for it before asserting on the journal or metrics."""
+    def wait_for_requests(self, n: int, timeout: float = 5.0, complete: bool = True,
+                          **filters: Any) -> List[Dict[str, Any]]:
+        """Waits until at least `n` journal entries match the filters and, with `complete=True`,
+        every one of them has finished (`bytes_sent`, `duration_ms`, `client_went_away` filled in);
+        returns those entries. An exchange is journaled before its first byte is sent, so the
+        journal never lags an answer the client has read; its completion can lag by a moment."""
         deadline = time.monotonic() + timeout
         while True:
             entries = self.requests(**filters)
-            if len(entries) >= n:
+            if len(entries) >= n and (not complete or all(e.get("complete", True) for e in entries)):
                 return entries
             if time.monotonic() >= deadline:
+                done = sum(1 for e in entries if e.get("complete", True))
                 raise AssertionError(f"the journal has {len(entries)} entries matching {filters or 'no filter'} "
-                                     f"after {timeout:.1f} s, expected at least {n}")
+                                     f"({done} complete) after {timeout:.1f} s, expected at least {n}"
+                                     + (" all complete" if complete else ""))
             time.sleep(0.01)
 
     def clear(self) -> None:
