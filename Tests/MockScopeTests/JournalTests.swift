@@ -176,5 +176,43 @@ import Testing
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests").status == 401)
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("Authorization", "Bearer admin-tok")]).status == 200)
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("X-MockScope-Admin-Token", "admin-tok")]).status == 200)
+        // With a token, any Host name will do (a container's, a proxy's).
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("X-MockScope-Admin-Token", "admin-tok")],
+                                     host: "mockscope.internal:8080").status == 200)
+    }
+
+    /// A web page the developer visits cannot drive the admin API on 127.0.0.1: not with a
+    /// "simple" cross-origin POST (text/plain, no preflight), not through DNS rebinding.
+    @Test func aWebPageCannotDriveTheAdminAPI() throws {
+        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 0))
+        defer { server.stop() }
+        let change = #"{"speed": 7}"#
+        func speed() throws -> JSONValue? { try JSONValue.parse(RawHTTP.exchange(port: server.port, "GET", "/__admin/settings").body)["speed"] }
+        let before = try speed()
+        let crossOrigin = try RawHTTP.exchange(port: server.port, "POST", "/__admin/settings",
+                                               headers: [("Origin", "https://evil.example"), ("Content-Type", "text/plain")], body: change)
+        #expect(crossOrigin.status == 403)
+        #expect(crossOrigin.text.contains("another origin"))
+        let fetchMeta = try RawHTTP.exchange(port: server.port, "POST", "/__admin/reset", headers: [("Sec-Fetch-Site", "cross-site")])
+        #expect(fetchMeta.status == 403)
+        let sandboxed = try RawHTTP.exchange(port: server.port, "POST", "/__admin/settings", headers: [("Origin", "null")], body: change)
+        #expect(sandboxed.status == 403)
+        let rebound = try RawHTTP.exchange(port: server.port, "POST", "/__admin/settings", body: change, host: "evil.example:\(server.port)")
+        #expect(rebound.status == 403)
+        #expect(rebound.text.contains("loopback Host"))
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", host: "attacker.test").status == 403)
+        #expect(try speed() == before, "a refused request changed the settings")
+        // Probes stay open; test code on loopback (any loopback name, same-origin pages) is served.
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/health", host: "evil.example").status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/status", host: "localhost:\(server.port)").status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/status", host: "[::1]:\(server.port)").status == 200)
+        let sameOrigin = try RawHTTP.exchange(port: server.port, "POST", "/__admin/settings",
+                                              headers: [("Origin", "http://127.0.0.1"), ("Content-Type", "application/json")], body: change)
+        #expect(sameOrigin.status == 200)
+        #expect(try speed() == 7)
+        // The protocol routes are not affected: a browser app may call the mock API itself.
+        let body = #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"你是谁？"}]}"#
+        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON + [("Origin", "https://app.example")],
+                                     body: body, host: "evil.example").status == 200)
     }
 }

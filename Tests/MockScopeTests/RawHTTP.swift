@@ -37,8 +37,8 @@ final class RawHTTP {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil) throws {
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil, host: String = "127.0.0.1") throws {
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         let bytes = Array((body ?? "").utf8)
         if body != nil { text += "Content-Length: \(bytes.count)\r\n" }
@@ -133,9 +133,10 @@ final class RawHTTP {
     }
 
     /// One request, one response.
-    static func exchange(port: UInt16, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil) throws -> Response {
+    static func exchange(port: UInt16, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil,
+                         host: String = "127.0.0.1") throws -> Response {
         let client = try RawHTTP(port: port)
-        try client.send(method, path, headers: headers, body: body)
+        try client.send(method, path, headers: headers, body: body, host: host)
         return try client.readResponse()
     }
 }

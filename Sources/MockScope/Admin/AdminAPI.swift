@@ -10,6 +10,9 @@ struct AdminAPI {
         if let token = server.settings.adminToken, !isHealth, !Self.carries(token, request.headers) {
             return error(401, "the admin API needs the admin token: send Authorization: Bearer <token> or X-MockScope-Admin-Token")
         }
+        if !isHealth, let refusal = Self.browserRefusal(request.headers, tokenSet: server.settings.adminToken != nil) {
+            return error(403, refusal)
+        }
         if request.bodyTooLarge {
             return error(413, "the request body is larger than the server's limit (--max-body-bytes)")
         }
@@ -140,6 +143,41 @@ struct AdminAPI {
     private func noScenario(_ name: String) -> ResponsePlan {
         let known = server.scenarios.all.map(\.scenario.name).joined(separator: ", ")
         return error(404, "no scenario named \"\(name)\"; loaded: \(known.isEmpty ? "none" : known)")
+    }
+
+    /// Why an admin request that a web page could have made is refused, or nil. A page the user
+    /// visits can POST to 127.0.0.1 (a "simple" cross-origin request needs no preflight) or reach it
+    /// through a name it controls (DNS rebinding); test code sends neither a foreign `Origin` nor
+    /// `Sec-Fetch-Site: cross-site`, and without a token it names the server by a loopback `Host`.
+    static func browserRefusal(_ headers: HTTPHeaders, tokenSet: Bool) -> String? {
+        let host = headers["host"]?.lowercased()
+        if let site = headers["sec-fetch-site"]?.lowercased(), site == "cross-site" || site == "same-site" {
+            return "admin requests from another web site are refused (Sec-Fetch-Site: \(site)); the admin API is for test code"
+        }
+        if let origin = headers["origin"]?.lowercased() {
+            let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+            if originHost == nil || originHost != host {
+                return "admin requests from a web page of another origin (Origin: \(origin)) are refused; the admin API is for test code"
+            }
+        }
+        if !tokenSet, let host, !isLoopback(host: host) {
+            return "without an admin token the admin API answers only a loopback Host (127.0.0.1, localhost, [::1]), not \"\(host)\"; "
+                + "call it by one of those, or serve with --admin-token"
+        }
+        return nil
+    }
+
+    /// `127.x.x.x`, `localhost`, `[::1]`, with or without a port.
+    static func isLoopback(host: String) -> Bool {
+        var name = Substring(host)
+        if name.hasPrefix("[") {
+            guard let close = name.firstIndex(of: "]") else { return false }
+            return name[name.index(after: name.startIndex)..<close] == "::1"
+        }
+        if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
+        if name == "localhost" || name.hasSuffix(".localhost") { return true }
+        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func carries(_ token: String, _ headers: HTTPHeaders) -> Bool {
