@@ -332,6 +332,35 @@ public struct FixtureWriter: Sendable {
 /// the final name, fsync the folder. Concurrent writers of one name each use their own temporary
 /// file; the last rename wins.
 public enum AtomicFile {
+    /// Removes the temporaries a killed writer left below `root` (`.<name>.<hex>.tmp`, last changed
+    /// more than `olderThan` seconds ago: a live writer renames its own within milliseconds).
+    /// Returns the paths removed. The loader skips these files anyway; this keeps folders clean.
+    @discardableResult
+    public static func sweepStaleTemporaries(below root: String, olderThan seconds: TimeInterval = 60) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        let cutoff = Date().addingTimeInterval(-seconds)
+        var removed: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard isTemporaryName(name) else { continue }
+            let path = (root as NSString).appendingPathComponent(relative)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  attributes[.type] as? FileAttributeType == .typeRegular,
+                  let changed = attributes[.modificationDate] as? Date, changed < cutoff,
+                  unlink(path) == 0 else { continue }
+            removed.append(path)
+        }
+        return removed
+    }
+
+    /// Whether `name` is one of `write`'s temporaries: `.<name>.<hex>.tmp`.
+    static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
+        let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let random = parts.last, !random.isEmpty, random.count <= 16 else { return false }
+        return random.allSatisfy(\.isHexDigit) && !parts.dropLast().joined(separator: ".").isEmpty
+    }
+
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent

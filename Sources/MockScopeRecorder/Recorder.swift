@@ -51,6 +51,9 @@ public final class Recorder: Forwarder {
                                     upstreamHost: options.upstream.hostDescription)
         self.logger = logger
         self.onRecorded = onRecorded
+        for path in AtomicFile.sweepStaleTemporaries(below: options.directory) {
+            logger.notice("removed \(path): a temporary file a killed recording left behind")
+        }
     }
 
     /// Exchanges being forwarded or written now.

@@ -291,6 +291,25 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
         #expect(Self.allFiles(folder) == ["a/b/c.json"])
     }
+
+    /// A `kill -9` mid-write leaves `.<name>.<hex>.tmp` behind (RELIABILITY.md O-2): the next
+    /// recorder removes the stale ones and nothing else.
+    @Test func aRecorderRemovesTemporariesAKilledOneLeft() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let keep = ["a/c.json", "a/.hidden.json", "a/notes.tmp", "a/.x.notHex.tmp", "a/.c.json.00ff.tmp"]
+        for file in keep + ["a/.c.json.1234abcd.tmp", "b/.d.json.ffee0011aabbccdd.tmp"] {
+            try AtomicFile.write(Array("{}".utf8), to: folder + "/" + file)
+        }
+        let old = Date().addingTimeInterval(-3600)
+        for file in keep.dropLast() + ["a/.c.json.1234abcd.tmp", "b/.d.json.ffee0011aabbccdd.tmp"] {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: folder + "/" + file)
+        }
+        let recorder = Recorder(options: RecorderOptions(upstream: try Upstream(url: "http://127.0.0.1:9/"), directory: folder))
+        defer { recorder.shutdown() }
+        // The fresh temporary (a/.c.json.00ff.tmp, just written) may belong to a live writer: kept.
+        #expect(Self.allFiles(folder) == keep.sorted())
+    }
 }
 
 // MARK: - Forwarding
