@@ -56,6 +56,8 @@ public struct ExchangeNote: Sendable {
     public var journalID = 0
     /// The answer's `retry-after-ms` / `retry-after`, in ms.
     public var retryAfterMs: Double?
+    /// The request's endpoint (worked out once).
+    var endpoint = Endpoint.unknown
 }
 
 /// Per-request header that overrides the speed for one exchange.
@@ -83,6 +85,7 @@ public final class MockServer: HTTPHandler {
     public let rateLimits = RateLimiterRegistry()
     public let journal: Journal
     public let metrics = ServerMetrics()
+    let fingerprints = KeyFingerprints()
     /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
     private let fixtureSource = Mutex<(@Sendable () throws -> [Fixture])?>(nil)
     /// The settings the server started with (admin `reset` returns to them).
@@ -160,13 +163,14 @@ public final class MockServer: HTTPHandler {
         if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse() }
         let (store, settings) = state.withLock { ($0.store, $0.settings) }
         var note = ExchangeNote(requestID: requestID)
+        note.endpoint = endpoint
         note.clockMs = clock.nowMs()
-        note.apiKey = SecretRedaction.fingerprint(Self.apiKey(request.headers))
+        var decision = Decision(apiKey: Self.apiKey(request.headers))
+        note.apiKey = fingerprints.fingerprint(decision.apiKey)
         if let forwarded = forwardIfRecording(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note) {
             record(request, status: 0, note: &note)
             return forwarded.httpResponse(tag: note)
         }
-        var decision = Decision()
         let started = MonotonicClock.now()
         var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note, decision: &decision)
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
@@ -213,6 +217,8 @@ public final class MockServer: HTTPHandler {
 
     /// What `decide` learned that faults need.
     struct Decision {
+        /// The request's API key (`Authorization: Bearer`), parsed once.
+        var apiKey: String?
         var body: JSONValue?
         var fixture: Fixture?
     }
@@ -244,7 +250,7 @@ public final class MockServer: HTTPHandler {
             }
         }
         let model = note.model
-        let apiKey = Self.apiKey(request.headers)
+        let apiKey = decision.apiKey
         let nowMs = clock.nowMs()
         let selected = scenarios.faults(for: ScenarioRequest(path: request.path, model: model, headers: request.headers.fields,
                                                               fixture: decision.fixture?.name, apiKey: apiKey),
@@ -288,12 +294,21 @@ public final class MockServer: HTTPHandler {
         return body?["model"]?.stringValue
     }
 
+    /// The key of `Authorization: Bearer <key>` (scheme case-insensitive, spaces around the key
+    /// ignored), or nil. Byte-level: it runs for every request.
     static func apiKey(_ headers: HTTPHeaders) -> String? {
-        guard let value = headers["authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let key = String(parts[1]).trimmedSpaces
-        return key.isEmpty ? nil : key
+        guard var value = headers["authorization"] else { return nil }
+        return value.withUTF8 { bytes -> String? in
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == 0x20 { start += 1 }
+            let scheme = Array("bearer".utf8)
+            guard end - start > scheme.count, bytes[start + scheme.count] == 0x20 else { return nil }
+            for (offset, letter) in scheme.enumerated() where bytes[start + offset] | 0x20 != letter { return nil }
+            start += scheme.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return start < end ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
+        }
     }
 
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
@@ -301,7 +316,7 @@ public final class MockServer: HTTPHandler {
         let millis = Double(outcome.durationNanos) / 1e6
         journal.complete(id: note.journalID, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway)
-        let endpoint = Endpoint(path: request.path)
+        let endpoint = note.endpoint
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
         let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
         metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
@@ -354,7 +369,7 @@ public final class MockServer: HTTPHandler {
             return ResponsePlan(status: 404, headers: HTTPHeaders([("x-request-id", requestID)]), body: .whole([]))
         }
 
-        guard Self.authorized(request.headers, settings.apiKeys) else { return fail(ErrorCatalog.invalidApiKey, api) }
+        guard let key = decision.apiKey, settings.apiKeys.isEmpty || settings.apiKeys.contains(key) else { return fail(ErrorCatalog.invalidApiKey, api) }
         if let method = endpoint.expectedMethod, request.method != method {
             var plan = fail(ErrorCatalog.methodNotAllowed, api, "Method \(request.method) is not allowed on \(request.path); use \(method).")
             plan.headers.add("Allow", method)
@@ -436,11 +451,6 @@ public final class MockServer: HTTPHandler {
     /// Models that answer only in stream mode (QwQ, QVQ).
     static func isStreamOnly(_ model: String) -> Bool {
         model.hasPrefix("qwq") || model.hasPrefix("qvq")
-    }
-
-    static func authorized(_ headers: HTTPHeaders, _ keys: Set<String>) -> Bool {
-        guard let key = apiKey(headers) else { return false }
-        return keys.isEmpty || keys.contains(key)
     }
 
     /// A body on a path MockScope has no protocol knowledge of: JSON if it parses, else its text.

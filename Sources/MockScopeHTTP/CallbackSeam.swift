@@ -79,9 +79,10 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         core.openRequests.add(1, ordering: .relaxed)
         let context = RequestContext()
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
+        context.headers = HTTPHeaders(values(connection, .HEADER_KIND))
         // Refuse ambiguous framing before reading a byte of the body: answered at once, which
         // makes libmicrohttpd close the connection afterwards (nothing smuggled behind it is read).
-        if let reason = unsafeFraming(HTTPHeaders(values(connection, .HEADER_KIND))) {
+        if let reason = unsafeFraming(context.headers) {
             context.closedOnPurpose = true
             let text = Array("Bad Request: \(reason).\n".utf8)
             let response = text.withUnsafeBytes { raw in
@@ -116,7 +117,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             method: method.map { String(cString: $0) } ?? "GET",
             path: url.map { String(cString: $0) } ?? "/",
             query: values(connection, .GET_ARGUMENT_KIND),
-            headers: HTTPHeaders(values(connection, .HEADER_KIND)),
+            headers: context.headers,
             body: context.body,
             bodyTooLarge: context.bodyTooLarge,
             receivedAt: MonotonicClock.now())

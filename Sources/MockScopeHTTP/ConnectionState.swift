@@ -2,6 +2,8 @@
 /// first call of the access handler and released in the completion callback; only ever touched
 /// by the libmicrohttpd thread that owns the connection.
 final class RequestContext {
+    /// Header fields, read once when the head is complete.
+    var headers = HTTPHeaders()
     var body: [UInt8] = []
     var bodyTooLarge = false
     var request: HTTPRequest?

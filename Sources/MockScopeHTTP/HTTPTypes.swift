@@ -43,6 +43,9 @@ extension String {
 
     /// The string without leading and trailing spaces and tabs (no Foundation).
     public var trimmedSpaces: String {
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last,
+              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return self }
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
@@ -51,14 +54,17 @@ extension String {
 
     /// ASCII case-insensitive comparison, enough for HTTP field names.
     public func caseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where x != y {
-            let lx = (x >= 65 && x <= 90) ? x + 32 : x
-            let ly = (y >= 65 && y <= 90) ? y + 32 : y
-            if lx != ly { return false }
+        guard utf8.count == other.utf8.count else { return false }
+        var a = self, b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for index in 0..<x.count where x[index] != y[index] {
+                    let lx = x[index] | 0x20
+                    guard lx == y[index] | 0x20, lx >= 0x61, lx <= 0x7A else { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 }
 
@@ -90,6 +96,17 @@ public struct HTTPRequest: Sendable {
 /// Content-Length and Transfer-Encoding, two different Content-Lengths, or a transfer coding other
 /// than `chunked` alone. Returns why, or nil when the framing is sound.
 public func unsafeFraming(_ headers: HTTPHeaders) -> String? {
+    // The common case, one plain Content-Length or none and no Transfer-Encoding, costs one pass.
+    var lengthFields = 0, codingFields = 0
+    var lengthValue: String?
+    for field in headers.fields {
+        if field.name.caseInsensitiveEquals("content-length") { lengthFields += 1; lengthValue = field.value }
+        else if field.name.caseInsensitiveEquals("transfer-encoding") { codingFields += 1 }
+    }
+    if codingFields == 0, lengthFields <= 1 {
+        guard let lengthValue else { return nil }
+        return UInt64(lengthValue.trimmedSpaces) == nil ? "a Content-Length that is not a number" : nil
+    }
     let lengths = headers.fields.filter { $0.name.caseInsensitiveEquals("content-length") }.map { $0.value.trimmedSpaces }
     let codings = headers.fields.filter { $0.name.caseInsensitiveEquals("transfer-encoding") }.map { $0.value.trimmedSpaces }
     if !lengths.isEmpty, !codings.isEmpty { return "both Content-Length and Transfer-Encoding" }

@@ -62,6 +62,8 @@ public final class MockScopeServer: Sendable {
     public init(options: ServerOptions, logger: Logger = Logger(label: "mockscope")) throws {
         var options = options
         let recordTo = try Self.prepareRecording(&options)
+        // The built-in scenario library is parsed while the fixtures load.
+        let builtInScenarios = BackgroundValue { ScenarioLoader.builtIn() }
         let (fixtures, source) = try Self.loadFixtures(options.fixtureDirectories)
         var http = options.http
         http.host = options.host
@@ -85,7 +87,7 @@ public final class MockScopeServer: Sendable {
         } else {
             self.recorder = nil
         }
-        try Self.loadScenarios(options.scenarios, into: mock)
+        try Self.loadScenarios(options.scenarios, builtIn: builtInScenarios.value, into: mock)
         self.http = HTTPServer(configuration: http, handler: mock)
         let server = self.http
         // Weak: the HTTP server holds the mock as its handler; a strong capture here would be a cycle (BUG-9).
@@ -99,8 +101,7 @@ public final class MockScopeServer: Sendable {
 
     /// Every built-in scenario is known (inactive) so `X-MockScope-Scenario: NAME` can pick it;
     /// the ones named in `references` are loaded and activated.
-    static func loadScenarios(_ references: [String], into mock: MockServer) throws {
-        let builtIn = ScenarioLoader.builtIn()
+    static func loadScenarios(_ references: [String], builtIn: [Scenario] = ScenarioLoader.builtIn(), into mock: MockServer) throws {
         let now = mock.clock.nowMs()
         for scenario in builtIn { mock.scenarios.add(scenario, active: false, nowMs: now) }
         if let local = try? FileManager.default.contentsOfDirectory(atPath: "scenarios"), !local.isEmpty {
@@ -189,5 +190,24 @@ public enum StartError: Error, CustomStringConvertible {
         case .adminTokenRequired(let host):
             return "binding \(host) exposes the admin API beyond this machine: pass --admin-token TOKEN (clients then send it as Authorization: Bearer TOKEN on /__admin/ routes), or bind 127.0.0.1"
         }
+    }
+}
+
+/// A value computed on another thread from the moment it is made; `value` waits for it.
+final class BackgroundValue<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: T?  // written once before `done` is signalled, read after
+
+    init(_ compute: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            self.result = compute()
+            self.done.signal()
+        }
+    }
+
+    var value: T {
+        done.wait()
+        done.signal()
+        return result!
     }
 }

@@ -96,24 +96,31 @@ public final class FixtureStore: Sendable {
         var subset: [Route: [Int]] = [:]
         var byRoute: [Route: [Int]] = [:]
         var projections: [JSONValue?] = []
+        // Projecting and keying is pure per fixture: done on every core, then indexed in order.
+        let keyed = live.parallelMap { fixture -> (projection: JSONValue?, key: String?) in
+            let pattern = fixture.request
+            if pattern.match == .subset || pattern.body == nil {
+                return (Matcher.applying(ignore: pattern.ignore, to: pattern.body.map(CanonicalJSON.normalized)), nil)
+            }
+            let projection = Matcher.applying(ignore: pattern.ignore,
+                                              to: Matcher.project(Endpoint(path: pattern.path), headers: pattern.headers, body: pattern.body))
+            return (projection, Matcher.key(projection))
+        }
         for (index, fixture) in live.enumerated() {
             let pattern = fixture.request
             let route = Route(method: pattern.method, path: pattern.path)
             byRoute[route, default: []].append(index)
-            if pattern.match == .subset || pattern.body == nil {
-                projections.append(Matcher.applying(ignore: pattern.ignore, to: pattern.body.map(CanonicalJSON.normalized)))
+            projections.append(keyed[index].projection)
+            guard let key = keyed[index].key else {
                 subset[route, default: []].append(index)
                 continue
             }
-            let projection = Matcher.applying(ignore: pattern.ignore,
-                                              to: Matcher.project(Endpoint(path: pattern.path), headers: pattern.headers, body: pattern.body))
-            projections.append(projection)
             let ignoreKey = pattern.ignore.sorted()
             let setIndex = ignoreSets.firstIndex(of: ignoreKey) ?? {
                 ignoreSets.append(ignoreKey)
                 return ignoreSets.count - 1
             }()
-            exact[ExactKey(ignoreSet: setIndex, route: route, key: Matcher.key(projection)), default: []].append(index)
+            exact[ExactKey(ignoreSet: setIndex, route: route, key: key), default: []].append(index)
         }
         for route in subset.keys {
             subset[route]!.sort { Self.specificity(live[$0].request.body) > Self.specificity(live[$1].request.body) }

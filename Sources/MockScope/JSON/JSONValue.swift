@@ -1,5 +1,3 @@
-import Foundation
-
 /// A parsed JSON value. Objects are unordered (matching never depends on key order).
 public enum JSONValue: Sendable, Hashable {
     case null
@@ -9,13 +7,16 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses UTF-8 JSON text.
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    /// Parses UTF-8 JSON text (strict RFC 8259; see `JSONParser` for what is accepted).
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in try JSONParser.parse(buffer) }
     }
 
-    public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Array(text.utf8))
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        var text = text
+        return try text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in try JSONParser.parse(buffer) }
+        }.get()
     }
 
     public subscript(key: String) -> JSONValue? {
@@ -84,25 +85,6 @@ public enum JSONValue: Sendable, Hashable {
             return .array(items)
         default:
             return self
-        }
-    }
-}
-
-extension JSONValue: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
         }
     }
 }

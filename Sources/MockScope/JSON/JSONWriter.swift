@@ -7,24 +7,35 @@ public struct JSONWriter: Sendable {
 
     public mutating func raw(_ fragment: String) { text += fragment }
 
+    /// A JSON string literal. Byte-level: runs of bytes that need no escape are appended whole
+    /// (this writes every canonical matching key and every fixture's recorded text).
     public mutating func string(_ value: String) {
         text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\u{08}": text += "\\b"
-            case "\u{0C}": text += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
+        var value = value
+        value.withUTF8 { bytes in
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                if runStart < index { text += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self) }
+                runStart = index + 1
+                switch byte {
+                case 0x22: text += "\\\""
+                case 0x5C: text += "\\\\"
+                case 0x0A: text += "\\n"
+                case 0x0D: text += "\\r"
+                case 0x09: text += "\\t"
+                case 0x08: text += "\\b"
+                case 0x0C: text += "\\f"
+                default:
+                    let hex = String(byte, radix: 16)
                     text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
                 }
+            }
+            if runStart == 0 {
+                text += String(decoding: bytes, as: UTF8.self)
+            } else if runStart < bytes.count {
+                text += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]), as: UTF8.self)
             }
         }
         text += "\""

@@ -49,7 +49,7 @@ public struct JournalEntry: Sendable {
 
     public init(id: Int = 0, arrivedAt: Date, clockMs: Double, receivedMs: Double, retryAfterMs: Double?, requestID: String,
                 method: String, path: String, query: [(name: String, value: String)], headers: [(name: String, value: String)],
-                body: some Sequence<UInt8>, model: String?, stream: Bool, apiKey: String?, fixture: String?, nearMiss: String?,
+                body: [UInt8], model: String?, stream: Bool, apiKey: String?, fixture: String?, nearMiss: String?,
                 synthesized: Bool, forwarded: Bool, error: String?, faults: [String], scenarios: [String],
                 status: Int, bytesSent: Int = 0, durationMs: Double = 0, clientWentAway: Bool = false, complete: Bool = false) {
         self.id = id
@@ -62,7 +62,7 @@ public struct JournalEntry: Sendable {
         self.path = path
         rawQuery = query
         rawHeaders = headers
-        rawBody = Array(body.prefix(Journal.bodyLimit))
+        rawBody = body.count <= Journal.bodyLimit ? body : Array(body.prefix(Journal.bodyLimit))  // shared, not copied
         rawNearMiss = nearMiss
         rawFaults = faults
         self.model = model
@@ -156,14 +156,19 @@ public final class Journal: Sendable {
     /// the ring is in id order and a full ring drops the oldest entry.
     @discardableResult
     public func record(_ entry: JournalEntry) -> Int {
-        state.withLock { state in
-            var entry = entry
+        var entry = entry
+        // The entry it replaces is freed after the lock is released.
+        let (id, replaced) = state.withLock { state -> (Int, JournalEntry?) in
             entry.id = state.nextID
             state.nextID += 1
             state.total += 1
-            state.ring[entry.id % state.ring.count] = entry
-            return entry.id
+            let slot = entry.id % state.ring.count
+            let replaced = state.ring[slot].take()
+            state.ring[slot] = entry
+            return (entry.id, replaced)
         }
+        withExtendedLifetime(replaced) {}
+        return id
     }
 
     /// Fills in how exchange `id` ended (nothing if the ring has dropped it or it was cleared).

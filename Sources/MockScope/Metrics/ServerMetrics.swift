@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import Synchronization
 
 /// A server's metrics (swift-metrics, exported in Prometheus text by swift-prometheus), each server
 /// with a registry of its own so that servers in one process do not mix.
@@ -10,6 +11,18 @@ public final class ServerMetrics: Sendable {
     private let openRequests: CoreMetrics.Gauge
     private let bytesSent: CoreMetrics.Counter
     private let matchDuration: CoreMetrics.Timer
+    /// Labelled counters made once and kept: making one goes through the registry's lock and
+    /// label validation, too dear for every request. Bounded (paths are routes, fixtures a
+    /// finite set); past the bound a counter is made per call as before.
+    private let exchanges = Mutex<[ExchangeLabels: CoreMetrics.Counter]>([:])
+    private let faults = Mutex<[String: CoreMetrics.Counter]>([:])
+    private static let cachedLabelSets = 4096
+
+    private struct ExchangeLabels: Hashable {
+        var path: String
+        var status: Int
+        var fixture: String
+    }
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -26,13 +39,24 @@ public final class ServerMetrics: Sendable {
 
     /// One completed exchange. `path` should be a known route (unknown paths are counted as "other").
     public func exchange(path: String, status: Int, fixture: String, bytes: Int) {
-        CoreMetrics.Counter(label: "mockscope_requests_total",
-                dimensions: [("path", path), ("status", String(status)), ("fixture", fixture)], factory: factory).increment()
+        let labels = ExchangeLabels(path: path, status: status, fixture: fixture)
+        let counter = exchanges.withLock { $0[labels] } ?? {
+            let made = CoreMetrics.Counter(label: "mockscope_requests_total",
+                                           dimensions: [("path", path), ("status", String(status)), ("fixture", fixture)], factory: factory)
+            exchanges.withLock { if $0.count < Self.cachedLabelSets { $0[labels] = made } }
+            return made
+        }()
+        counter.increment()
         bytesSent.increment(by: Int64(bytes))
     }
 
     public func faultFired(kind: String) {
-        CoreMetrics.Counter(label: "mockscope_faults_total", dimensions: [("kind", kind)], factory: factory).increment()
+        let counter = faults.withLock { $0[kind] } ?? {
+            let made = CoreMetrics.Counter(label: "mockscope_faults_total", dimensions: [("kind", kind)], factory: factory)
+            faults.withLock { if $0.count < Self.cachedLabelSets { $0[kind] = made } }
+            return made
+        }()
+        counter.increment()
     }
 
     /// How long deciding an answer (matching) took.
