@@ -16,7 +16,7 @@
  *                                       MockScope's StreamScheduler).
  *
  * The environment variable BARE_MHD_MEMORY_LIMIT overrides the per-connection memory pool
- * (default 16384, MockScope's setting), to show what it costs in RSS.
+ * (default 8192, MockScope's setting), to show what it costs in RSS.
  * PORT 0 picks a free port. Prints "listening PORT" on stdout, runs until SIGTERM/SIGINT.
  * Build: gcc -O2 -o bare_mhd bare_mhd.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
  */
@@ -187,7 +187,7 @@ int main(int argc, char **argv) {
     setrlimit(RLIMIT_NOFILE, &rl);
     unsigned limit = rl.rlim_cur > 16064 ? 16000 : (unsigned)rl.rlim_cur - 64;
 
-    size_t memory_limit = getenv("BARE_MHD_MEMORY_LIMIT") ? (size_t)atol(getenv("BARE_MHD_MEMORY_LIMIT")) : 16384;
+    size_t memory_limit = getenv("BARE_MHD_MEMORY_LIMIT") ? (size_t)atol(getenv("BARE_MHD_MEMORY_LIMIT")) : 8192;
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (sse) {
         flags |= MHD_ALLOW_SUSPEND_RESUME;

@@ -130,6 +130,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Largest request body accepted, in bytes (larger gets the protocol's 413).")
     var maxBodyBytes = 8 * 1024 * 1024
 
+    @Option(help: ArgumentHelp("Memory per connection, in bytes: the request's header block must fit in about half of it (larger gets 431); streams held at once cost about this much each.", valueName: "bytes"))
+    var connectionMemory = ServerOptions().http.connectionMemoryLimit
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -146,6 +149,7 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        guard connectionMemory >= 4096 else { throw ValidationError("--connection-memory must be at least 4096 bytes.") }
         if let rateLimit {
             do { _ = try FaultRegistry.parse("rate_limit " + rateLimit) } catch { throw ValidationError("--rate-limit: \(error)") }
         }
@@ -170,6 +174,7 @@ struct ServeOptions: ParsableArguments {
         options.seed = seed
         options.clock = clock
         options.http.maxBodyBytes = maxBodyBytes
+        options.http.connectionMemoryLimit = connectionMemory
         options.settings.record = record
         options.recording = try recording.setup(for: record)
 

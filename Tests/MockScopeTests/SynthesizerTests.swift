@@ -379,3 +379,17 @@ private let native = Endpoint.nativeGeneration(multimodal: false)
         #expect(json.value(at: "usage.models.0.output_tokens")?.numberValue ?? 0 > 0)
     }
 }
+
+@Suite struct RequestIDTests {
+    /// Request ids look like DashScope's (a lower-case version 4 UUID) and do not repeat.
+    @Test func requestIDsAreVersion4UUIDsAndUnique() {
+        let ids = (0..<2000).map { _ in ProtocolResponses.newRequestID() }
+        #expect(Set(ids).count == ids.count)
+        let shape = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+        for id in ids { #expect(id.wholeMatch(of: shape) != nil, "\(id)") }
+        // Every hex digit turns up in every free position over 2000 ids (no stuck nibble).
+        for position in [0, 7, 9, 15, 20, 35] {
+            #expect(Set(ids.map { Array($0.utf8)[position] }).count == 16, "position \(position)")
+        }
+    }
+}
