@@ -102,3 +102,28 @@ def test_qwq_non_stream_is_rejected(openai_client):
     assert info.value.status_code == 400
     assert "only support stream mode" in info.value.message
     assert info.value.request_id
+
+
+def _who_with_padding(srv, pad: int):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    body = json.dumps({"model": E.WHO_ARE_YOU_MODEL, "messages": E.WHO_ARE_YOU_MESSAGES})
+    try:
+        conn.request("POST", "/compatible-mode/v1/chat/completions", body=body,
+                     headers={"Authorization": "Bearer sk-test", "Content-Type": "application/json", "X-Pad": "p" * pad})
+        return conn.getresponse().status
+    except (ConnectionError, http.client.HTTPException):
+        return "closed"
+    finally:
+        conn.close()
+
+
+def test_connection_memory_bounds_the_header_block(mockscope):
+    """--connection-memory (default 8 KiB): a 6 KB header block is served, a 12 KB one refused
+    with 431 (or a close); with 32 KiB a 20 KB one is served."""
+    default = mockscope("header limit default", "--speed", "0")
+    assert _who_with_padding(default, 6000) == 200
+    assert _who_with_padding(default, 12000) in (431, 413, 400, "closed")
+    assert default.status()["status"] == "ok" and _who_with_padding(default, 100) == 200
+    roomy = mockscope("header limit 32k", "--speed", "0", "--connection-memory", "32768")
+    assert _who_with_padding(roomy, 20000) == 200
