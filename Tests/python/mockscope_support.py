@@ -134,6 +134,22 @@ def story_events() -> List[Dict[str, Any]]:
     return events
 
 
+def arrival_times(reads, events) -> List[float]:
+    """Given timed reads [(t, bytes)] of a stream and the fixture's events, the time at which
+    each event had fully arrived."""
+    boundaries, total = [], 0
+    for event in events:
+        total += len(event["data"].encode("utf-8"))
+        boundaries.append(total)
+    times, got, k = [], 0, 0
+    for t, piece in reads:
+        got += len(piece)
+        while k < len(boundaries) and boundaries[k] <= got:
+            times.append(t)
+            k += 1
+    return times
+
+
 # ---------------------------------------------------------- assertions
 def assert_subset(expected: Any, actual: Any, path: str = "$") -> None:
     """Every member of `expected` is in `actual` with an equal value (objects

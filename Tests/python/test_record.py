@@ -20,7 +20,7 @@ import pytest
 from dashscope import Application, Generation
 
 import expected as E
-from mockscope_support import REPO_ROOT, MockScopeServer, server_binary, story_events
+from mockscope_support import REPO_ROOT, MockScopeServer, arrival_times, server_binary, story_events
 from record_upstream import RATE_LIMIT_BODY, Upstream
 
 # A long fake key that does not look like a real one (dashes: no 24 alphanumerics after "sk-").
@@ -122,17 +122,7 @@ def story_arrivals(srv: MockScopeServer, events) -> List[float]:
                 reads.append((time.perf_counter(), piece))
     data = b"".join(p for _, p in reads)
     assert data == "".join(e["data"] for e in events).encode("utf-8")
-    boundaries, total = [], 0
-    for event in events:
-        total += len(event["data"].encode("utf-8"))
-        boundaries.append(total)
-    times, got, k = [], 0, 0
-    for t, piece in reads:
-        got += len(piece)
-        while k < len(boundaries) and boundaries[k] <= got:
-            times.append(t)
-            k += 1
-    return times
+    return arrival_times(reads, events)
 
 
 def test_sdks_get_the_same_through_the_recorder_and_from_its_replay(mockscope, tmp_path):

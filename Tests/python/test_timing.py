@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import expected as E
-from mockscope_support import story_events
+from mockscope_support import arrival_times, story_events
 
 GAP_TOLERANCE_S = 0.010
 
@@ -32,21 +32,6 @@ def stream_story(server, extra_headers=None):
             for piece in response.iter_raw():
                 reads.append((time.perf_counter(), piece))
     return t0, reads, b"".join(p for _, p in reads)
-
-
-def arrival_times(reads, events):
-    """Time at which each recorded event had fully arrived."""
-    boundaries, total = [], 0
-    for event in events:
-        total += len(event["data"].encode("utf-8"))
-        boundaries.append(total)
-    times, got, k = [], 0, 0
-    for t, piece in reads:
-        got += len(piece)
-        while k < len(boundaries) and boundaries[k] <= got:
-            times.append(t)
-            k += 1
-    return times
 
 
 def _gap_errors(server, events):

@@ -27,20 +27,6 @@ from .server import (
     scenario_headers,
 )
 
-__version__ = "0.1.0"
+from .server import __all__  # noqa: F401  (the one list of public names lives in server.py)
 
-__all__ = [
-    "MockScope",
-    "Scenario",
-    "MockScopeError",
-    "ServerStartError",
-    "AdminError",
-    "fault_headers",
-    "scenario_headers",
-    "fingerprint",
-    "find_binary",
-    "FAULT_HEADER",
-    "SCENARIO_HEADER",
-    "SPEED_HEADER",
-    "ADMIN_TOKEN_HEADER",
-]
+__version__ = "0.1.0"
