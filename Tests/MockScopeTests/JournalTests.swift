@@ -60,6 +60,19 @@ import Testing
         #expect(verdict(unbounded.clients[0], "bounded_attempts") == .fail)
         let stalled = ConductReport(entries: [entry(1, faults: ["stall after_events=2"], wentAway: false)])
         #expect(verdict(stalled.clients[0], "cancelled_stalls") == .fail)
+        // A hang still open: not judged while young, a failure once older than the stall timeout;
+        // an open exchange is no attempt to judge for retries.
+        var open = entry(1, receivedMs: 1_000, faults: ["hang"])
+        open.complete = false
+        let young = ConductReport(entries: [open], stallTimeoutMs: 5_000, nowMs: 3_000)
+        #expect(verdict(young.clients[0], "cancelled_stalls") == .notSeen)
+        let old = ConductReport(entries: [open], stallTimeoutMs: 5_000, nowMs: 9_000)
+        #expect(verdict(old.clients[0], "cancelled_stalls") == .fail)
+        #expect(old.clients[0].checks.first { $0.name == "cancelled_stalls" }?.detail.contains("still open") == true)
+        var pending = entry(2, status: 0, receivedMs: 1_100)
+        pending.complete = false
+        let inFlight = ConductReport(entries: [entry(1, status: 429, receivedMs: 0, retryAfterMs: 1000), pending])
+        #expect(verdict(inFlight.clients[0], "waited_retry_after") == .notSeen)
     }
 }
 

@@ -1,3 +1,5 @@
+import MockScopeHTTP
+
 /// How each client (API key) behaved under faults, read from the journal: did it wait what
 /// Retry-After asked, back off between retries, stop retrying what must not be retried, give up
 /// after a bounded number of attempts, and cancel stalled streams within its timeout.
@@ -32,11 +34,15 @@ public struct ConductReport: Sendable {
     /// Statuses a client must not retry.
     static let fatal: Set<Int> = [400, 401, 403, 404]
 
-    public init(entries: [JournalEntry], maxAttempts: Int = 6, stallTimeoutMs: Double = 60_000) {
+    /// Exchanges still open (`complete == false`) are judged only for `cancelled_stalls`: a stalled
+    /// or hung answer open for longer than `stallTimeoutMs` at `nowMs` (monotonic ms, the clock of
+    /// `JournalEntry.receivedMs`) fails it.
+    public init(entries: [JournalEntry], maxAttempts: Int = 6, stallTimeoutMs: Double = 60_000,
+                nowMs: Double = Double(MonotonicClock.now()) / 1e6) {
         self.maxAttempts = maxAttempts
         self.stallTimeoutMs = stallTimeoutMs
         let byKey = Dictionary(grouping: entries) { $0.apiKey ?? "no-key" }
-        clients = byKey.keys.sorted().map { key in judge(key, byKey[key]!.sorted { $0.receivedMs < $1.receivedMs }) }
+        clients = byKey.keys.sorted().map { key in judge(key, byKey[key]!.sorted { $0.receivedMs < $1.receivedMs }, nowMs: nowMs) }
     }
 
     /// Consecutive attempts at the same request (same method, path and body) after a failure: a
@@ -45,7 +51,7 @@ public struct ConductReport: Sendable {
         var groups: [[JournalEntry]] = []
         for entry in entries {
             if let last = groups.last?.last, last.status >= 400 || last.status == 0 || last.clientWentAway,
-               last.method == entry.method, last.path == entry.path, last.body == entry.body {
+               last.method == entry.method, last.path == entry.path, last.rawBody == entry.rawBody {
                 groups[groups.count - 1].append(entry)
             } else {
                 groups.append([entry])
@@ -54,8 +60,8 @@ public struct ConductReport: Sendable {
         return groups
     }
 
-    func judge(_ key: String, _ entries: [JournalEntry]) -> Client {
-        let groups = Self.attempts(entries)
+    func judge(_ key: String, _ entries: [JournalEntry], nowMs: Double) -> Client {
+        let groups = Self.attempts(entries.filter(\.complete))
         var retryAfter = Check(name: "waited_retry_after", verdict: .notSeen, detail: "no answer asked for a wait")
         var backoff = Check(name: "backed_off", verdict: .notSeen, detail: "no request was retried twice")
         var fatal = Check(name: "no_retry_on_fatal", verdict: .notSeen, detail: "no 400/401/403/404 answer was seen")
@@ -100,7 +106,15 @@ public struct ConductReport: Sendable {
                 }
             }
         }
-        for entry in entries where entry.faults.contains(where: { $0.hasPrefix("stall") || $0.hasPrefix("hang") }) {
+        for entry in entries where entry.rawFaults.contains(where: { $0.hasPrefix("stall") || $0.hasPrefix("hang") }) {
+            if !entry.complete {
+                let open = nowMs - entry.receivedMs
+                if open > stallTimeoutMs {
+                    stalls = Check(name: stalls.name, verdict: .fail,
+                                   detail: "a stalled answer (request \(entry.id)) is still open after \(Int(open)) ms: the client never cancelled it")
+                }
+                continue
+            }
             if !entry.clientWentAway || entry.durationMs > stallTimeoutMs {
                 stalls = Check(name: stalls.name, verdict: .fail,
                                detail: "a stalled answer (request \(entry.id)) was not cancelled within \(Int(stallTimeoutMs)) ms")
