@@ -314,14 +314,15 @@ public final class MockServer: HTTPHandler {
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
         guard let note = outcome.tag as? ExchangeNote else { return }
         let millis = Double(outcome.durationNanos) / 1e6
-        journal.complete(id: note.journalID, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
-                         clientWentAway: outcome.clientWentAway)
         let endpoint = note.endpoint
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
         let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
         metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
                          fixture: answer, bytes: outcome.bytesSent)
         for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
+        // After the metrics: a test that waited for the entry to complete then finds them counted.
+        journal.complete(id: note.journalID, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
+                         clientWentAway: outcome.clientWentAway)
         // Anything that quotes the request (near-miss, fault text) may hold a secret it carried.
         let secrets = note.faults.isEmpty && note.nearMiss == nil ? [] : SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
         let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }

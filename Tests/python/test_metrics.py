@@ -54,11 +54,15 @@ def post(srv, path: str, body: dict, headers=None, stream: bool = False) -> requ
 
 
 def settle(srv, total: int, timeout: float = 5.0) -> None:
-    """Waits until the server has finished `total` exchanges in all (metrics and the journal are
-    updated when an exchange is finished, a moment after the client has read the answer)."""
+    """Waits until the server has finished `total` exchanges in all. An exchange is journaled when
+    its answer is decided and completed (metrics counted first) a moment after the client has
+    read the answer: wait for the journal's entries to be complete before reading metrics."""
     deadline = time.monotonic() + timeout
-    while srv.journal()["total"] < total:
-        assert time.monotonic() < deadline, f"the server finished {srv.journal()['total']} exchanges, not {total}"
+    while True:
+        page = srv.journal()
+        if page["total"] >= total and all(e["complete"] for e in page["requests"]):
+            return
+        assert time.monotonic() < deadline, f"the server finished {page['total']} exchanges, not {total}"
         time.sleep(0.01)
 
 
