@@ -189,9 +189,13 @@ import Testing
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests").status == 401)
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("Authorization", "Bearer admin-tok")]).status == 200)
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("X-MockScope-Admin-Token", "admin-tok")]).status == 200)
-        // With a token, any Host name will do (a container's, a proxy's).
+        // With a token, any Host name will do (a container's, a proxy's), and any Origin: the token
+        // is the proof a web page cannot forge.
         #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("X-MockScope-Admin-Token", "admin-tok")],
                                      host: "mockscope.internal:8080").status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests",
+                                     headers: [("X-MockScope-Admin-Token", "admin-tok"), ("Origin", "https://dashboard.example")]).status == 200)
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/__admin/requests", headers: [("Origin", "https://dashboard.example")]).status == 401)
     }
 
     /// A web page the developer visits cannot drive the admin API on 127.0.0.1: not with a

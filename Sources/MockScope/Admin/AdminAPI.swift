@@ -10,7 +10,8 @@ struct AdminAPI {
         if let token = server.settings.adminToken, !isHealth, !Self.carries(token, request.headers) {
             return error(401, "the admin API needs the admin token: send Authorization: Bearer <token> or X-MockScope-Admin-Token")
         }
-        if !isHealth, let refusal = Self.browserRefusal(request.headers, tokenSet: server.settings.adminToken != nil) {
+        // Without a token, loopback is the only guard: refuse what a web page could send.
+        if server.settings.adminToken == nil, !isHealth, let refusal = Self.browserRefusal(request.headers) {
             return error(403, refusal)
         }
         if request.bodyTooLarge {
@@ -145,11 +146,12 @@ struct AdminAPI {
         return error(404, "no scenario named \"\(name)\"; loaded: \(known.isEmpty ? "none" : known)")
     }
 
-    /// Why an admin request that a web page could have made is refused, or nil. A page the user
-    /// visits can POST to 127.0.0.1 (a "simple" cross-origin request needs no preflight) or reach it
-    /// through a name it controls (DNS rebinding); test code sends neither a foreign `Origin` nor
-    /// `Sec-Fetch-Site: cross-site`, and without a token it names the server by a loopback `Host`.
-    static func browserRefusal(_ headers: HTTPHeaders, tokenSet: Bool) -> String? {
+    /// Why an admin request that a web page could have made is refused, or nil (used when no
+    /// admin token is set; a token is proof enough). A page the user visits can POST to 127.0.0.1
+    /// (a "simple" cross-origin request needs no preflight) or reach it through a name it controls
+    /// (DNS rebinding); test code sends neither a foreign `Origin` nor `Sec-Fetch-Site:
+    /// cross-site`, and names the server by a loopback `Host`.
+    static func browserRefusal(_ headers: HTTPHeaders) -> String? {
         let host = headers["host"]?.lowercased()
         if let site = headers["sec-fetch-site"]?.lowercased(), site == "cross-site" || site == "same-site" {
             return "admin requests from another web site are refused (Sec-Fetch-Site: \(site)); the admin API is for test code"
@@ -160,7 +162,7 @@ struct AdminAPI {
                 return "admin requests from a web page of another origin (Origin: \(origin)) are refused; the admin API is for test code"
             }
         }
-        if !tokenSet, let host, !isLoopback(host: host) {
+        if let host, !isLoopback(host: host) {
             return "without an admin token the admin API answers only a loopback Host (127.0.0.1, localhost, [::1]), not \"\(host)\"; "
                 + "call it by one of those, or serve with --admin-token"
         }
