@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MockScope
 import MockScopeRuntime
@@ -58,8 +59,39 @@ public final class TestServer: Sendable {
         return server.mock.journal.entries(filter)
     }
 
+    /// Waits until at least `count` journal entries match and every one of them is complete
+    /// (`bytesSent`, `durationMs`, `clientWentAway` filled in), and returns them. An exchange is
+    /// journaled before its first byte is sent; its outcome follows a moment after the client has
+    /// read the answer. Throws `TestServerError.timedOut` with what the journal held.
+    public func waitForRequests(_ count: Int, path: String? = nil, fixture: String? = nil, model: String? = nil,
+                                timeout: Duration = .seconds(5)) throws -> [JournalEntry] {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let entries = requests(path: path, fixture: fixture, model: model)
+            if entries.count >= count, entries.allSatisfy(\.complete) { return entries }
+            if clock.now >= deadline {
+                throw TestServerError.timedOut("the journal has \(entries.count) matching entries (\(entries.filter(\.complete).count) complete) "
+                                               + "after \(timeout), expected at least \(count), all complete")
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
     /// Moves a virtual clock (start with `clock: .virtual`).
     public func advanceClock(ms: Double) { server.mock.clock.advance(ms: ms) }
 
     public func stop() { server.stop() }
+}
+
+/// What the test helper reports.
+public enum TestServerError: Error, CustomStringConvertible {
+    /// A wait ran out; the message says what was there.
+    case timedOut(String)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let message): return message
+        }
+    }
 }

@@ -27,8 +27,11 @@ import Testing
             try RawHTTP.exchange(port: server.port, "POST", "/compatible-mode/v1/chat/completions", headers: authJSON, body: body).status
         }
         #expect(statuses == [429, 429, 200])
-        Thread.sleep(forTimeInterval: 0.05)
-        #expect(server.requests(fixture: "code/stub").count == 4)
+        let stubbed = try server.waitForRequests(4, fixture: "code/stub")
+        #expect(stubbed.count == 4)
+        #expect(stubbed.allSatisfy { $0.complete && $0.bytesSent > 0 })
+        #expect(stubbed.map(\.status) == [200, 429, 429, 200])
+        #expect(throws: TestServerError.self) { try server.waitForRequests(5, fixture: "code/stub", timeout: .milliseconds(50)) }
         #expect(server.requests(path: "/compatible-mode/v1/models").count == 1)
         #expect(throws: ScenarioProblem.self) { try server.addScenario(yaml: "name: x\nsteps: []\n") }
     }
