@@ -294,6 +294,8 @@ public final class MockServer: HTTPHandler {
         return body?["model"]?.stringValue
     }
 
+    private static let bearerScheme = Array("bearer".utf8)
+
     /// The key of `Authorization: Bearer <key>` (scheme case-insensitive, spaces around the key
     /// ignored), or nil. Byte-level: it runs for every request.
     static func apiKey(_ headers: HTTPHeaders) -> String? {
@@ -301,7 +303,7 @@ public final class MockServer: HTTPHandler {
         return value.withUTF8 { bytes -> String? in
             var start = 0, end = bytes.count
             while start < end, bytes[start] == 0x20 { start += 1 }
-            let scheme = Array("bearer".utf8)
+            let scheme = Self.bearerScheme
             guard end - start > scheme.count, bytes[start + scheme.count] == 0x20 else { return nil }
             for (offset, letter) in scheme.enumerated() where bytes[start + offset] | 0x20 != letter { return nil }
             start += scheme.count
@@ -323,12 +325,14 @@ public final class MockServer: HTTPHandler {
         // After the metrics: a test that waited for the entry to complete then finds them counted.
         journal.complete(id: note.journalID, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway)
-        // Anything that quotes the request (near-miss, fault text) may hold a secret it carried.
+        // Built only when it will be written: formatting is not free on this thread. Anything that
+        // quotes the request (near-miss, fault text) may hold a secret it carried.
+        let logsLine = logger.logLevel <= .info, logsNearMiss = note.nearMiss != nil && logger.logLevel <= .warning
+        guard logsLine || logsNearMiss else { return }
         let secrets = note.faults.isEmpty && note.nearMiss == nil ? [] : SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
         let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }
         let faults = note.faults.map { SecretRedaction.scrub($0, secrets: secrets) }
-        // Built only when it will be written: formatting is not free on this thread.
-        if logger.logLevel <= .info {
+        if logsLine {
             var line = "\(request.method) \(request.path) \(outcome.status)"
             if let fixture = note.fixture { line += " fixture=\(fixture)" }
             if note.synthesized { line += " synthesized" }
@@ -340,7 +344,7 @@ public final class MockServer: HTTPHandler {
             if outcome.clientWentAway { line += " client-went-away" }
             logger.info("\(Self.oneLine(line))")
         }
-        if let nearMiss { logger.warning("near miss: \(Self.oneLine(nearMiss))") }
+        if logsNearMiss, let nearMiss { logger.warning("near miss: \(Self.oneLine(nearMiss))") }
     }
 
     // MARK: deciding

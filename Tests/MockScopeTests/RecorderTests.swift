@@ -345,9 +345,12 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
 
 // MARK: - End to end
 
-/// Collects log lines (to check the recording line and that no secret is in it).
+/// Collects log lines, "<level> <message>" (to check what reaches the log: the recording line,
+/// one line per request, no secret). Used by the recorder and reliability tests.
 final class CollectedLog: Sendable {
     let lines = Mutex<[String]>([])
+    /// The messages without their level.
+    var messages: [String] { lines.withLock { $0.map { String($0.drop { $0 != " " }.dropFirst()) } } }
     var logger: Logger {
         Logger(label: "mockscope.test.recorder") { _ in CollectingHandler(log: self) }
     }

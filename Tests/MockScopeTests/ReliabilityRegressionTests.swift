@@ -15,32 +15,6 @@ import Testing
 // Every finding below was fixed in the session that found it; each test keeps it fixed. A new
 // finding runs inside `withKnownIssue` until its fix lands (then the wrapper goes).
 
-/// A log handler that keeps every message, to check what reaches the log.
-private final class CapturingLogHandler: LogHandler, @unchecked Sendable {
-    // Guarded by `lock`: messages arrive from whatever thread logs.
-    private let lock = NSLock()
-    private var lines: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lock.lock()
-        lines.append(event.message.description)
-        lock.unlock()
-    }
-
-    var messages: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return lines
-    }
-}
-
 @Suite("Reliability regressions (RELIABILITY.md)")
 struct ReliabilityRegressionTests {
     static let chatPath = "/compatible-mode/v1/chat/completions"
@@ -111,15 +85,15 @@ struct ReliabilityRegressionTests {
     /// A percent-encoded CR/LF in the path (libmicrohttpd decodes it) or in an admin fixture's
     /// name is written raw into the one-line-per-request log: a client can add log lines.
     @Test func logLinesStayOneLine() throws {
-        let handler = CapturingLogHandler()
-        let server = try Self.server(logger: Logger(label: "t", factory: { _ in handler }))
+        let log = CollectedLog()
+        let server = try Self.server(logger: log.logger)
         _ = Self.exchange(server, HTTPRequest(method: "GET", path: "/x\r\n2026-01-01T00:00:00+0000 info mockscope: FORGED"))
         _ = Self.exchange(server, HTTPRequest(method: "POST", path: "/compatible-mode/v1/embeddings\nFORGED",
                                              headers: HTTPHeaders([("Authorization", "Bearer k")]), body: Array("{}".utf8)))
         let fixture = #"{"mockscope":1,"name":"n\nFORGED NAME","request":{"method":"GET","path":"/forged"},"response":{"status":200,"body":"x"}}"#
         _ = server.handle(HTTPRequest(method: "POST", path: "/__admin/fixtures", body: Array(fixture.utf8)))
         _ = Self.exchange(server, HTTPRequest(method: "GET", path: "/forged"))
-        let messages = handler.messages
+        let messages = log.messages
         #expect(messages.count >= 3)
         fixedIssue("BUG-4: request text is logged raw") {
             for message in messages {
@@ -134,8 +108,8 @@ struct ReliabilityRegressionTests {
     /// report (fixed in cc0d3c2), but a key sent as a query parameter is kept as is.
     @Test func theAPIKeyIsNeverJournaledOrLogged() throws {
         let key = "sk-RelSecret7q"
-        let handler = CapturingLogHandler()
-        let server = try Self.server(logger: Logger(label: "t", factory: { _ in handler }))
+        let log = CollectedLog()
+        let server = try Self.server(logger: log.logger)
         let headers = HTTPHeaders([("Authorization", "Bearer \(key)"), ("Content-Type", "application/json")])
         let nearMiss = #"{"model":"qwen-plus","messages":[{"role":"user","content":"my key is \#(key)"}]}"#
         _ = Self.exchange(server, HTTPRequest(method: "POST", path: Self.chatPath, headers: headers, body: Array(nearMiss.utf8)))
@@ -153,7 +127,7 @@ struct ReliabilityRegressionTests {
         fixedIssue("BUG-2: the journal keeps an api_key query parameter") {
             #expect(!text.contains(key), "the journal holds the key: \(text)")
         }
-        for message in handler.messages {
+        for message in log.messages {
             #expect(!message.contains(key), "a log line holds the key: \(message)")
         }
     }

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import threading
 import time
@@ -357,31 +356,9 @@ def test_distinct_large_bodies_do_not_grow_memory():
 SECRET = "sk-RelSecret7q"
 
 
-def listening_addresses(port: int):
-    """(address, port) pairs of LISTEN sockets on `port`, from /proc/net/tcp and tcp6."""
-    found = []
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            local, state = fields[1], fields[3]
-            address, hexport = local.split(":")
-            if state == "0A" and int(hexport, 16) == port:
-                if width == 8:
-                    found.append((socket.inet_ntoa(bytes.fromhex(address)[::-1]), port))
-                else:
-                    raw = bytes.fromhex(address)
-                    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
-                    found.append((socket.inet_ntop(socket.AF_INET6, words), port))
-    return found
-
-
 def test_binds_loopback_by_default():
     with Server("--speed", "0", label="bind") as srv:
-        addresses = listening_addresses(srv.port)
+        addresses = relib.listening_addresses(srv.port)
         assert addresses == [("127.0.0.1", srv.port)], addresses
 
 
@@ -400,7 +377,7 @@ def test_admin_token_guards_admin_routes_off_loopback():
     with Server("--host", "0.0.0.0", "--admin-token", token, "--speed", "0", label="open-token") as srv:
         srv.admin_token = None  # from here on, each request says for itself what it carries
         # Listening on every address, contacted only through 127.0.0.1.
-        assert listening_addresses(srv.port) == [("0.0.0.0", srv.port)]
+        assert relib.listening_addresses(srv.port) == [("0.0.0.0", srv.port)]
         for path in ("/__admin/status", "/__admin/requests", "/__admin/fixtures", "/__admin/settings"):
             status, _, _ = srv.request("GET", path)
             assert status == 401, (path, status)

@@ -343,11 +343,9 @@ def wait_for(predicate, timeout: float, interval: float = 0.1):
     return value
 
 
-def open_server_connections(port: int) -> int:
-    """Server-side TCP connections on `port` that are not over yet (from /proc/net/tcp and tcp6):
-    accepted or still waiting in the listen queue, including CLOSE_WAIT (the client left, the
-    server has not closed). TIME_WAIT and LISTEN do not count."""
-    count = 0
+def tcp_sockets():
+    """Every TCP socket of this machine as (table, local hex address, local port, state hex),
+    from /proc/net/tcp and /proc/net/tcp6."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -355,10 +353,30 @@ def open_server_connections(port: int) -> int:
             continue
         for line in lines:
             fields = line.split()
-            local, state = fields[1], fields[3]
-            if int(local.rsplit(":", 1)[1], 16) == port and state not in ("0A", "06"):
-                count += 1
-    return count
+            address, hexport = fields[1].rsplit(":", 1)
+            yield table, address, int(hexport, 16), fields[3]
+
+
+def open_server_connections(port: int) -> int:
+    """Server-side TCP connections on `port` that are not over yet: accepted or still waiting in
+    the listen queue, including CLOSE_WAIT (the client left, the server has not closed).
+    TIME_WAIT and LISTEN do not count."""
+    return sum(1 for _, _, local, state in tcp_sockets() if local == port and state not in ("0A", "06"))
+
+
+def listening_addresses(port: int):
+    """(address, port) pairs of LISTEN sockets on `port`."""
+    found = []
+    for table, address, local, state in tcp_sockets():
+        if state != "0A" or local != port:
+            continue
+        if table.endswith("tcp"):
+            found.append((socket.inet_ntoa(bytes.fromhex(address)[::-1]), port))
+        else:
+            raw = bytes.fromhex(address)
+            words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+            found.append((socket.inet_ntop(socket.AF_INET6, words), port))
+    return found
 
 
 def settle(server: Server, baseline_fds: int, timeout: float = 20.0) -> int:
