@@ -48,12 +48,11 @@ public struct ExchangeNote: Sendable {
     public var forwarded = false
     public var model: String?
     public var stream = false
-    /// Fingerprint of the API key (never the key).
+    /// Fingerprint of the API key (never the key), when known beforehand; otherwise the journal
+    /// works it out from the request's `Authorization` when it is read (not on the request path).
     public var apiKey: String?
     public var arrivedAt = Date()
     public var clockMs: Double = 0
-    /// The journal id, given when the answer is decided.
-    public var journalID = 0
     /// The answer's `retry-after-ms` / `retry-after`, in ms.
     public var retryAfterMs: Double?
     /// The request's endpoint (worked out once).
@@ -70,12 +69,18 @@ public let scenarioHeader = "X-MockScope-Scenario"
 /// Turns each request into a response plan: auth, protocol checks, fixture lookup (or near-miss,
 /// or synthesis). Runs on libmicrohttpd's threads: no I/O, no waiting, locks held only to copy.
 public final class MockServer: HTTPHandler {
-    private struct State {
-        var store: FixtureStore
-        var settings: MockSettings
+    /// The store and settings in force, replaced whole on every change: a request takes one
+    /// reference under the lock instead of copying both.
+    private final class Snapshot: Sendable {
+        let store: FixtureStore
+        let settings: MockSettings
+        init(store: FixtureStore, settings: MockSettings) {
+            self.store = store
+            self.settings = settings
+        }
     }
 
-    private let state: Mutex<State>
+    private let state: Mutex<Snapshot>
     private let activeStreams: Mutex<(@Sendable () -> Int)?>
     private let openRequests = Mutex<(@Sendable () -> Int)?>(nil)
     private let forwarder = Mutex<(any Forwarder)?>(nil)
@@ -85,7 +90,6 @@ public final class MockServer: HTTPHandler {
     public let rateLimits = RateLimiterRegistry()
     public let journal: Journal
     public let metrics = ServerMetrics()
-    let fingerprints = KeyFingerprints()
     /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
     private let fixtureSource = Mutex<(@Sendable () throws -> [Fixture])?>(nil)
     /// The settings the server started with (admin `reset` returns to them).
@@ -95,7 +99,7 @@ public final class MockServer: HTTPHandler {
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
                 journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope")) {
-        self.state = Mutex(State(store: store, settings: settings))
+        self.state = Mutex(Snapshot(store: store, settings: settings))
         self.initialSettings = settings
         self.journal = Journal(capacity: journalSize)
         self.activeStreams = Mutex(nil)
@@ -108,11 +112,17 @@ public final class MockServer: HTTPHandler {
     /// Streams the HTTP layer is sending right now.
     public var activeStreamCount: Int { activeStreams.withLock { $0 }?() ?? 0 }
 
-    public var store: FixtureStore { state.withLock { $0.store } }
-    public var settings: MockSettings { state.withLock { $0.settings } }
+    public var store: FixtureStore { state.withLock { $0 }.store }
+    public var settings: MockSettings { state.withLock { $0 }.settings }
 
-    public func replaceStore(_ store: FixtureStore) { state.withLock { $0.store = store } }
-    public func updateSettings(_ change: (inout MockSettings) -> Void) { state.withLock { change(&$0.settings) } }
+    public func replaceStore(_ store: FixtureStore) { state.withLock { $0 = Snapshot(store: store, settings: $0.settings) } }
+    public func updateSettings(_ change: (inout MockSettings) -> Void) {
+        state.withLock { state in
+            var settings = state.settings
+            change(&settings)
+            state = Snapshot(store: state.store, settings: settings)
+        }
+    }
 
     /// Where `reloadFixtures` reads from.
     public func setFixtureSource(_ source: @escaping @Sendable () throws -> [Fixture]) { fixtureSource.withLock { $0 = source } }
@@ -129,7 +139,7 @@ public final class MockServer: HTTPHandler {
     public func removeFixture(named name: String) -> Bool {
         state.withLock { state in
             guard state.store.fixture(named: name) != nil else { return false }
-            state.store = FixtureStore(state.store.fixtures.filter { $0.name != name })
+            state = Snapshot(store: FixtureStore(state.store.fixtures.filter { $0.name != name }), settings: state.settings)
             return true
         }
     }
@@ -142,7 +152,7 @@ public final class MockServer: HTTPHandler {
         state.withLock { state in
             var fixtures = state.store.fixtures.filter { $0.name != fixture.name }
             fixtures.append(fixture)
-            state.store = FixtureStore(fixtures)
+            state = Snapshot(store: FixtureStore(fixtures), settings: state.settings)
         }
     }
 
@@ -161,43 +171,49 @@ public final class MockServer: HTTPHandler {
         let requestID = ProtocolResponses.newRequestID()
         let endpoint = Endpoint(path: request.path)
         if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse() }
-        let (store, settings) = state.withLock { ($0.store, $0.settings) }
+        let snapshot = state.withLock { $0 }
+        let settings = snapshot.settings
         var note = ExchangeNote(requestID: requestID)
         note.endpoint = endpoint
         note.clockMs = clock.nowMs()
-        var decision = Decision(apiKey: Self.apiKey(request.headers))
-        note.apiKey = fingerprints.fingerprint(decision.apiKey)
-        if let forwarded = forwardIfRecording(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note) {
-            record(request, status: 0, note: &note)
-            return forwarded.httpResponse(tag: note)
+        let heads = RequestHeads(request.headers)
+        var decision = Decision(apiKey: Self.apiKey(heads.authorization))
+        if settings.record != .none,
+           let forwarded = forwardIfRecording(request, endpoint: endpoint, store: snapshot.store, settings: settings, requestID: requestID, note: &note) {
+            return forwarded.httpResponse(tag: record(request, status: 0, note: note))
         }
         let started = MonotonicClock.now()
-        var plan = decide(request, endpoint: endpoint, store: store, settings: settings, requestID: requestID, note: &note, decision: &decision)
+        var plan = decide(request, heads: heads, endpoint: endpoint, store: snapshot.store, settings: settings, requestID: requestID,
+                          note: &note, decision: &decision)
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
-        note.model = Self.model(of: decision.body, endpoint: endpoint)
-        plan.applySpeed(Self.speed(request.headers) ?? settings.speed)
+        note.model = decision.hit.map(\.model) ?? Self.model(of: decision.body, endpoint: endpoint)
+        plan.applySpeed(Self.speed(heads.speed) ?? settings.speed)
         if endpoint.apiProtocol != nil {
-            applyFaults(to: &plan, request: request, endpoint: endpoint, settings: settings, decision: decision, note: &note)
+            applyFaults(to: &plan, request: request, heads: heads, endpoint: endpoint, settings: settings, decision: decision, note: &note)
         }
-        if let ms = plan.headers["retry-after-ms"].flatMap(Double.init) {
-            note.retryAfterMs = ms
-        } else if let seconds = plan.headers["retry-after"].flatMap(Double.init) {
-            note.retryAfterMs = seconds * 1000
+        // A fixture's answer that nothing changed goes out as the response built for it once.
+        if let hit = decision.hit, let prepared = hit.prepared, note.faults.isEmpty, note.error == nil {
+            note.retryAfterMs = hit.retryAfterMs
+            return HTTPResponse(status: prepared.status, headers: plan.headers, body: .prepared(prepared),
+                                tag: record(request, status: plan.status, note: note))
         }
-        record(request, status: plan.status, note: &note)
-        return plan.httpResponse(tag: note)
+        note.retryAfterMs = Self.retryAfterMs(plan.headers)
+        return plan.httpResponse(tag: record(request, status: plan.status, note: note))
+    }
+
+    /// What an answer's `retry-after-ms` (or else `retry-after`, in seconds) asks, in ms.
+    static func retryAfterMs(_ headers: HTTPHeaders) -> Double? {
+        if let ms = headers["retry-after-ms"].flatMap(Double.init) { return ms }
+        return headers["retry-after"].flatMap(Double.init).map { $0 * 1000 }
     }
 
     /// Journals the exchange before its first byte is sent, so that a client which has read its
-    /// answer finds it in the journal; `completed` fills in the outcome.
-    func record(_ request: HTTPRequest, status: Int, note: inout ExchangeNote) {
-        note.journalID = journal.record(
-            JournalEntry(arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
-                         retryAfterMs: note.retryAfterMs, requestID: note.requestID, method: request.method, path: request.path,
-                         query: request.query, headers: request.headers.fields, body: request.body, model: note.model,
-                         stream: note.stream, apiKey: note.apiKey, fixture: note.fixture, nearMiss: note.nearMiss,
-                         synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
-                         scenarios: note.scenarios, status: status))
+    /// answer finds it in the journal. The record is the response's tag: `completed` gets it back
+    /// and fills in the outcome.
+    func record(_ request: HTTPRequest, status: Int, note: ExchangeNote) -> JournalRecord {
+        let record = JournalRecord(request: request, note: note, status: status)
+        journal.record(record)
+        return record
     }
 
     /// In record mode `all`, every request goes upstream; in `new`, those no fixture matches.
@@ -219,16 +235,24 @@ public final class MockServer: HTTPHandler {
     struct Decision {
         /// The request's API key (`Authorization: Bearer`), parsed once.
         var apiKey: String?
-        var body: JSONValue?
-        var fixture: Fixture?
+        /// The cached decision that answered, if one did (shared, not copied).
+        var hit: DecisionCache.Hit?
+        var parsedBody: JSONValue?
+        var matchedFixture: Fixture?
+
+        var body: JSONValue? { hit.map(\.body) ?? parsedBody }
+        var fixture: Fixture? { hit.map(\.fixture) ?? matchedFixture }
     }
 
     /// Global faults, then scenarios' (in activation order), then the request's own header faults.
-    func applyFaults(to plan: inout ResponsePlan, request: HTTPRequest, endpoint: Endpoint, settings: MockSettings,
+    func applyFaults(to plan: inout ResponsePlan, request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, settings: MockSettings,
                      decision: Decision, note: inout ExchangeNote) {
         let api = endpoint.apiProtocol ?? .compatible
+        let faultText = heads.fault, scenarioNames = heads.scenario
+        // The common case: nothing to apply, and nothing built to find that out.
+        if faultText == nil, scenarioNames == nil, settings.globalFaults.isEmpty, !scenarios.anyActive { return }
         var headerFaults: [any Fault] = []
-        if let text = request.headers[faultHeader] {
+        if let text = faultText {
             do {
                 headerFaults = try FaultRegistry.parse(text)
             } catch {
@@ -239,7 +263,7 @@ public final class MockServer: HTTPHandler {
             }
         }
         var forced: [String] = []
-        if let names = request.headers[scenarioHeader] {
+        if let names = scenarioNames {
             forced = names.split(separator: ",").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
             if let unknown = forced.first(where: { !scenarios.contains($0) }) {
                 note.error = ErrorCatalog.badFault.name
@@ -298,8 +322,11 @@ public final class MockServer: HTTPHandler {
 
     /// The key of `Authorization: Bearer <key>` (scheme case-insensitive, spaces around the key
     /// ignored), or nil. Byte-level: it runs for every request.
-    static func apiKey(_ headers: HTTPHeaders) -> String? {
-        guard var value = headers["authorization"] else { return nil }
+    static func apiKey(_ headers: HTTPHeaders) -> String? { apiKey(headers["authorization"]) }
+
+    /// The key in an `Authorization` value (see above).
+    static func apiKey(_ authorization: String?) -> String? {
+        guard var value = authorization else { return nil }
         return value.withUTF8 { bytes -> String? in
             var start = 0, end = bytes.count
             while start < end, bytes[start] == 0x20 { start += 1 }
@@ -314,7 +341,8 @@ public final class MockServer: HTTPHandler {
     }
 
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
-        guard let note = outcome.tag as? ExchangeNote else { return }
+        guard let record = outcome.tag as? JournalRecord else { return }
+        let note = record.note
         let millis = Double(outcome.durationNanos) / 1e6
         let endpoint = note.endpoint
         let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
@@ -323,7 +351,7 @@ public final class MockServer: HTTPHandler {
                          fixture: answer, bytes: outcome.bytesSent)
         for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
         // After the metrics: a test that waited for the entry to complete then finds them counted.
-        journal.complete(id: note.journalID, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
+        journal.complete(record, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway)
         // Built only when it will be written: formatting is not free on this thread. Anything that
         // quotes the request (near-miss, fault text) may hold a secret it carried.
@@ -349,12 +377,12 @@ public final class MockServer: HTTPHandler {
 
     // MARK: deciding
 
-    static func speed(_ headers: HTTPHeaders) -> Double? {
-        guard let text = headers[speedHeader], let value = Double(text), value >= 0, value.isFinite else { return nil }
+    static func speed(_ text: String?) -> Double? {
+        guard let text, let value = Double(text), value >= 0, value.isFinite else { return nil }
         return value
     }
 
-    func decide(_ request: HTTPRequest, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
+    func decide(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
                 requestID: String, note: inout ExchangeNote, decision: inout Decision) -> ResponsePlan {
         func fail(_ spec: ErrorSpec, _ api: APIProtocol, _ message: String? = nil) -> ResponsePlan {
             note.error = spec.name
@@ -367,7 +395,7 @@ public final class MockServer: HTTPHandler {
                                    headers: request.headers.fields, body: Self.genericBody(request.body))
             if case .matched(let fixture) = store.match(input) {
                 note.fixture = fixture.name
-                decision.fixture = fixture
+                decision.matchedFixture = fixture
                 return fixture.plan
             }
             note.error = "not_found"
@@ -383,21 +411,19 @@ public final class MockServer: HTTPHandler {
         if request.bodyTooLarge { return fail(ErrorCatalog.tooLarge, api) }
 
         // A request seen before (same bytes) gets the same fixture without parsing or matching.
-        let cacheKey = DecisionCache.Key(method: request.method, path: request.path,
-                                         nativeStream: Matcher.nativeWantsStream(request.headers.fields), body: request.body)
+        let cacheKey = DecisionCache.Key(method: request.method, path: request.path, nativeStream: heads.nativeStream, body: request.body)
         if endpoint.isGeneration, request.query.isEmpty, let hit = store.decisions.hit(cacheKey),
-           request.headers["content-type"]?.containsASCIICaseInsensitive("application/json") == true {
+           heads.contentType?.containsASCIICaseInsensitive("application/json") == true {
             note.fixture = hit.fixture.name
             note.stream = hit.stream
-            decision.body = hit.body
-            decision.fixture = hit.fixture
+            decision.hit = hit
             return hit.fixture.plan
         }
 
         var body: JSONValue?
         var stream = false
         if endpoint.isGeneration {
-            let contentType = request.headers["content-type"] ?? ""
+            let contentType = heads.contentType ?? ""
             guard contentType.containsASCIICaseInsensitive("application/json") else {
                 return fail(ErrorCatalog.unsupportedContentType, api,
                             "Content-Type must be application/json (got \(contentType.isEmpty ? "none" : "\"\(contentType)\"")).")
@@ -418,26 +444,27 @@ public final class MockServer: HTTPHandler {
                 guard input["messages"]?.arrayValue != nil || input["prompt"]?.stringValue != nil else {
                     return fail(ErrorCatalog.messagesMissing, api)
                 }
-                stream = Matcher.nativeWantsStream(request.headers.fields)
+                stream = heads.nativeStream
                 if !stream, Self.isStreamOnly(model) { return fail(ErrorCatalog.streamOnly, api) }
             default:
                 guard object["input"]?.objectValue != nil else { return fail(ErrorCatalog.emptyInput, api) }
-                stream = Matcher.nativeWantsStream(request.headers.fields)
+                stream = heads.nativeStream
             }
         } else {
             body = Self.genericBody(request.body)
         }
 
-        decision.body = body
+        decision.parsedBody = body
         note.stream = stream
         let input = MatchInput(method: request.method, path: request.path, query: request.query,
                                headers: request.headers.fields, body: body)
         switch store.match(input) {
         case .matched(let fixture):
             note.fixture = fixture.name
-            decision.fixture = fixture
+            decision.matchedFixture = fixture
             if endpoint.isGeneration, request.query.isEmpty {
-                store.decisions.remember(cacheKey, DecisionCache.Hit(fixture: fixture, body: body, stream: stream))
+                store.decisions.remember(cacheKey, fixture: fixture, body: body, stream: stream,
+                                         model: Self.model(of: body, endpoint: endpoint))
             }
             return fixture.plan
         case .missed(let nearMiss):

@@ -50,6 +50,33 @@ enum CallbackSeam {
     static func stopDaemon(_ handle: DaemonHandle) {
         MHD_stop_daemon(handle.raw)
     }
+
+    /// A response with a whole body (copied into libmicrohttpd's own buffer).
+    static func wholeResponse(_ bytes: [UInt8]) -> OpaquePointer? {
+        bytes.withUnsafeBytes { raw in
+            MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
+        }
+    }
+
+    /// Adds `headers` to a response, except the framing ones libmicrohttpd writes itself.
+    static func addHeaders(_ headers: HTTPHeaders, to response: OpaquePointer, allowConnectionHeader: Bool = false) {
+        for field in headers {
+            if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding")
+                || (!allowConnectionHeader && field.name.caseInsensitiveEquals("connection")) { continue }
+            _ = MHD_add_response_header(response, field.name, field.value)
+        }
+    }
+
+    static func destroyResponse(_ handle: ResponseHandle) {
+        MHD_destroy_response(handle.raw)
+    }
+}
+
+/// A libmicrohttpd response shared by many requests (a `PreparedResponse`). Safe to hand between
+/// threads: libmicrohttpd guards a response's reference count with its own mutex, and nothing
+/// changes the response after it is built.
+struct ResponseHandle: @unchecked Sendable {
+    let raw: OpaquePointer
 }
 
 private func core(_ cls: UnsafeMutableRawPointer?) -> ServerCore {
@@ -84,10 +111,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         // makes libmicrohttpd close the connection afterwards (nothing smuggled behind it is read).
         if let reason = unsafeFraming(context.headers) {
             context.closedOnPurpose = true
-            let text = Array("Bad Request: \(reason).\n".utf8)
-            let response = text.withUnsafeBytes { raw in
-                MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
-            }
+            let response = CallbackSeam.wholeResponse(Array("Bad Request: \(reason).\n".utf8))
             return finishQueueing(response, status: 400, headers: HTTPHeaders([("content-type", "text/plain"), ("connection", "close")]),
                                   on: connection, context: context, allowConnectionHeader: true)
         }
@@ -167,10 +191,13 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
                    core: ServerCore, receivedAt: UInt64) -> MHD_Result {
     let mhdResponse: OpaquePointer?
     switch response.body {
+    case .prepared(let prepared):
+        // Shared: libmicrohttpd counts its own reference; the RequestContext keeps `prepared`
+        // (and so the response) alive until the request completes.
+        context.queued = true
+        return MHD_queue_response(connection, UInt32(prepared.status), prepared.handle.raw)
     case .bytes(let bytes):
-        mhdResponse = bytes.withUnsafeBytes { raw in
-            MHD_create_response_from_buffer(raw.count, UnsafeMutableRawPointer(mutating: raw.baseAddress), .RESPMEM_MUST_COPY)
-        }
+        mhdResponse = CallbackSeam.wholeResponse(bytes)
     case let .stream(chunks, ending):
         let stream = StreamContext(chunks: chunks, ending: ending, startedAt: receivedAt,
                                    fd: mscope_connection_fd(connection))
@@ -185,11 +212,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
 private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
                             context: RequestContext, allowConnectionHeader: Bool = false) -> MHD_Result {
     guard let mhdResponse else { return .NO }
-    for field in headers {
-        if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding")
-            || (!allowConnectionHeader && field.name.caseInsensitiveEquals("connection")) { continue }
-        _ = MHD_add_response_header(mhdResponse, field.name, field.value)
-    }
+    CallbackSeam.addHeaders(headers, to: mhdResponse, allowConnectionHeader: allowConnectionHeader)
     let result = MHD_queue_response(connection, UInt32(status), mhdResponse)
     MHD_destroy_response(mhdResponse)
     context.queued = true
@@ -278,6 +301,7 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, t
     var bytes = 0
     switch response?.body {
     case .bytes(let body)?: bytes = completedOK ? body.count : 0
+    case .prepared(let prepared)?: bytes = completedOK ? prepared.byteCount : 0
     case .stream?: bytes = context.stream?.bytesSent ?? 0
     case .live(let live)?: bytes = live.bytesSent
     case nil: break

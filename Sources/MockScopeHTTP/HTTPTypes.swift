@@ -148,6 +148,8 @@ public enum HTTPBody: Sendable {
     /// Status, headers and body supplied later by a producer (the response's own status and
     /// headers are ignored).
     case live(LiveResponse)
+    /// A whole answer already in libmicrohttpd's form, shared by every request that gets it.
+    case prepared(PreparedResponse)
 }
 
 /// What the HTTP layer sends back.
@@ -184,6 +186,14 @@ public struct HTTPOutcome: Sendable {
     /// The client went away (or the connection failed) before the response was complete.
     public var clientWentAway: Bool
     public var tag: (any Sendable)?
+
+    public init(status: Int, bytesSent: Int, durationNanos: UInt64, clientWentAway: Bool, tag: (any Sendable)?) {
+        self.status = status
+        self.bytesSent = bytesSent
+        self.durationNanos = durationNanos
+        self.clientWentAway = clientWentAway
+        self.tag = tag
+    }
 }
 
 /// The HTTP layer's one client: turns each request into a response. Called on a libmicrohttpd

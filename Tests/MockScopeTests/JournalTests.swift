@@ -1,5 +1,6 @@
 import Foundation
 @testable import MockScope
+import MockScopeHTTP
 import MockScopeTesting
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     @Test func ringKeepsTheNewestAndFilters() {
         let journal = Journal(capacity: 3)
         for path in ["/a", "/b", "/a", "/c", "/a"] {
-            journal.record(entry(0, path: path))
+            journal.record(JournalRecord(request: HTTPRequest(method: "POST", path: path), note: ExchangeNote(requestID: "r"), status: 200))
         }
         #expect(journal.entries().map(\.id) == [3, 4, 5])
         #expect(journal.total == 5)

@@ -8,11 +8,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "MockScope", path: "../.."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         .executableTarget(
             name: "matching-bench",
-            dependencies: [.product(name: "MockScope", package: "MockScope")]
+            dependencies: [.product(name: "MockScope", package: "MockScope"), .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

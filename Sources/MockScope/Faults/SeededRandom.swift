@@ -6,7 +6,15 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
+        return Self.mix(state)
+    }
+
+    /// SplitMix64's step: the generator's state advances by this much per number.
+    static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// SplitMix64's output function: the number for a given state.
+    @inline(__always) static func mix(_ state: UInt64) -> UInt64 {
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -1,3 +1,4 @@
+import MockScopeHTTP
 import Synchronization
 
 /// Remembers which fixture answered a request, keyed by the raw bytes that decided it, so that a
@@ -16,16 +17,51 @@ final class DecisionCache: Sendable {
             hasher.combine(method)
             hasher.combine(path)
             hasher.combine(nativeStream)
-            // All bytes at once: combining them one by one costs a call per byte.
-            body.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(Self.digest(body))
+        }
+
+        /// A quick 64-bit digest of the body, eight bytes a step (SipHash over a 600-byte body was
+        /// a visible share of a replayed request); the Hasher then mixes it in. Equal keys still
+        /// compare every byte.
+        static func digest(_ bytes: [UInt8]) -> UInt64 {
+            bytes.withUnsafeBytes { raw -> UInt64 in
+                var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+                var offset = 0
+                while offset + 8 <= raw.count {
+                    state = (state ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                    state ^= state >> 29
+                    offset += 8
+                }
+                while offset < raw.count {
+                    state = (state ^ UInt64(raw[offset])) &* 0x100_0000_01B3
+                    offset += 1
+                }
+                return state
+            }
         }
     }
 
-    struct Hit: Sendable {
-        var fixture: Fixture
+    /// A remembered decision, shared by every request that repeats it.
+    final class Hit: Sendable {
+        let fixture: Fixture
         /// The parsed body, for faults and the journal.
-        var body: JSONValue?
-        var stream: Bool
+        let body: JSONValue?
+        let stream: Bool
+        /// The model the body names.
+        let model: String?
+        /// The fixture's answer built once for the HTTP layer (whole answers only).
+        let prepared: PreparedResponse?
+        /// What the fixture's answer asks a client to wait before retrying, in ms.
+        let retryAfterMs: Double?
+
+        init(fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, prepared: PreparedResponse?) {
+            self.fixture = fixture
+            self.body = body
+            self.stream = stream
+            self.model = model
+            self.prepared = prepared
+            self.retryAfterMs = MockServer.retryAfterMs(fixture.response.headers)
+        }
     }
 
     static let capacity = 4096
@@ -38,20 +74,29 @@ final class DecisionCache: Sendable {
     private struct Table {
         var entries: [Key: Hit] = [:]
         var bodyBytes = 0
+        /// One prepared answer per fixture, whatever bodies led to it.
+        var prepared: [String: PreparedResponse] = [:]
     }
 
     private let table = Mutex(Table())
 
     func hit(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
 
-    func remember(_ key: Key, _ hit: Hit) {
-        guard key.body.count <= Self.maxBodyBytes, hit.fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
-              hit.fixture.request.query.isEmpty else { return }
+    func remember(_ key: Key, fixture: Fixture, body: JSONValue?, stream: Bool, model: String?) {
+        guard key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
+              fixture.request.query.isEmpty else { return }
         table.withLock { table in
             if table.entries.count >= Self.capacity || table.bodyBytes + key.body.count > Self.maxTotalBodyBytes {
                 table.entries.removeAll(keepingCapacity: true)
+                table.prepared.removeAll()
                 table.bodyBytes = 0
             }
+            var prepared = table.prepared[fixture.name]
+            if prepared == nil, case .whole(let bytes) = fixture.response.body {
+                prepared = PreparedResponse(status: fixture.response.status, headers: fixture.response.headers, body: bytes)
+                table.prepared[fixture.name] = prepared
+            }
+            let hit = Hit(fixture: fixture, body: body, stream: stream, model: model, prepared: prepared)
             if table.entries.updateValue(hit, forKey: key) == nil { table.bodyBytes += key.body.count }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MockScopeHTTP
 import Synchronization
 
 /// One exchange as the journal keeps it. The journal records an exchange as soon as its answer is
@@ -134,61 +135,95 @@ public struct JournalFilter: Sendable {
     }
 }
 
+/// One exchange while the journal holds it: the request as it arrived and what was decided,
+/// shared (not copied) with the HTTP layer, which hands it back when the exchange completes. The
+/// outcome fields are written and read only under the owning `Journal`'s lock (hence unchecked).
+final class JournalRecord: @unchecked Sendable {
+    struct Outcome {
+        /// The answer's status (0 for a forwarded exchange until upstream has answered).
+        var status: Int
+        var bytesSent = 0
+        var durationMs = 0.0
+        var clientWentAway = false
+        var complete = false
+    }
+
+    let request: HTTPRequest
+    let note: ExchangeNote
+    var id = 0
+    var outcome: Outcome
+
+    init(request: HTTPRequest, note: ExchangeNote, status: Int) {
+        var request = request
+        if request.body.count > Journal.bodyLimit { request.body = Array(request.body.prefix(Journal.bodyLimit)) }
+        self.request = request
+        self.note = note
+        self.outcome = Outcome(status: status)
+    }
+
+    /// The public form, with `id` and `outcome` as read under the journal's lock. The key's
+    /// fingerprint is worked out here, from the request's `Authorization`, unless the note has one.
+    func entry(id: Int, outcome: Outcome, fingerprints: KeyFingerprints) -> JournalEntry {
+        JournalEntry(id: id, arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
+                     retryAfterMs: note.retryAfterMs, requestID: note.requestID, method: request.method, path: request.path,
+                     query: request.query, headers: request.headers.fields, body: request.body, model: note.model,
+                     stream: note.stream, apiKey: note.apiKey ?? fingerprints.fingerprint(MockServer.apiKey(request.headers)),
+                     fixture: note.fixture, nearMiss: note.nearMiss,
+                     synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
+                     scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent,
+                     durationMs: outcome.durationMs, clientWentAway: outcome.clientWentAway, complete: outcome.complete)
+    }
+}
+
 /// The last N exchanges, in a ring: a long soak does not grow it.
 public final class Journal: Sendable {
     public static let bodyLimit = 16 * 1024
 
     private struct State {
-        var ring: [JournalEntry?]
+        var ring: [JournalRecord?]
         var nextID = 1
         var total = 0
     }
 
     public let capacity: Int
     private let state: Mutex<State>
+    private let fingerprints = KeyFingerprints()
 
     public init(capacity: Int = 1000) {
         self.capacity = max(1, capacity)
         state = Mutex(State(ring: Array(repeating: nil, count: max(1, capacity))))
     }
 
-    /// Records an exchange whose answer is decided; returns its id. Ids follow recording order, so
-    /// the ring is in id order and a full ring drops the oldest entry.
-    @discardableResult
-    public func record(_ entry: JournalEntry) -> Int {
-        var entry = entry
-        // The entry it replaces is freed after the lock is released.
-        let (id, replaced) = state.withLock { state -> (Int, JournalEntry?) in
-            entry.id = state.nextID
+    /// Records an exchange whose answer is decided and gives it its id. Ids follow recording
+    /// order, so the ring is in id order and a full ring drops the oldest record.
+    func record(_ record: JournalRecord) {
+        // The record it replaces is freed after the lock is released.
+        let replaced = state.withLock { state -> JournalRecord? in
+            record.id = state.nextID
             state.nextID += 1
             state.total += 1
-            let slot = entry.id % state.ring.count
+            let slot = record.id % state.ring.count
             let replaced = state.ring[slot].take()
-            state.ring[slot] = entry
-            return (entry.id, replaced)
+            state.ring[slot] = record
+            return replaced
         }
         withExtendedLifetime(replaced) {}
-        return id
     }
 
-    /// Fills in how exchange `id` ended (nothing if the ring has dropped it or it was cleared).
-    public func complete(id: Int, status: Int, bytesSent: Int, durationMs: Double, clientWentAway: Bool) {
-        state.withLock { state in
-            let slot = id % state.ring.count
-            guard state.ring[slot]?.id == id else { return }
-            state.ring[slot]!.status = status
-            state.ring[slot]!.bytesSent = bytesSent
-            state.ring[slot]!.durationMs = durationMs
-            state.ring[slot]!.clientWentAway = clientWentAway
-            state.ring[slot]!.complete = true
-        }
+    /// Fills in how an exchange ended (kept even when the ring has dropped it: nobody reads it then).
+    func complete(_ record: JournalRecord, status: Int, bytesSent: Int, durationMs: Double, clientWentAway: Bool) {
+        let outcome = JournalRecord.Outcome(status: status, bytesSent: bytesSent, durationMs: durationMs,
+                                            clientWentAway: clientWentAway, complete: true)
+        state.withLock { _ in record.outcome = outcome }
     }
 
     /// Entries that match, in arrival order (the newest `limit` when a limit is given).
     public func entries(_ filter: JournalFilter = JournalFilter()) -> [JournalEntry] {
-        let all = state.withLock { state -> [JournalEntry] in
-            state.ring.compactMap { $0 }
-        }.sorted { $0.id < $1.id }
+        // Only references and outcomes are copied under the lock; entries are built after it.
+        let held = state.withLock { state in
+            state.ring.compactMap { record in record.map { ($0, $0.id, $0.outcome) } }
+        }
+        let all = held.map { $0.0.entry(id: $0.1, outcome: $0.2, fingerprints: fingerprints) }.sorted { $0.id < $1.id }
         let matching = all.filter(filter.admits)
         if let limit = filter.limit, matching.count > limit { return Array(matching.suffix(limit)) }
         return matching

@@ -25,6 +25,13 @@ public enum Endpoint: Sendable, Equatable {
     public static let nativePrefix = "/api/v1/"
 
     public init(path: String) {
+        // The paths nearly every request names, compared whole first (one memcmp).
+        switch path {
+        case "/compatible-mode/v1/chat/completions": self = .compatibleChat; return
+        case "/api/v1/services/aigc/text-generation/generation": self = .nativeGeneration(multimodal: false); return
+        case "/api/v1/services/aigc/multimodal-generation/generation": self = .nativeGeneration(multimodal: true); return
+        default: break
+        }
         if path.hasPrefix(Endpoint.compatiblePrefix) {
             switch path.dropFirst(Endpoint.compatiblePrefix.count) {
             case "chat/completions": self = .compatibleChat

@@ -4,13 +4,15 @@ import Synchronization
 
 /// The shapes both protocols share a need for: error bodies and the headers of every answer.
 public enum ProtocolResponses {
-    /// Request ids need to be unique, not secret: a fast generator seeded once from the system's.
-    private static let idGenerator = Mutex(SeededRandom(seed: UInt64.random(in: 1...UInt64.max)))
+    /// Request ids need to be unique, not secret: SplitMix64 seeded once from the system's
+    /// generator, its state advanced atomically (no lock on the request path).
+    private static let idState = Atomic<UInt64>(UInt64.random(in: 1...UInt64.max))
 
     /// A new request id, shaped like DashScope's (a random lower-case UUID, version 4), built
     /// without Foundation's formatter: this runs for every request.
     public static func newRequestID() -> String {
-        let (high, low) = idGenerator.withLock { ($0.next(), $0.next()) }
+        let state = idState.wrappingAdd(2 &* SeededRandom.increment, ordering: .relaxed).newValue
+        let (high, low) = (SeededRandom.mix(state &- SeededRandom.increment), SeededRandom.mix(state))
         return String(unsafeUninitializedCapacity: 36) { text in
             var at = 0
             for index in 0..<16 {

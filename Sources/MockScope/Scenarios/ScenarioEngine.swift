@@ -35,6 +35,9 @@ public final class ScenarioEngine: Sendable {
         self.defaultSeed = defaultSeed
     }
 
+    /// Whether any scenario is active (one lock; the request path asks before building anything).
+    public var anyActive: Bool { state.withLock { $0.anyActive } }
+
     /// Adds or replaces a scenario (replacing resets its count).
     public func add(_ scenario: Scenario, active: Bool, nowMs: Double) {
         state.withLock { state in

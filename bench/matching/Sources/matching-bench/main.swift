@@ -10,8 +10,16 @@
 //   miss       store.match(input) for bodies no fixture has (includes the near-miss report)
 // Prints one JSON line per size: ns per lookup (the median of 3 rounds; hit+parse uses a fifth of
 // the lookups, miss --misses lookups, default 200) and the load and index times.
+//
+//   matching-bench --handle [--threads N] [--lookups N]
+//
+// The whole domain side of one replayed request, in process: MockServer.handle then .completed
+// for a repeated request (the decision cache's hit path, journal, metrics), ns per request; the
+// CPU MockScope adds to libmicrohttpd's per request, without the network's noise.
 import Foundation
+import Logging
 import MockScope
+import MockScopeHTTP
 
 @inline(never) func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
 
@@ -38,16 +46,58 @@ func input(_ text: String) -> MatchInput {
 var sizes: [Int] = []
 var lookups = 100_000
 var misses = 200
+var handleMode = false
+var threads = 1
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
     case "--lookups": lookups = Int(arguments.removeFirst())!
     case "--misses": misses = Int(arguments.removeFirst())!
+    case "--handle": handleMode = true
+    case "--threads": threads = Int(arguments.removeFirst())!
     default: sizes.append(Int(argument)!)
     }
 }
 if sizes.isEmpty { sizes = [1_000, 10_000, 100_000] }
+
+/// The --handle figure (see the top of this file).
+func handleBenchmark(lookups: Int, threads: Int) {
+    // One fixture, the request wrk sends in figure 1 (same headers), answered again and again.
+    guard case .success(let fixture) = FixtureLoader.parse(Array(fixtureJSON(1).utf8), file: "bench-1.json", defaultName: "bench/q1") else {
+        fatalError("generated fixture does not load")
+    }
+    var logger = Logger(label: "mockscope")
+    logger.logLevel = .warning  // as `serve --log-level warning` in figure 1: no line per request
+    let server = MockServer(store: FixtureStore([fixture]), settings: MockSettings(speed: 0), logger: logger)
+    let body = Array(requestBody(1).utf8)
+    let wire: [(name: String, value: String)] = [("Host", "127.0.0.1:8089"), ("Content-Length", String(body.count)),
+                                                 ("Content-Type", "application/json"), ("Authorization", "Bearer bench-key")]
+    let once: @Sendable () -> Void = {
+        let request = HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions", headers: HTTPHeaders(wire), body: body)
+        let response = server.handle(request)
+        guard response.status == 200 else { fatalError("the request does not hit: \(response.status)") }
+        server.completed(request, outcome: HTTPOutcome(status: response.status, bytesSent: 0, durationNanos: 1000,
+                                                       clientWentAway: false, tag: response.tag))
+    }
+    for _ in 0..<1000 { once() }  // the cache learns, the journal ring fills
+    // With --threads N, N threads at once (libmicrohttpd runs 2): ns of one thread per request,
+    // shared locks and cache lines included.
+    var results: [Double] = []
+    for _ in 0..<5 {
+        let start = now()
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            for _ in 0..<lookups { once() }
+        }
+        results.append(Double(now() - start) / Double(lookups))
+    }
+    print(#"{"handle_ns":\#(Int(results.sorted()[2])),"threads":\#(threads),"requests":\#(lookups),"rounds":5}"#)
+}
+
+if handleMode {
+    handleBenchmark(lookups: lookups, threads: threads)
+    exit(0)
+}
 
 var generator = SystemRandomNumberGenerator()
 for size in sizes {
