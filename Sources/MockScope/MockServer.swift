@@ -35,7 +35,9 @@ public struct MockSettings: Sendable {
 
 /// What MockScope decided for one exchange, kept until it completes (for the log and the journal).
 public struct ExchangeNote: Sendable {
-    public var requestID: String
+    /// The exchange's request id (written out when read).
+    public var requestID: String { id.text }
+    public var id: RequestID
     public var fixture: String?
     public var nearMiss: String?
     public var synthesized = false
@@ -57,6 +59,14 @@ public struct ExchangeNote: Sendable {
     public var retryAfterMs: Double?
     /// The request's endpoint (worked out once).
     var endpoint = Endpoint.unknown
+    /// The remembered decision that answered a repeated request: its fixture and model are read
+    /// from it when needed (not copied on the request path).
+    var hit: DecisionCache.Hit?
+
+    /// The fixture that answered, if any.
+    public var fixtureName: String? { fixture ?? hit?.fixture.name }
+    /// The model the request named, if known.
+    public var modelName: String? { model ?? hit?.model }
 }
 
 /// Per-request header that overrides the speed for one exchange.
@@ -168,37 +178,58 @@ public final class MockServer: HTTPHandler {
     // MARK: HTTPHandler
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        let requestID = ProtocolResponses.newRequestID()
+        let requestID = RequestID.next()
         let endpoint = Endpoint(path: request.path)
-        if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID).httpResponse() }
+        if endpoint == .admin { return AdminAPI(server: self).handle(request, requestID: requestID.text).httpResponse() }
+        // One reference to the store and settings in force (not copies: their storage is shared
+        // by both libmicrohttpd threads, and every copy would touch its reference counts).
         let snapshot = state.withLock { $0 }
-        let settings = snapshot.settings
-        var note = ExchangeNote(requestID: requestID)
+        var note = ExchangeNote(id: requestID)
         note.endpoint = endpoint
         note.clockMs = clock.nowMs()
         let heads = RequestHeads(request.headers)
         var decision = Decision(apiKey: Self.apiKey(heads.authorization))
-        if settings.record != .none,
-           let forwarded = forwardIfRecording(request, endpoint: endpoint, store: snapshot.store, settings: settings, requestID: requestID, note: &note) {
+        if snapshot.settings.record != .none,
+           let forwarded = forwardIfRecording(request, endpoint: endpoint, store: snapshot.store, settings: snapshot.settings,
+                                              requestID: requestID.text, note: &note) {
             return forwarded.httpResponse(tag: record(request, status: 0, note: note))
         }
         let started = MonotonicClock.now()
-        var plan = decide(request, heads: heads, endpoint: endpoint, store: snapshot.store, settings: settings, requestID: requestID,
-                          note: &note, decision: &decision)
+        let answer = decide(request, heads: heads, endpoint: endpoint, store: snapshot.store, settings: snapshot.settings,
+                            requestID: requestID, note: &note, decision: &decision)
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
-        note.model = decision.hit.map(\.model) ?? Self.model(of: decision.body, endpoint: endpoint)
-        plan.applySpeed(Self.speed(heads.speed) ?? settings.speed)
-        if endpoint.apiProtocol != nil {
-            applyFaults(to: &plan, request: request, heads: heads, endpoint: endpoint, settings: settings, decision: decision, note: &note)
+        var plan: ResponsePlan
+        switch answer {
+        case .cached(let hit):
+            // A repeated request whose fixture answer nothing can change goes out as the response
+            // built for it once.
+            if let prepared = hit.prepared, !mayApplyFaults(heads, settings: snapshot.settings) {
+                note.retryAfterMs = hit.retryAfterMs
+                return HTTPResponse(status: prepared.status, headers: hit.fixture.response.headers, body: .prepared(prepared),
+                                    tag: record(request, status: prepared.status, note: note))
+            }
+            plan = hit.fixture.plan
+        case .plan(let decided):
+            plan = decided
+            note.model = Self.model(of: decision.body, endpoint: endpoint)
         }
-        // A fixture's answer that nothing changed goes out as the response built for it once.
-        if let hit = decision.hit, let prepared = hit.prepared, note.faults.isEmpty, note.error == nil {
-            note.retryAfterMs = hit.retryAfterMs
-            return HTTPResponse(status: prepared.status, headers: plan.headers, body: .prepared(prepared),
-                                tag: record(request, status: plan.status, note: note))
+        plan.applySpeed(Self.speed(heads.speed) ?? snapshot.settings.speed)
+        if endpoint.apiProtocol != nil {
+            applyFaults(to: &plan, request: request, heads: heads, endpoint: endpoint, settings: snapshot.settings, decision: decision, note: &note)
         }
         note.retryAfterMs = Self.retryAfterMs(plan.headers)
         return plan.httpResponse(tag: record(request, status: plan.status, note: note))
+    }
+
+    /// Whether any fault could apply to a request: its own headers, global faults, an active scenario.
+    func mayApplyFaults(_ heads: RequestHeads, settings: MockSettings) -> Bool {
+        heads.fault != nil || heads.scenario != nil || !settings.globalFaults.isEmpty || scenarios.anyActive
+    }
+
+    /// What `decide` settled on: a plan, or a remembered decision for a repeated request.
+    enum Answer {
+        case plan(ResponsePlan)
+        case cached(DecisionCache.Hit)
     }
 
     /// What an answer's `retry-after-ms` (or else `retry-after`, in seconds) asks, in ms.
@@ -210,7 +241,7 @@ public final class MockServer: HTTPHandler {
     /// Journals the exchange before its first byte is sent, so that a client which has read its
     /// answer finds it in the journal. The record is the response's tag: `completed` gets it back
     /// and fills in the outcome.
-    func record(_ request: HTTPRequest, status: Int, note: ExchangeNote) -> JournalRecord {
+    func record(_ request: HTTPRequest, status: Int, note: consuming ExchangeNote) -> JournalRecord {
         let record = JournalRecord(request: request, note: note, status: status)
         journal.record(record)
         return record
@@ -250,7 +281,7 @@ public final class MockServer: HTTPHandler {
         let api = endpoint.apiProtocol ?? .compatible
         let faultText = heads.fault, scenarioNames = heads.scenario
         // The common case: nothing to apply, and nothing built to find that out.
-        if faultText == nil, scenarioNames == nil, settings.globalFaults.isEmpty, !scenarios.anyActive { return }
+        guard mayApplyFaults(heads, settings: settings) else { return }
         var headerFaults: [any Fault] = []
         if let text = faultText {
             do {
@@ -273,7 +304,7 @@ public final class MockServer: HTTPHandler {
                 return
             }
         }
-        let model = note.model
+        let model = note.modelName
         let apiKey = decision.apiKey
         let nowMs = clock.nowMs()
         let selected = scenarios.faults(for: ScenarioRequest(path: request.path, model: model, headers: request.headers.fields,
@@ -342,27 +373,29 @@ public final class MockServer: HTTPHandler {
 
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
         guard let record = outcome.tag as? JournalRecord else { return }
-        let note = record.note
+        // The note's fields are read in place (a copy of the whole note costs a retain per field).
         let millis = Double(outcome.durationNanos) / 1e6
-        let endpoint = note.endpoint
-        let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && note.fixture == nil ? "other" : request.path
-        let answer = note.fixture ?? (note.synthesized ? "(synthesized)" : note.forwarded ? "(forwarded)" : "(none)")
+        let endpoint = record.note.endpoint
+        let fixture = record.note.fixtureName
+        let route = endpoint == .unknown || endpoint == .compatibleOther || endpoint == .nativeOther && fixture == nil ? "other" : request.path
+        let answer = fixture ?? (record.note.synthesized ? "(synthesized)" : record.note.forwarded ? "(forwarded)" : "(none)")
         metrics.exchange(path: route.hasPrefix("/api/v1/apps/") ? "/api/v1/apps/{id}/completion" : route, status: outcome.status,
                          fixture: answer, bytes: outcome.bytesSent)
-        for fault in note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
+        for fault in record.note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
         // After the metrics: a test that waited for the entry to complete then finds them counted.
         journal.complete(record, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
                          clientWentAway: outcome.clientWentAway)
         // Built only when it will be written: formatting is not free on this thread. Anything that
         // quotes the request (near-miss, fault text) may hold a secret it carried.
-        let logsLine = logger.logLevel <= .info, logsNearMiss = note.nearMiss != nil && logger.logLevel <= .warning
+        let logsLine = logger.logLevel <= .info, logsNearMiss = record.note.nearMiss != nil && logger.logLevel <= .warning
         guard logsLine || logsNearMiss else { return }
+        let note = record.note
         let secrets = note.faults.isEmpty && note.nearMiss == nil ? [] : SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
         let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }
         let faults = note.faults.map { SecretRedaction.scrub($0, secrets: secrets) }
         if logsLine {
             var line = "\(request.method) \(request.path) \(outcome.status)"
-            if let fixture = note.fixture { line += " fixture=\(fixture)" }
+            if let fixture { line += " fixture=\(fixture)" }
             if note.synthesized { line += " synthesized" }
             if note.forwarded { line += " forwarded" }
             if let error = note.error { line += " error=\(error)" }
@@ -383,7 +416,30 @@ public final class MockServer: HTTPHandler {
     }
 
     func decide(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
-                requestID: String, note: inout ExchangeNote, decision: inout Decision) -> ResponsePlan {
+                requestID: RequestID, note: inout ExchangeNote, decision: inout Decision) -> Answer {
+        if let hit = cachedDecision(request, heads: heads, apiKey: decision.apiKey, endpoint: endpoint, store: store, settings: settings) {
+            note.stream = hit.stream
+            note.hit = hit
+            decision.hit = hit
+            return .cached(hit)
+        }
+        return .plan(decideAnew(request, heads: heads, endpoint: endpoint, store: store, settings: settings, requestID: requestID.text,
+                                note: &note, decision: &decision))
+    }
+
+    /// The remembered decision for a request seen before (same bytes), if its checks pass as
+    /// `decideAnew`'s would: a key, the right method, a body within the limit, a JSON content type.
+    func cachedDecision(_ request: HTTPRequest, heads: RequestHeads, apiKey: String?, endpoint: Endpoint, store: FixtureStore,
+                        settings: MockSettings) -> DecisionCache.Hit? {
+        guard endpoint.isGeneration, request.query.isEmpty, !request.bodyTooLarge, request.method == "POST",
+              let key = apiKey, settings.apiKeys.isEmpty || settings.apiKeys.contains(key),
+              heads.contentType?.containsASCIICaseInsensitive("application/json") == true else { return nil }
+        return store.decisions.hit(DecisionCache.Key(method: request.method, path: request.path, nativeStream: heads.nativeStream,
+                                                     body: request.body))
+    }
+
+    func decideAnew(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, store: FixtureStore, settings: MockSettings,
+                    requestID: String, note: inout ExchangeNote, decision: inout Decision) -> ResponsePlan {
         func fail(_ spec: ErrorSpec, _ api: APIProtocol, _ message: String? = nil) -> ResponsePlan {
             note.error = spec.name
             return ProtocolResponses.errorPlan(spec, api: api, requestID: requestID, message: message)
@@ -410,15 +466,7 @@ public final class MockServer: HTTPHandler {
         }
         if request.bodyTooLarge { return fail(ErrorCatalog.tooLarge, api) }
 
-        // A request seen before (same bytes) gets the same fixture without parsing or matching.
         let cacheKey = DecisionCache.Key(method: request.method, path: request.path, nativeStream: heads.nativeStream, body: request.body)
-        if endpoint.isGeneration, request.query.isEmpty, let hit = store.decisions.hit(cacheKey),
-           heads.contentType?.containsASCIICaseInsensitive("application/json") == true {
-            note.fixture = hit.fixture.name
-            note.stream = hit.stream
-            decision.hit = hit
-            return hit.fixture.plan
-        }
 
         var body: JSONValue?
         var stream = false

@@ -56,7 +56,7 @@ public struct ResponsePlan: Sendable {
     }
 
     /// The HTTP layer's form of this plan.
-    public func httpResponse(tag: (any Sendable)? = nil) -> HTTPResponse {
+    public func httpResponse(tag: (any AnyObject & Sendable)? = nil) -> HTTPResponse {
         let httpBody: HTTPBody
         switch body {
         case .whole(let bytes):

@@ -296,23 +296,27 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, t
     let context = Unmanaged<RequestContext>.fromOpaque(opaque).takeRetainedValue()
     core.openRequests.subtract(1, ordering: .relaxed)
     guard let request = context.request else { return }
-    let response = context.response
     let completedOK = termination == .REQUEST_TERMINATED_COMPLETED_OK
-    var bytes = 0
-    switch response?.body {
-    case .bytes(let body)?: bytes = completedOK ? body.count : 0
-    case .prepared(let prepared)?: bytes = completedOK ? prepared.byteCount : 0
-    case .stream?: bytes = context.stream?.bytesSent ?? 0
-    case .live(let live)?: bytes = live.bytesSent
-    case nil: break
+    // The response is read once (each read of the optional would copy it).
+    var status = 0, bytes = 0
+    var tag: (any AnyObject & Sendable)?
+    if let response = context.response {
+        status = response.status
+        tag = response.tag
+        switch response.body {
+        case .bytes(let body): bytes = completedOK ? body.count : 0
+        case .prepared(let prepared): bytes = completedOK ? prepared.byteCount : 0
+        case .stream: bytes = context.stream?.bytesSent ?? 0
+        case .live(let live): bytes = live.bytesSent
+        }
     }
     let wentAway = !completedOK && !context.closedOnPurpose && !(context.stream?.endedOnPurpose ?? false)
     if let live = context.live {
         live.closed(clientWentAway: wentAway)
         core.untrack(live)
+        status = live.status ?? status
     }
-    let outcome = HTTPOutcome(status: context.live?.status ?? response?.status ?? 0, bytesSent: bytes,
-                              durationNanos: MonotonicClock.now() &- request.receivedAt,
-                              clientWentAway: wentAway, tag: response?.tag)
+    let outcome = HTTPOutcome(status: status, bytesSent: bytes, durationNanos: MonotonicClock.now() &- request.receivedAt,
+                              clientWentAway: wentAway, tag: tag)
     core.handler.completed(request, outcome: outcome)
 }

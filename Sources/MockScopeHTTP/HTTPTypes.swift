@@ -27,14 +27,20 @@ extension String {
     /// Whether `needle` (ASCII, lower case) occurs in this string, ignoring ASCII case. Byte-level:
     /// used on the request path, where Foundation's string search costs too much.
     public func containsASCIICaseInsensitive(_ needle: String) -> Bool {
-        let hay = Array(utf8), pattern = Array(needle.utf8)
+        if let found = utf8.withContiguousStorageIfAvailable({ hay in
+            needle.utf8.withContiguousStorageIfAvailable { pattern in Self.asciiLowerContains(hay, pattern) }
+        }), let found { return found }
+        return Array(utf8).withUnsafeBufferPointer { hay in Array(needle.utf8).withUnsafeBufferPointer { Self.asciiLowerContains(hay, $0) } }
+    }
+
+    private static func asciiLowerContains(_ hay: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !pattern.isEmpty else { return true }
         guard hay.count >= pattern.count else { return false }
         outer: for start in 0...(hay.count - pattern.count) {
-            for (offset, wanted) in pattern.enumerated() {
+            for offset in 0..<pattern.count {
                 let byte = hay[start + offset]
                 let lower = (byte >= 65 && byte <= 90) ? byte + 32 : byte
-                if lower != wanted { continue outer }
+                if lower != pattern[offset] { continue outer }
             }
             return true
         }
@@ -52,19 +58,24 @@ extension String {
         return String(scalars)
     }
 
-    /// ASCII case-insensitive comparison, enough for HTTP field names.
+    /// ASCII case-insensitive comparison, enough for HTTP field names. Reads both strings in
+    /// place (no copies: it runs for every header field of every request).
     public func caseInsensitiveEquals(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        var a = self, b = other
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for index in 0..<x.count where x[index] != y[index] {
-                    let lx = x[index] | 0x20
-                    guard lx == y[index] | 0x20, lx >= 0x61, lx <= 0x7A else { return false }
-                }
-                return true
-            }
+        if let result = utf8.withContiguousStorageIfAvailable({ x in
+            other.utf8.withContiguousStorageIfAvailable { y in Self.asciiCaseInsensitiveEqual(x, y) }
+        }), let result { return result }
+        return Self.asciiCaseInsensitiveEqual(Array(utf8), Array(other.utf8))
+    }
+
+    private static func asciiCaseInsensitiveEqual<C: RandomAccessCollection>(_ x: C, _ y: C) -> Bool where C.Element == UInt8, C.Index == Int {
+        for index in 0..<x.count {
+            let a = x[x.startIndex + index], b = y[y.startIndex + index]
+            if a == b { continue }
+            let la = a | 0x20
+            guard la == b | 0x20, la >= 0x61, la <= 0x7A else { return false }
         }
+        return true
     }
 }
 
@@ -99,9 +110,14 @@ public func unsafeFraming(_ headers: HTTPHeaders) -> String? {
     // The common case, one plain Content-Length or none and no Transfer-Encoding, costs one pass.
     var lengthFields = 0, codingFields = 0
     var lengthValue: String?
-    for field in headers.fields {
-        if field.name.caseInsensitiveEquals("content-length") { lengthFields += 1; lengthValue = field.value }
-        else if field.name.caseInsensitiveEquals("transfer-encoding") { codingFields += 1 }
+    let fields = headers.fields
+    for index in fields.indices {
+        // By length first: most fields are ruled out without comparing a byte.
+        switch fields[index].name.utf8.count {
+        case 14: if fields[index].name.caseInsensitiveEquals("content-length") { lengthFields += 1; lengthValue = fields[index].value }
+        case 17: if fields[index].name.caseInsensitiveEquals("transfer-encoding") { codingFields += 1 }
+        default: break
+        }
     }
     if codingFields == 0, lengthFields <= 1 {
         guard let lengthValue else { return nil }
@@ -163,11 +179,12 @@ public struct HTTPResponse: Sendable {
     /// then close it without a byte).
     public var hang: Bool
     public var hangNanos: UInt64?
-    /// Opaque value given back in `HTTPHandler.completed`, e.g. a journal entry id.
-    public var tag: (any Sendable)?
+    /// Opaque object given back in `HTTPHandler.completed`, e.g. a journal record. An object (not
+    /// any value): copying it is one retain, which the request path does several times.
+    public var tag: (any AnyObject & Sendable)?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .bytes([]),
-                headerDelayNanos: UInt64? = nil, hang: Bool = false, hangNanos: UInt64? = nil, tag: (any Sendable)? = nil) {
+                headerDelayNanos: UInt64? = nil, hang: Bool = false, hangNanos: UInt64? = nil, tag: (any AnyObject & Sendable)? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -185,9 +202,9 @@ public struct HTTPOutcome: Sendable {
     public var durationNanos: UInt64
     /// The client went away (or the connection failed) before the response was complete.
     public var clientWentAway: Bool
-    public var tag: (any Sendable)?
+    public var tag: (any AnyObject & Sendable)?
 
-    public init(status: Int, bytesSent: Int, durationNanos: UInt64, clientWentAway: Bool, tag: (any Sendable)?) {
+    public init(status: Int, bytesSent: Int, durationNanos: UInt64, clientWentAway: Bool, tag: (any AnyObject & Sendable)?) {
         self.status = status
         self.bytesSent = bytesSent
         self.durationNanos = durationNanos

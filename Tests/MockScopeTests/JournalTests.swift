@@ -17,7 +17,7 @@ import Testing
     @Test func ringKeepsTheNewestAndFilters() {
         let journal = Journal(capacity: 3)
         for path in ["/a", "/b", "/a", "/c", "/a"] {
-            journal.record(JournalRecord(request: HTTPRequest(method: "POST", path: path), note: ExchangeNote(requestID: "r"), status: 200))
+            journal.record(JournalRecord(request: HTTPRequest(method: "POST", path: path), note: ExchangeNote(id: RequestID.next()), status: 200))
         }
         #expect(journal.entries().map(\.id) == [3, 4, 5])
         #expect(journal.total == 5)

@@ -153,7 +153,7 @@ final class JournalRecord: @unchecked Sendable {
     var id = 0
     var outcome: Outcome
 
-    init(request: HTTPRequest, note: ExchangeNote, status: Int) {
+    init(request: HTTPRequest, note: consuming ExchangeNote, status: Int) {
         var request = request
         if request.body.count > Journal.bodyLimit { request.body = Array(request.body.prefix(Journal.bodyLimit)) }
         self.request = request
@@ -166,9 +166,9 @@ final class JournalRecord: @unchecked Sendable {
     func entry(id: Int, outcome: Outcome, fingerprints: KeyFingerprints) -> JournalEntry {
         JournalEntry(id: id, arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
                      retryAfterMs: note.retryAfterMs, requestID: note.requestID, method: request.method, path: request.path,
-                     query: request.query, headers: request.headers.fields, body: request.body, model: note.model,
+                     query: request.query, headers: request.headers.fields, body: request.body, model: note.modelName,
                      stream: note.stream, apiKey: note.apiKey ?? fingerprints.fingerprint(MockServer.apiKey(request.headers)),
-                     fixture: note.fixture, nearMiss: note.nearMiss,
+                     fixture: note.fixtureName, nearMiss: note.nearMiss,
                      synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
                      scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent,
                      durationMs: outcome.durationMs, clientWentAway: outcome.clientWentAway, complete: outcome.complete)

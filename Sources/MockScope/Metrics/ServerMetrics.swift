@@ -22,6 +22,10 @@ public final class ServerMetrics: Sendable {
         var path: String
         var status: Int
         var fixture: String
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(ByteDigest.of(fixture, seed: ByteDigest.of(path, seed: UInt64(truncatingIfNeeded: status))))
+        }
     }
 
     public init() {

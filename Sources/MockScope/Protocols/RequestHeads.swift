@@ -14,25 +14,27 @@ struct RequestHeads {
     var nativeStream = false
 
     init(_ headers: HTTPHeaders) {
-        for field in headers.fields {
-            let name = field.name
+        let fields = headers.fields
+        for index in fields.indices {
             // The length first: most fields are ruled out without comparing a byte.
-            switch name.utf8.count {
+            switch fields[index].name.utf8.count {
             case 6:
-                if !nativeStream, name.caseInsensitiveEquals("accept") {
-                    nativeStream = field.value.containsASCIICaseInsensitive("text/event-stream")
+                if !nativeStream, fields[index].name.caseInsensitiveEquals("accept") {
+                    nativeStream = fields[index].value.containsASCIICaseInsensitive("text/event-stream")
                 }
             case 12:
-                if contentType == nil, name.caseInsensitiveEquals("content-type") { contentType = field.value }
+                if contentType == nil, fields[index].name.caseInsensitiveEquals("content-type") { contentType = fields[index].value }
             case 13:
-                if authorization == nil, name.caseInsensitiveEquals("authorization") { authorization = field.value }
+                if authorization == nil, fields[index].name.caseInsensitiveEquals("authorization") { authorization = fields[index].value }
             case 15:
-                if !nativeStream, name.caseInsensitiveEquals("x-dashscope-sse") { nativeStream = field.value.caseInsensitiveEquals("enable") }
+                if !nativeStream, fields[index].name.caseInsensitiveEquals("x-dashscope-sse") {
+                    nativeStream = fields[index].value.caseInsensitiveEquals("enable")
+                }
             case 17:
-                if speed == nil, name.caseInsensitiveEquals(speedHeader) { speed = field.value }
-                else if fault == nil, name.caseInsensitiveEquals(faultHeader) { fault = field.value }
+                if speed == nil, fields[index].name.caseInsensitiveEquals(speedHeader) { speed = fields[index].value }
+                else if fault == nil, fields[index].name.caseInsensitiveEquals(faultHeader) { fault = fields[index].value }
             case 20:
-                if scenario == nil, name.caseInsensitiveEquals(scenarioHeader) { scenario = field.value }
+                if scenario == nil, fields[index].name.caseInsensitiveEquals(scenarioHeader) { scenario = fields[index].value }
             default:
                 break
             }

@@ -9,34 +9,25 @@ public final class MockClock: Sendable {
         case virtual
     }
 
-    private struct State {
-        var mode: Mode
-        var virtualMs: Double
-    }
-
-    private let state: Mutex<State>
+    /// Fixed for the clock's life: a real clock is read without a lock (every request reads it).
+    public let mode: Mode
+    private let virtualMs = Mutex<Double>(0)
     private let origin = MonotonicClock.now()
 
     public init(mode: Mode = .real) {
-        state = Mutex(State(mode: mode, virtualMs: 0))
+        self.mode = mode
     }
-
-    public var mode: Mode { state.withLock { $0.mode } }
 
     /// Milliseconds since the server started (real), or the virtual time.
     public func nowMs() -> Double {
-        state.withLock { state in
-            state.mode == .virtual ? state.virtualMs : Double(MonotonicClock.now() &- origin) / 1e6
-        }
+        mode == .virtual ? virtualMs.withLock { $0 } : Double(MonotonicClock.now() &- origin) / 1e6
     }
 
     /// Moves a virtual clock forward. Returns false on a real clock.
     @discardableResult
     public func advance(ms: Double) -> Bool {
-        state.withLock { state in
-            guard state.mode == .virtual else { return false }
-            state.virtualMs += max(0, ms)
-            return true
-        }
+        guard mode == .virtual else { return false }
+        virtualMs.withLock { $0 += max(0, ms) }
+        return true
     }
 }

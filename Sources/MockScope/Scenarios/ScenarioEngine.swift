@@ -35,12 +35,23 @@ public final class ScenarioEngine: Sendable {
         self.defaultSeed = defaultSeed
     }
 
-    /// Whether any scenario is active (one lock; the request path asks before building anything).
-    public var anyActive: Bool { state.withLock { $0.anyActive } }
+    /// Whether any scenario is active: the request path asks before building anything. An atomic
+    /// mirror of `State.anyActive`, written under the lock whenever the entries change.
+    public var anyActive: Bool { activeFlag.load(ordering: .acquiring) }
+    private let activeFlag = Atomic<Bool>(false)
+
+    /// Runs `change` on the state under the lock and keeps `activeFlag` in step.
+    private func changing<T>(_ change: (inout State) -> T) -> T {
+        state.withLock { state in
+            let result = change(&state)
+            activeFlag.store(state.anyActive, ordering: .releasing)
+            return result
+        }
+    }
 
     /// Adds or replaces a scenario (replacing resets its count).
     public func add(_ scenario: Scenario, active: Bool, nowMs: Double) {
-        state.withLock { state in
+        changing { state in
             let order = state.entries[scenario.name]?.order ?? state.nextOrder
             state.nextOrder += 1
             state.entries[scenario.name] = Entry(scenario: scenario, active: active, activatedAtMs: nowMs,
@@ -49,11 +60,11 @@ public final class ScenarioEngine: Sendable {
     }
 
     @discardableResult
-    public func remove(_ name: String) -> Bool { state.withLock { $0.entries.removeValue(forKey: name) != nil } }
+    public func remove(_ name: String) -> Bool { changing { $0.entries.removeValue(forKey: name) != nil } }
 
     @discardableResult
     public func setActive(_ name: String, _ active: Bool, nowMs: Double) -> Bool {
-        state.withLock { state in
+        changing { state in
             guard state.entries[name] != nil else { return false }
             if active, !state.entries[name]!.active { state.entries[name]!.activatedAtMs = nowMs }
             state.entries[name]!.active = active
