@@ -83,17 +83,26 @@ private func core(_ cls: UnsafeMutableRawPointer?) -> ServerCore {
     Unmanaged<ServerCore>.fromOpaque(cls!).takeUnretainedValue()
 }
 
-/// Collects header fields or query arguments into a Swift array.
-private let collectValues: MHD_KeyValueIterator = { cls, _, key, value in
+/// Collects header fields or query arguments into a Swift array (libmicrohttpd gives each
+/// length: no strlen).
+private let collectValues: MHD_KeyValueIteratorN = { cls, _, key, keySize, value, valueSize in
     let box = cls!.assumingMemoryBound(to: [(name: String, value: String)].self)
-    if let key { box.pointee.append((String(cString: key), value.map { String(cString: $0) } ?? "")) }
+    if let key {
+        box.pointee.append((text(key, keySize), value.map { text($0, valueSize) } ?? ""))
+    }
     return .YES
+}
+
+private func text(_ bytes: UnsafePointer<CChar>, _ count: Int) -> String {
+    bytes.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
 }
 
 private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
     var result: [(name: String, value: String)] = []
+    // Room for a usual request's fields at once (growing 1, 2, 4, 8 cost three copies).
+    if kind == .HEADER_KIND { result.reserveCapacity(12) }
     withUnsafeMutablePointer(to: &result) { pointer in
-        _ = MHD_get_connection_values(connection, kind, collectValues, pointer)
+        _ = MHD_get_connection_values_n(connection, kind, collectValues, pointer)
     }
     return result
 }
