@@ -203,10 +203,19 @@ public final class MockServer: HTTPHandler {
         case .cached(let hit):
             // A repeated request whose fixture answer nothing can change goes out as the response
             // built for it once.
-            if let prepared = hit.prepared, !mayApplyFaults(heads, settings: snapshot.settings) {
-                note.retryAfterMs = hit.retryAfterMs
-                return HTTPResponse(status: prepared.status, headers: hit.fixture.response.headers, body: .prepared(prepared),
-                                    tag: record(request, status: prepared.status, note: note))
+            if !mayApplyFaults(heads, settings: snapshot.settings) {
+                if let prepared = hit.prepared {
+                    note.retryAfterMs = hit.retryAfterMs
+                    return HTTPResponse(status: prepared.status, headers: hit.fixture.response.headers, body: .prepared(prepared),
+                                        tag: record(request, status: prepared.status, note: note))
+                }
+                // A stream at its recorded timing: the timed chunks made once.
+                if let chunks = hit.recordedChunks, (Self.speed(heads.speed) ?? snapshot.settings.speed) == 1 {
+                    note.retryAfterMs = hit.retryAfterMs
+                    return HTTPResponse(status: hit.fixture.response.status, headers: hit.fixture.response.headers,
+                                        body: .stream(chunks, ending: .complete),
+                                        tag: record(request, status: hit.fixture.response.status, note: note))
+                }
             }
             plan = hit.fixture.plan
         case .plan(let decided):

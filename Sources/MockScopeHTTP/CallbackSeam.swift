@@ -15,6 +15,19 @@ import CMicroHTTPDShim
 /// while it is suspended (it is resumed before the daemon stops).
 struct ConnectionHandle: @unchecked Sendable {
     let raw: OpaquePointer
+
+    /// The pointer as a scheduler token, and back.
+    var token: UInt { UInt(bitPattern: Int(bitPattern: raw)) }
+    init(raw: OpaquePointer) { self.raw = raw }
+    init?(token: UInt) {
+        guard let raw = OpaquePointer(bitPattern: Int(bitPattern: token)) else { return nil }
+        self.raw = raw
+    }
+
+    /// Resumes the connection a scheduler token names.
+    static func resume(token: UInt) {
+        if let handle = ConnectionHandle(token: token) { MHD_resume_connection(handle.raw) }
+    }
 }
 
 /// A started daemon. Only used under HTTPServer's mutex.
@@ -192,8 +205,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
 }
 
 private func suspend(_ core: ServerCore, _ handle: ConnectionHandle, until due: UInt64) -> Bool {
-    core.scheduler.suspend(until: due, suspend: { MHD_suspend_connection(handle.raw) },
-                           wake: { MHD_resume_connection(handle.raw) })
+    core.scheduler.suspend(until: due, token: handle.token, suspend: { MHD_suspend_connection(handle.raw) })
 }
 
 private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext,

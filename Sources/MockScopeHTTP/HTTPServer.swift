@@ -92,7 +92,7 @@ public final class HTTPServer: Sendable {
 /// State shared by every callback of one server.
 final class ServerCore: Sendable {
     let handler: any HTTPHandler
-    let scheduler = StreamScheduler()
+    let scheduler = StreamScheduler(wake: ConnectionHandle.resume(token:))
     let activeStreams = Atomic<Int>(0)
     let openRequests = Atomic<Int>(0)
     let maxBodyBytes: Int

@@ -15,19 +15,25 @@ public final class StreamScheduler: @unchecked Sendable {
     private var started = false
     /// Entries due within this much of now are resumed in the same batch.
     private let slackNanos: UInt64
+    /// What resuming the waiter a token names means (for the HTTP layer: resume that connection).
+    private let wake: @Sendable (UInt) -> Void
 
+    /// A plain value (no closure, no reference): moving entries about the heap costs no
+    /// reference counting, and a registration allocates nothing.
     struct Entry {
         var due: UInt64
         var sequence: UInt64
-        var wake: @Sendable () -> Void
+        var token: UInt
 
         func precedes(_ other: Entry) -> Bool {
             due != other.due ? due < other.due : sequence < other.sequence
         }
     }
 
-    public init(slackNanos: UInt64 = 200_000) {
+    /// `wake` is called on the scheduler's thread (or in `stop`) with each due token.
+    public init(slackNanos: UInt64 = 200_000, wake: @escaping @Sendable (UInt) -> Void) {
         self.slackNanos = slackNanos
+        self.wake = wake
     }
 
     /// Number of connections waiting for their wake-up.
@@ -47,22 +53,22 @@ public final class StreamScheduler: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `suspend` and registers `wake` for `due` (monotonic ns), atomically. Returns false,
-    /// without calling `suspend`, once the scheduler is stopped: the caller must then end the
-    /// exchange instead of waiting.
-    public func suspend(until due: UInt64, suspend: () -> Void, wake: @escaping @Sendable () -> Void) -> Bool {
+    /// Runs `suspend` and registers `token` to be woken at `due` (monotonic ns), atomically.
+    /// Returns false, without calling `suspend`, once the scheduler is stopped: the caller must
+    /// then end the exchange instead of waiting.
+    public func suspend(until due: UInt64, token: UInt, suspend: () -> Void) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         if stopped { return false }
         suspend()
         sequence &+= 1
-        let entry = Entry(due: due, sequence: sequence, wake: wake)
-        push(entry)
-        if heap[0].sequence == entry.sequence { condition.signal() }
+        let entry = Entry(due: due, sequence: sequence, token: token)
+        let first = push(entry)
+        if first { condition.signal() }
         return true
     }
 
-    /// Stops the thread and runs every pending wake-up now (so no connection stays suspended).
+    /// Stops the thread and wakes every pending token now (so no connection stays suspended).
     public func stop() {
         condition.lock()
         stopped = true
@@ -70,7 +76,7 @@ public final class StreamScheduler: @unchecked Sendable {
         heap.removeAll()
         condition.broadcast()
         condition.unlock()
-        for entry in remaining { entry.wake() }
+        for entry in remaining { wake(entry.token) }
     }
 
     public var isStopped: Bool {
@@ -79,7 +85,7 @@ public final class StreamScheduler: @unchecked Sendable {
     }
 
     private func run() {
-        var batch: [@Sendable () -> Void] = []
+        var batch: [UInt] = []
         condition.lock()
         while !stopped {
             guard let first = heap.first else {
@@ -92,46 +98,52 @@ public final class StreamScheduler: @unchecked Sendable {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
                 continue
             }
-            while let top = heap.first, top.due <= now + slackNanos {
-                batch.append(popFirst().wake)
-            }
+            popDue(before: now + slackNanos, into: &batch)
             condition.unlock()
-            for wake in batch { wake() }
+            for token in batch { wake(token) }
             batch.removeAll(keepingCapacity: true)
             condition.lock()
         }
         condition.unlock()
     }
 
-    // MARK: binary heap
+    // MARK: binary heap (worked on through one buffer access, not one access per element)
 
-    private func push(_ entry: Entry) {
+    /// Adds `entry`; true when it is now the earliest.
+    private func push(_ entry: Entry) -> Bool {
         heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
+        return heap.withUnsafeMutableBufferPointer { heap in
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].precedes(heap[parent]) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+            return child == 0
         }
     }
 
-    private func popFirst() -> Entry {
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var best = parent
-                if left < heap.count, heap[left].precedes(heap[best]) { best = left }
-                if right < heap.count, heap[right].precedes(heap[best]) { best = right }
-                if best == parent { break }
-                heap.swapAt(parent, best)
-                parent = best
+    /// Moves the tokens of every entry due by `limit` into `batch`, earliest first.
+    private func popDue(before limit: UInt64, into batch: inout [UInt]) {
+        var count = heap.count
+        heap.withUnsafeMutableBufferPointer { heap in
+            while count > 0, heap[0].due <= limit {
+                batch.append(heap[0].token)
+                count -= 1
+                heap[0] = heap[count]
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1, right = left + 1
+                    var best = parent
+                    if left < count, heap[left].precedes(heap[best]) { best = left }
+                    if right < count, heap[right].precedes(heap[best]) { best = right }
+                    if best == parent { break }
+                    heap.swapAt(parent, best)
+                    parent = best
+                }
             }
         }
-        return top
+        heap.removeLast(heap.count - count)
     }
 }

@@ -55,23 +55,23 @@ import Testing
 
 @Suite struct StreamSchedulerTests {
     @Test func wakesInDueOrderAndRunsEverythingPendingOnStop() async throws {
-        let scheduler = StreamScheduler()
-        scheduler.start()
         let log = LockedLog()
+        let scheduler = StreamScheduler(wake: { log.append(Int($0)) })
+        scheduler.start()
         let now = MonotonicClock.now()
         var suspended = 0
         for (index, delay) in [30, 10, 20].enumerated() {
-            let registered = scheduler.suspend(until: now + UInt64(delay) * 1_000_000, suspend: { suspended += 1 }, wake: { log.append(index) })
+            let registered = scheduler.suspend(until: now + UInt64(delay) * 1_000_000, token: UInt(index), suspend: { suspended += 1 })
             #expect(registered)
         }
         #expect(suspended == 3)
-        let late = scheduler.suspend(until: now + 60_000_000_000, suspend: {}, wake: { log.append(99) })
+        let late = scheduler.suspend(until: now + 60_000_000_000, token: 99, suspend: {})
         #expect(late)
         try await Task.sleep(for: .milliseconds(200))
         #expect(log.items == [1, 2, 0])
         scheduler.stop()
         #expect(log.items == [1, 2, 0, 99])
-        let afterStop = scheduler.suspend(until: now, suspend: { Issue.record("must not suspend after stop") }, wake: {})
+        let afterStop = scheduler.suspend(until: now, token: 7, suspend: { Issue.record("must not suspend after stop") })
         #expect(!afterStop)
     }
 }

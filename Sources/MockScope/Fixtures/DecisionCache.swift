@@ -43,6 +43,8 @@ final class DecisionCache: Sendable {
         let prepared: PreparedResponse?
         /// What the fixture's answer asks a client to wait before retrying, in ms.
         let retryAfterMs: Double?
+        /// A streamed answer's events as the HTTP layer sends them at the recorded timing.
+        let recordedChunks: [TimedChunk]?
 
         init(fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, prepared: PreparedResponse?) {
             self.fixture = fixture
@@ -51,6 +53,11 @@ final class DecisionCache: Sendable {
             self.model = model
             self.prepared = prepared
             self.retryAfterMs = MockServer.retryAfterMs(fixture.response.headers)
+            if case .stream(let chunks, .complete) = fixture.plan.httpResponse().body {
+                recordedChunks = chunks
+            } else {
+                recordedChunks = nil
+            }
         }
     }
 
