@@ -256,7 +256,8 @@ def main():
             w("")
             written = max((r.get("fixtures_written", 0) for r in f4), default=0)
             w(f"Event lateness: arrival − (request written + the event's recorded offset). Fixtures the recorder wrote: {written} "
-              "(every request is the same exchange, so one file, rewritten).")
+              "(every request is the same exchange, so one file, rewritten). Each row follows one warm-up round at the "
+              "same concurrency, both ways (the recorder's upstream connections exist, as in a recording session).")
             w("")
 
     # ---- figure 5

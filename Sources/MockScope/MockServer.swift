@@ -84,9 +84,12 @@ public final class MockServer: HTTPHandler {
     private final class Snapshot: Sendable {
         let store: FixtureStore
         let settings: MockSettings
-        init(store: FixtureStore, settings: MockSettings) {
+        /// Counts store replacements (not settings changes): see `changeStore`.
+        let storeGeneration: Int
+        init(store: FixtureStore, settings: MockSettings, storeGeneration: Int) {
             self.store = store
             self.settings = settings
+            self.storeGeneration = storeGeneration
         }
     }
 
@@ -109,7 +112,7 @@ public final class MockServer: HTTPHandler {
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
                 journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope")) {
-        self.state = Mutex(Snapshot(store: store, settings: settings))
+        self.state = Mutex(Snapshot(store: store, settings: settings, storeGeneration: 0))
         self.initialSettings = settings
         self.journal = Journal(capacity: journalSize)
         self.activeStreams = Mutex(nil)
@@ -125,12 +128,33 @@ public final class MockServer: HTTPHandler {
     public var store: FixtureStore { state.withLock { $0 }.store }
     public var settings: MockSettings { state.withLock { $0 }.settings }
 
-    public func replaceStore(_ store: FixtureStore) { state.withLock { $0 = Snapshot(store: store, settings: $0.settings) } }
+    public func replaceStore(_ store: FixtureStore) {
+        state.withLock { $0 = Snapshot(store: store, settings: $0.settings, storeGeneration: $0.storeGeneration + 1) }
+    }
+
     public func updateSettings(_ change: (inout MockSettings) -> Void) {
         state.withLock { state in
             var settings = state.settings
             change(&settings)
-            state = Snapshot(store: state.store, settings: settings)
+            state = Snapshot(store: state.store, settings: settings, storeGeneration: state.storeGeneration)
+        }
+    }
+
+    /// Replaces the store with one built from `change(current fixtures)` (nil: no change). The new
+    /// store is built outside the lock — building indexes every fixture, and requests must not wait
+    /// on it (a recording session adds a fixture per exchange) — then swapped in, unless the store
+    /// changed meanwhile: then it is built again from that one. Returns whether it changed.
+    private func changeStore(_ change: ([Fixture]) -> [Fixture]?) -> Bool {
+        while true {
+            let current = state.withLock { $0 }
+            guard let fixtures = change(current.store.fixtures) else { return false }
+            let store = FixtureStore(fixtures)
+            let swapped = state.withLock { state -> Bool in
+                guard state.storeGeneration == current.storeGeneration else { return false }
+                state = Snapshot(store: store, settings: state.settings, storeGeneration: state.storeGeneration + 1)
+                return true
+            }
+            if swapped { return true }
         }
     }
 
@@ -147,10 +171,8 @@ public final class MockServer: HTTPHandler {
 
     /// Removes a fixture by name; false when there is none.
     public func removeFixture(named name: String) -> Bool {
-        state.withLock { state in
-            guard state.store.fixture(named: name) != nil else { return false }
-            state = Snapshot(store: FixtureStore(state.store.fixtures.filter { $0.name != name }), settings: state.settings)
-            return true
+        changeStore { fixtures in
+            fixtures.contains { $0.name == name } ? fixtures.filter { $0.name != name } : nil
         }
     }
 
@@ -159,11 +181,7 @@ public final class MockServer: HTTPHandler {
 
     /// Adds (or replaces, by name) a fixture at runtime: a new recording, or a test's own stub.
     public func addFixture(_ fixture: Fixture) {
-        state.withLock { state in
-            var fixtures = state.store.fixtures.filter { $0.name != fixture.name }
-            fixtures.append(fixture)
-            state = Snapshot(store: FixtureStore(fixtures), settings: state.settings)
-        }
+        _ = changeStore { fixtures in fixtures.filter { $0.name != fixture.name } + [fixture] }
     }
 
     /// Lets the admin status report the HTTP layer's counts of open streams and open requests.

@@ -112,11 +112,7 @@ public struct RedactionScope: Sendable {
 
     /// Replaces every secret value in `text`.
     public func scrub(_ text: String) -> String {
-        var result = text
-        for secret in secrets where result.contains(secret) {
-            result = result.replacingOccurrences(of: secret, with: Redactor.placeholder)
-        }
-        return result
+        secrets.reduce(text) { SecretRedaction.replacing($1, in: $0) }
     }
 
     /// A header's value as it may be written.
@@ -181,22 +177,52 @@ public struct RedactionScope: Sendable {
         redactJSONFields(in: scrub(text))
     }
 
-    private static let fieldPattern = try! NSRegularExpression(pattern: #""((?:[^"\\]|\\.){1,64})"\s*:\s*"((?:[^"\\]|\\.)*)""#)
-
+    /// Replaces the value of every `"name": "value"` pair whose name is a secret field, scanning
+    /// the UTF-8 bytes once (string by string, escapes honoured; names up to 64 bytes). An event of
+    /// a recorded stream goes through here: a regular expression per event was a third of the
+    /// recorder's CPU at the end of each stream (bench/profile pool).
     private func redactJSONFields(in text: String) -> String {
-        guard text.contains("\"") else { return text }
-        let ns = text as NSString
-        let matches = Self.fieldPattern.matches(in: text, range: NSRange(location: 0, length: ns.length))
-        var replacements: [NSRange] = []
-        for match in matches {
-            let name = ns.substring(with: match.range(at: 1))
-            if redactor.isSecretField(name), ns.substring(with: match.range(at: 2)) != Redactor.placeholder {
-                replacements.append(match.range(at: 2))
+        let bytes = Array(text.utf8)
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), colon = UInt8(ascii: ":")
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        /// The index of the quote closing the string that opens at `start`, or nil.
+        func closing(_ start: Int) -> Int? {
+            var index = start + 1
+            while index < bytes.count {
+                if bytes[index] == backslash { index += 2; continue }
+                if bytes[index] == quote { return index }
+                index += 1
             }
+            return nil
+        }
+        var replacements: [Range<Int>] = []
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == quote, let nameEnd = closing(index) else { index += 1; continue }
+            var cursor = nameEnd + 1
+            while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+            guard cursor < bytes.count, bytes[cursor] == colon else { index = nameEnd + 1; continue }
+            cursor += 1
+            while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
+            guard cursor < bytes.count, bytes[cursor] == quote, let valueEnd = closing(cursor) else { index = nameEnd + 1; continue }
+            let nameLength = nameEnd - index - 1
+            if nameLength >= 1, nameLength <= 64 {
+                let name = String(decoding: bytes[(index + 1)..<nameEnd], as: UTF8.self)
+                let value = (cursor + 1)..<valueEnd
+                if redactor.isSecretField(name), !bytes[value].elementsEqual(Redactor.placeholder.utf8) { replacements.append(value) }
+            }
+            index = valueEnd + 1
         }
         guard !replacements.isEmpty else { return text }
-        let result = NSMutableString(string: text)
-        for range in replacements.reversed() { result.replaceCharacters(in: range, with: Redactor.placeholder) }
-        return result as String
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var copied = 0
+        for range in replacements {
+            result += bytes[copied..<range.lowerBound]
+            result += Redactor.placeholder.utf8
+            copied = range.upperBound
+        }
+        result += bytes[copied...]
+        return String(decoding: result, as: UTF8.self)
     }
 }

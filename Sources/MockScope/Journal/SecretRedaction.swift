@@ -72,7 +72,14 @@ public enum SecretRedaction {
     /// Works on UTF-8 bytes: this runs for every journal entry.
     public static func scrub(_ text: String, secret: String?) -> String {
         guard let secret, secret.utf8.count >= 4 else { return text }
+        return replacing(secret, in: text)
+    }
+
+    /// `text` with every occurrence of `secret` (any length but empty) replaced by the placeholder,
+    /// byte by byte: no Foundation search, no copy when it does not occur.
+    public static func replacing(_ secret: String, in text: String) -> String {
         let needle = Array(secret.utf8)
+        guard !needle.isEmpty else { return text }
         var bytes = Array(text.utf8)
         guard bytes.firstRange(of: needle) != nil else { return text }
         let replacement = Array(placeholder.utf8)

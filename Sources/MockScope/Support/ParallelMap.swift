@@ -5,7 +5,9 @@ extension Array {
     /// independent work on many elements: loading thousands of fixtures, keying them. `transform`
     /// must not touch shared mutable state (it is run concurrently).
     func parallelMap<T>(_ transform: (Element) -> T) -> [T] {
-        guard count > 1 else { return map(transform) }
+        // Few elements: not worth waking every core (a recording session rebuilds a small store
+        // per exchange, beside requests being served).
+        guard count >= Self.parallelThreshold else { return map(transform) }
         return withoutActuallyEscaping(transform) { transform in
             var results = [T?](repeating: nil, count: count)
             results.withUnsafeMutableBufferPointer { buffer in
@@ -18,6 +20,11 @@ extension Array {
             return results.map { $0! }
         }
     }
+}
+
+extension Array {
+    /// Below this many elements `parallelMap` maps on the calling thread.
+    static var parallelThreshold: Int { 256 }
 }
 
 /// One `parallelMap`: the buffers and the transform its iterations share. Unchecked: iteration
