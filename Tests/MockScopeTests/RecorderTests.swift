@@ -138,6 +138,12 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         let event = "data: {\"echo\":\"Bearer \(recorderFakeKey)\",\"api_key\":\"other-secret-1\",\"n\":1}\n\n"
         #expect(scope.text(event) == "data: {\"echo\":\"Bearer REDACTED\",\"api_key\":\"REDACTED\",\"n\":1}\n\n")
         #expect(scope.headerValue(name: "x-echo", value: "k=\(recorderFakeKey)") == "k=REDACTED")
+        // The field scan: spaces around the colon, escaped quotes in names and values, a value
+        // already redacted, a quoted word that is not a name, text that is not JSON at all.
+        #expect(scope.text(#"{"password" :  "a\"b", "x": "y"}"#) == #"{"password" :  "REDACTED", "x": "y"}"#)
+        #expect(scope.text(#"{"say \"hi\"": "token", "token": "REDACTED"}"#) == #"{"say \"hi\"": "token", "token": "REDACTED"}"#)
+        #expect(scope.text(#"["token", "secret": "s3", {"Api-Key":"k"}]"#) == #"["token", "secret": "REDACTED", {"Api-Key":"REDACTED"}]"#)
+        #expect(scope.text("event: ping\ndata: \"unterminated\n\n") == "event: ping\ndata: \"unterminated\n\n")
     }
 
     @Test func namesGivenWithRedactAreHeadersQueryParametersOrBodyFields() throws {
