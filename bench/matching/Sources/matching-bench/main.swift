@@ -8,8 +8,9 @@
 //   hit        store.match(input) for inputs of random existing fixtures (built beforehand)
 //   hit+parse  JSONValue.parse(body) + MatchInput + match: what a request costs the matcher
 //   miss       store.match(input) for bodies no fixture has (includes the near-miss report)
-// Prints one JSON line per size: ns per lookup (the median of 3 rounds; hit+parse uses a fifth of
-// the lookups, miss --misses lookups, default 200) and the load and index times.
+// Prints one JSON line per size: ns per lookup (the median of 5 rounds, which alternate between the
+// sizes; hit+parse uses a fifth of the lookups, miss --misses lookups, default 200) and the load and
+// index times.
 //
 //   matching-bench --handle [--threads N] [--lookups N]
 //
@@ -99,7 +100,19 @@ if handleMode {
     exit(0)
 }
 
+/// One store under test and its prepared inputs.
+struct Subject {
+    let size: Int
+    let store: FixtureStore
+    let hitInputs: [MatchInput]
+    let hitBytes: [[UInt8]]
+    let missInputs: [MatchInput]
+    let parseMs: Int
+    let indexMs: Int
+}
+
 var generator = SystemRandomNumberGenerator()
+var subjects: [Subject] = []
 for size in sizes {
     var fixtures: [Fixture] = []
     fixtures.reserveCapacity(size)
@@ -118,30 +131,41 @@ for size in sizes {
     let pool = min(lookups, 20_000)
     let hitBodies = (0..<pool).map { _ in requestBody(Int.random(in: 0..<size, using: &generator)) }
     let hitInputs = hitBodies.map(input)
-    let hitBytes = hitBodies.map { Array($0.utf8) }
     let missInputs = (0..<misses).map { _ in input(requestBody(Int.random(in: 0..<size, using: &generator), miss: true)) }
 
     // Check once that hits hit and misses miss.
     guard case .matched = store.match(hitInputs[0]), case .missed = store.match(missInputs[0]) else {
         fatalError("the store does not answer as expected")
     }
-
-    func rounds(_ count: Int, _ body: (Int) -> Void) -> Double {
-        var results: [Double] = []
-        for _ in 0..<3 {
-            let start = now()
-            for k in 0..<count { body(k) }
-            results.append(Double(now() - start) / Double(count))
-        }
-        return results.sorted()[1]
-    }
-    let hit = rounds(lookups) { k in blackHole(store.match(hitInputs[k % pool])) }
-    let hitParse = rounds(max(1, lookups / 5)) { k in
-        let bytes = hitBytes[k % pool]
-        let body = try? JSONValue.parse(bytes)
-        blackHole(store.match(MatchInput(method: "POST", path: path, headers: headers, body: body)))
-    }
-    let miss = rounds(missInputs.count) { k in blackHole(store.match(missInputs[k])) }
-    print(#"{"fixtures":\#(size),"hit_ns":\#(Int(hit)),"hit_parse_ns":\#(Int(hitParse)),"miss_ns":\#(Int(miss)),"lookups":\#(lookups),"misses":\#(missInputs.count),"parse_ms":\#(Int(Double(buildStart - parseStart) / 1e6)),"index_ms":\#(Int(Double(built - buildStart) / 1e6))}"#)
-    fflush(nil)
+    subjects.append(Subject(size: size, store: store, hitInputs: hitInputs, hitBytes: hitBodies.map { Array($0.utf8) },
+                            missInputs: missInputs, parseMs: Int(Double(buildStart - parseStart) / 1e6),
+                            indexMs: Int(Double(built - buildStart) / 1e6)))
 }
+
+// Rounds alternate between the sizes (1k, 10k, 100k, 1k, ...), so that a ratio between sizes
+// compares neighbours in time: this machine's speed drifts by 15 % from one minute to the next.
+// Each figure is the median of its rounds.
+func timed(_ count: Int, _ body: (Int) -> Void) -> Double {
+    let start = now()
+    for k in 0..<count { body(k) }
+    return Double(now() - start) / Double(count)
+}
+let roundCount = 5
+var hits = [[Double]](repeating: [], count: subjects.count)
+var hitParses = hits, missTimes = hits
+for _ in 0..<roundCount {
+    for (index, subject) in subjects.enumerated() {
+        let pool = subject.hitInputs.count
+        hits[index].append(timed(lookups) { k in blackHole(subject.store.match(subject.hitInputs[k % pool])) })
+        hitParses[index].append(timed(max(1, lookups / 5)) { k in
+            let body = try? JSONValue.parse(subject.hitBytes[k % pool])
+            blackHole(subject.store.match(MatchInput(method: "POST", path: path, headers: headers, body: body)))
+        })
+        missTimes[index].append(timed(subject.missInputs.count) { k in blackHole(subject.store.match(subject.missInputs[k])) })
+    }
+}
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+for (index, subject) in subjects.enumerated() {
+    print(#"{"fixtures":\#(subject.size),"hit_ns":\#(Int(median(hits[index]))),"hit_parse_ns":\#(Int(median(hitParses[index]))),"miss_ns":\#(Int(median(missTimes[index]))),"lookups":\#(lookups),"misses":\#(subject.missInputs.count),"rounds":\#(roundCount),"parse_ms":\#(subject.parseMs),"index_ms":\#(subject.indexMs)}"#)
+}
+fflush(nil)
