@@ -23,21 +23,25 @@ let package = Package(
         .systemLibrary(
             name: "CMicroHTTPD",
             pkgConfig: "libmicrohttpd",
-            providers: [.apt(["libmicrohttpd-dev", "pkg-config"])]
+            providers: [.apt(["libmicrohttpd-dev", "pkg-config"]), .brew(["libmicrohttpd", "pkg-config"])]
         ),
         // What Swift cannot call directly: the variadic start/info functions and macro constants.
         .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
-        // The HTTP layer: daemon lifecycle, request/response values, the stream scheduler.
+        // HTTP value types (request, response, header fields, timed chunks, live responses): what
+        // the domain and the HTTP layer exchange. Pure Swift, no C.
+        .target(name: "MockScopeHTTPTypes"),
+        // The libmicrohttpd adapter: daemon lifecycle, the one unsafe seam, the stream scheduler,
+        // prepared responses.
         .target(
-            name: "MockScopeHTTP",
-            dependencies: ["CMicroHTTPDShim", "CMicroHTTPD"]
+            name: "MockScopeMicroHTTPD",
+            dependencies: ["MockScopeHTTPTypes", "CMicroHTTPDShim", "CMicroHTTPD"]
         ),
-        // The domain: protocols, fixtures, matching, synthesis. Pure Swift: it uses the HTTP layer's
-        // plain value types (HTTPRequest, HTTPResponse), never its server or libmicrohttpd.
+        // The domain: the exchange pipeline, protocol modules, fixtures, matching, synthesis,
+        // faults. Depends on no C target: `swift build --target MockScope` never sees libmicrohttpd.
         .target(
             name: "MockScope",
             dependencies: [
-                "MockScopeHTTP",
+                "MockScopeHTTPTypes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -49,7 +53,7 @@ let package = Package(
         .target(
             name: "MockScopeRecorder",
             dependencies: [
-                "MockScope", "MockScopeHTTP",
+                "MockScope", "MockScopeHTTPTypes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -60,7 +64,7 @@ let package = Package(
         // Where the domain meets the HTTP layer: one server you can start and stop.
         .target(
             name: "MockScopeRuntime",
-            dependencies: ["MockScope", "MockScopeHTTP", "MockScopeRecorder", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MockScope", "MockScopeHTTPTypes", "MockScopeMicroHTTPD", "MockScopeRecorder", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "MockScopeTesting",
@@ -76,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MockScopeTests",
-            dependencies: ["MockScope", "MockScopeHTTP", "MockScopeRuntime", "MockScopeTesting", "MockScopeRecorder"]
+            dependencies: ["MockScope", "MockScopeHTTPTypes", "MockScopeMicroHTTPD", "MockScopeRuntime", "MockScopeTesting", "MockScopeRecorder"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -3,17 +3,20 @@
 
 Stdlib only, deterministic: running it twice writes byte-identical files.
 
-    python3 scripts/build-default-fixtures.py            # writes <repo>/fixtures/...
-    python3 scripts/build-default-fixtures.py --out DIR  # writes DIR/...
-    python3 scripts/build-default-fixtures.py --check    # build in memory, compare with files on disk
+    python3 scripts/build-default-fixtures.py SEEDS            # writes <repo>/fixtures/...
+    python3 scripts/build-default-fixtures.py SEEDS --out DIR  # writes DIR/...
+    python3 scripts/build-default-fixtures.py SEEDS --check    # build in memory, compare with files on disk
 
-The long texts (QwQ's 9.9/9.11 reasoning and answer, the four-cities weather reasoning, the four
-tool-call ids/arguments) are copies of /work/shared/seeds/004_345b41f9708adb30.txt; when that seed
-directory exists (or $MOCKSCOPE_SEEDS points at a copy) the script re-extracts them and refuses to
-run if the constants below differ from the seed by a single character.
+SEEDS is the folder of the seed documents the fixtures were written from (they are not part of
+the repository); it may be left out when $MOCKSCOPE_SEEDS names it. The long texts (QwQ's
+9.9/9.11 reasoning and answer, the four-cities weather reasoning, the four tool-call
+ids/arguments) are copies of seed 004 (004_345b41f9708adb30.txt) and the qwen-plus answer body of
+seed 001 (001_37e3d7b7b22fa524.txt); the script re-extracts them from the seeds and refuses to
+run if the constants below differ from them by a single character.
 
-Wire formats follow /work/shared/reference/openai-compatible.md (compat) and
-dashscope-native.md (native): compat SSE is `data: <json>\\n\\n` ending with `data: [DONE]\\n\\n`;
+Wire formats: docs/protocol-notes.md. Citations here and in the fixtures' `source` fields
+(`openai-compatible.md §4.1`, `dashscope-native.md §7.1`) are its sections compat §4.1 and
+native §7.1: compat SSE is `data: <json>\\n\\n` ending with `data: [DONE]\\n\\n`;
 native SSE is `id:N\\nevent:result\\n:HTTP_STATUS/200\\ndata:<json>\\n\\n` with no terminator.
 No timing was ever recorded for these exchanges: every `at` is synthetic (seeded per fixture).
 """
@@ -28,7 +31,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SEEDS = Path(os.environ.get("MOCKSCOPE_SEEDS", "/work/shared/seeds"))
+SEEDS_ENV = "MOCKSCOPE_SEEDS"
 SEED_001 = "001_37e3d7b7b22fa524.txt"
 SEED_004 = "004_345b41f9708adb30.txt"
 GENERATOR = "scripts/build-default-fixtures.py"
@@ -929,11 +932,7 @@ def self_check(f):
 
 
 def verify_against_seeds(seed_dir):
-    path = seed_dir / SEED_004
-    if not path.is_file():
-        print(f"note: {path} not found; seed texts not re-verified", file=sys.stderr)
-        return
-    t = path.read_text(encoding="utf-8")
+    t = (seed_dir / SEED_004).read_text(encoding="utf-8")
     b1, b2, b3 = ("=" * 20 + s + "=" * 20 for s in ("思考过程", "完整回复", "回复内容"))
     i = t.index(b1)
     j = t.index(b2, i)
@@ -957,11 +956,10 @@ def verify_against_seeds(seed_dir):
                    '"text": "' + APP_WEATHER_TEXT + '"'):
         if needle not in t:
             problems.append("seed 004 text " + needle)
-    seed001 = seed_dir / SEED_001
-    if seed001.is_file() and WHO_ARE_YOU_COMPAT_BODY + "\n" not in seed001.read_text(encoding="utf-8"):
+    if WHO_ARE_YOU_COMPAT_BODY + "\n" not in (seed_dir / SEED_001).read_text(encoding="utf-8"):
         problems.append("WHO_ARE_YOU_COMPAT_BODY (seed 001)")
     if problems:
-        sys.exit("constants differ from seed 004: " + ", ".join(problems))
+        sys.exit("constants differ from the seed documents: " + ", ".join(problems))
 
 
 def render(f):
@@ -970,11 +968,22 @@ def render(f):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("seeds", type=Path, nargs="?", default=os.environ.get(SEEDS_ENV) or None,
+                    help=f"folder of the seed documents to verify the texts against "
+                         f"(required unless ${SEEDS_ENV} is set)")
     ap.add_argument("--out", type=Path, default=REPO / "fixtures", help="fixtures folder")
-    ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="seed folder to verify texts against")
     ap.add_argument("--check", action="store_true", help="do not write; fail if files on disk differ")
     args = ap.parse_args()
-    verify_against_seeds(args.seeds)
+    if args.seeds is None:
+        ap.error(f"the seed folder is required: give it as the first argument or set ${SEEDS_ENV}")
+    seeds = Path(args.seeds)
+    if not seeds.is_dir():
+        ap.error(f"seed folder {seeds} not found (give the folder of the seed documents, "
+                 f"or set ${SEEDS_ENV})")
+    missing = [name for name in (SEED_001, SEED_004) if not (seeds / name).is_file()]
+    if missing:
+        ap.error(f"seed folder {seeds} has no {' or '.join(missing)}: is it the seed documents' folder?")
+    verify_against_seeds(seeds)
     stale = []
     for f in build_all():
         path = args.out / (f["name"] + ".json")

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// What to answer when no fixture matches.
@@ -109,9 +109,12 @@ public final class MockServer: HTTPHandler {
     public let initialSettings: MockSettings
     /// Randomness for header faults: seeded once, advanced per request.
     private let headerRandom: Mutex<SeededRandom>
+    /// Builds whole answers in the HTTP layer's own form (nil: plain bytes, e.g. in memory).
+    private let preparer: (any AnswerPreparer)?
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
-                journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope")) {
+                journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope"), preparer: (any AnswerPreparer)? = nil) {
+        self.preparer = preparer
         self.state = Mutex(Snapshot(store: store, settings: settings, storeGeneration: 0))
         self.initialSettings = settings
         self.journal = Journal(capacity: journalSize)
@@ -260,7 +263,7 @@ public final class MockServer: HTTPHandler {
     }
 
     /// What an answer's `retry-after-ms` (or else `retry-after`, in seconds) asks, in ms.
-    static func retryAfterMs(_ headers: HTTPHeaders) -> Double? {
+    static func retryAfterMs(_ headers: HeaderFields) -> Double? {
         if let ms = headers["retry-after-ms"].flatMap(Double.init) { return ms }
         return headers["retry-after"].flatMap(Double.init).map { $0 * 1000 }
     }
@@ -286,7 +289,7 @@ public final class MockServer: HTTPHandler {
             if case .matched = store.match(input) { return nil }
         }
         note.forwarded = true
-        return ResponsePlan(status: 0, headers: HTTPHeaders(), body: .live(forwarder.forward(request, requestID: requestID)))
+        return ResponsePlan(status: 0, headers: HeaderFields(), body: .live(forwarder.forward(request, requestID: requestID)))
     }
 
     /// What `decide` learned that faults need.
@@ -380,7 +383,7 @@ public final class MockServer: HTTPHandler {
 
     /// The key of `Authorization: Bearer <key>` (scheme case-insensitive, spaces around the key
     /// ignored), or nil. Byte-level: it runs for every request.
-    static func apiKey(_ headers: HTTPHeaders) -> String? { apiKey(headers["authorization"]) }
+    static func apiKey(_ headers: HeaderFields) -> String? { apiKey(headers["authorization"]) }
 
     /// The key in an `Authorization` value (see above).
     static func apiKey(_ authorization: String?) -> String? {
@@ -482,7 +485,7 @@ public final class MockServer: HTTPHandler {
                 return fixture.plan
             }
             note.error = "not_found"
-            return ResponsePlan(status: 404, headers: HTTPHeaders([("x-request-id", requestID)]), body: .whole([]))
+            return ResponsePlan(status: 404, headers: HeaderFields([("x-request-id", requestID)]), body: .whole([]))
         }
 
         guard let key = decision.apiKey, settings.apiKeys.isEmpty || settings.apiKeys.contains(key) else { return fail(ErrorCatalog.invalidApiKey, api) }
@@ -539,7 +542,7 @@ public final class MockServer: HTTPHandler {
             decision.matchedFixture = fixture
             if endpoint.isGeneration, request.query.isEmpty {
                 store.decisions.remember(cacheKey, fixture: fixture, body: body, stream: stream,
-                                         model: Self.model(of: body, endpoint: endpoint))
+                                         model: Self.model(of: body, endpoint: endpoint), preparer: preparer)
             }
             return fixture.plan
         case .missed(let nearMiss):

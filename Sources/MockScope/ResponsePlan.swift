@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// One SSE event (or any piece of a streamed body) with its time from the request, in ms.
 public struct PlannedEvent: Sendable, Equatable {
@@ -25,7 +25,7 @@ public struct ResponsePlan: Sendable {
     }
 
     public var status: Int
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     public var body: Body
     /// How a streamed body ends (a whole body always ends normally).
     public var ending: StreamEnding = .complete
@@ -35,7 +35,7 @@ public struct ResponsePlan: Sendable {
     public var hang = false
     public var hangMs: Double?
 
-    public init(status: Int, headers: HTTPHeaders, body: Body) {
+    public init(status: Int, headers: HeaderFields, body: Body) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -1,6 +1,6 @@
 import Foundation
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,13 +20,13 @@ public struct RecordedExchange: Sendable {
     public var request: HTTPRequest
     public var status: Int
     /// The upstream's response headers, as received.
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     public var body: Body
     /// The upstream or the client went away before the end (written only with `--keep-partial`).
     public var partial: Bool
     public var recordedAt: Date
 
-    public init(request: HTTPRequest, status: Int, headers: HTTPHeaders, body: Body, partial: Bool = false, recordedAt: Date = Date()) {
+    public init(request: HTTPRequest, status: Int, headers: HeaderFields, body: Body, partial: Bool = false, recordedAt: Date = Date()) {
         self.request = request
         self.status = status
         self.headers = headers

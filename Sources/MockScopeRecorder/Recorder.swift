@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// How to record.
@@ -84,7 +84,7 @@ public final class Recorder: Forwarder {
             return exchange
         }
         guard let exchange else {
-            live.fail(status: 503, headers: MockScopeHTTP.HTTPHeaders([("content-type", "text/plain")]), body: Array("MockScope is stopping\n".utf8))
+            live.fail(status: 503, headers: HeaderFields([("content-type", "text/plain")]), body: Array("MockScope is stopping\n".utf8))
             return live
         }
         live.onClientGone { [weak exchange] in exchange?.cancel(reason: "the client went away before the end") }
@@ -105,7 +105,7 @@ final class RecordingExchange: UpstreamSink {
     private struct State {
         var call: UpstreamCall?
         var status: Int?
-        var headers = MockScopeHTTP.HTTPHeaders()
+        var headers = HeaderFields()
         var isStream = false
         var splitter = SSEEventSplitter()
         var events: [PlannedEvent] = []
@@ -156,7 +156,7 @@ final class RecordingExchange: UpstreamSink {
 
     // MARK: UpstreamSink (event loop)
 
-    func upstreamHead(status: Int, headers: MockScopeHTTP.HTTPHeaders) {
+    func upstreamHead(status: Int, headers: HeaderFields) {
         state.withLock { state in
             state.status = status
             state.headers = headers

@@ -1,6 +1,6 @@
 import Foundation
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// Decides what is secret in an exchange and replaces it by `Redactor.placeholder` before anything
 /// is written or logged:
@@ -125,8 +125,8 @@ public struct RedactionScope: Sendable {
         return Redactor.placeholder
     }
 
-    public func headers(_ headers: HTTPHeaders) -> HTTPHeaders {
-        HTTPHeaders(headers.fields.map { ($0.name, headerValue(name: $0.name, value: $0.value)) })
+    public func headers(_ headers: HeaderFields) -> HeaderFields {
+        HeaderFields(headers.fields.map { ($0.name, headerValue(name: $0.name, value: $0.value)) })
     }
 
     public func query(_ query: [(name: String, value: String)]) -> [(name: String, value: String)] {

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -65,7 +65,7 @@ public struct Upstream: Sendable, Equatable, CustomStringConvertible {
 /// end or a failure (exactly one of the two). Called on an event-loop thread, one call at a time:
 /// never block in it.
 public protocol UpstreamSink: AnyObject, Sendable {
-    func upstreamHead(status: Int, headers: MockScopeHTTP.HTTPHeaders)
+    func upstreamHead(status: Int, headers: HeaderFields)
     func upstreamBody(_ bytes: [UInt8])
     func upstreamEnd()
     /// Also after `cancel()` (and before any head when the upstream could not be reached).
@@ -90,7 +90,7 @@ final class SinkDelegate: HTTPClientResponseDelegate {
     init(sink: any UpstreamSink) { self.sink = sink }
 
     func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        var headers = MockScopeHTTP.HTTPHeaders()
+        var headers = HeaderFields()
         for (name, value) in head.headers { headers.add(name, value) }
         sink.upstreamHead(status: Int(head.status.code), headers: headers)
         return task.eventLoop.makeSucceededVoidFuture()
@@ -175,7 +175,7 @@ public final class UpstreamClient: Sendable {
                                                       "content-length", "proxy-connection"]
 
     /// The headers sent upstream for a client's headers.
-    public static func forwardedHeaders(_ headers: MockScopeHTTP.HTTPHeaders) -> [(name: String, value: String)] {
+    public static func forwardedHeaders(_ headers: HeaderFields) -> [(name: String, value: String)] {
         var named: Set<String> = []
         for field in headers where field.name.caseInsensitiveEquals("connection") {
             for token in field.value.split(separator: ",") { named.insert(token.trimmingCharacters(in: .whitespaces).lowercased()) }
@@ -193,8 +193,8 @@ public final class UpstreamClient: Sendable {
     }
 
     /// The headers passed to the client for the upstream's.
-    public static func clientHeaders(_ headers: MockScopeHTTP.HTTPHeaders) -> MockScopeHTTP.HTTPHeaders {
-        MockScopeHTTP.HTTPHeaders(headers.fields.filter { !droppedResponseHeaders.contains($0.name.lowercased()) })
+    public static func clientHeaders(_ headers: HeaderFields) -> HeaderFields {
+        HeaderFields(headers.fields.filter { !droppedResponseHeaders.contains($0.name.lowercased()) })
     }
 
     /// RFC 3986 unreserved characters kept, everything else percent-encoded.

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
+import MockScopeMicroHTTPD
 import MockScopeRecorder
 
 /// Everything `mockscope serve` needs, in one place: where fixtures come from, how to listen.
@@ -11,7 +12,7 @@ public struct ServerOptions: Sendable {
     /// Fixture folders; empty = `./fixtures` when it exists, else the built-in defaults.
     public var fixtureDirectories: [String] = []
     public var settings = MockSettings()
-    public var http = HTTPServerConfiguration()
+    public var http = DaemonConfiguration()
     /// Scenarios to load and activate: file paths, or names in `./scenarios` or the built-in library.
     public var scenarios: [String] = []
     /// Seed for chance and jitter.
@@ -49,7 +50,7 @@ public struct RecordingConfigurationError: Error, CustomStringConvertible {
 /// A MockScope server: fixtures loaded, the domain and the HTTP layer wired together.
 public final class MockScopeServer: Sendable {
     public let mock: MockServer
-    public let http: HTTPServer
+    public let http: MicroHTTPDDaemon
     public let options: ServerOptions
     /// Where the fixtures came from (folders, or "built-in defaults").
     public let fixtureSource: String
@@ -74,7 +75,8 @@ public final class MockScopeServer: Sendable {
             throw StartError.adminTokenRequired(host: options.host)
         }
         self.mock = MockServer(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
-                               seed: options.seed, journalSize: options.journalSize, logger: logger)
+                               seed: options.seed, journalSize: options.journalSize, logger: logger,
+                               preparer: MicroHTTPDAnswerPreparer())
         let directories = options.fixtureDirectories
         mock.setFixtureSource { try Self.loadFixtures(directories).0 }
         if let setup = options.recording, let recordTo {
@@ -88,7 +90,7 @@ public final class MockScopeServer: Sendable {
             self.recorder = nil
         }
         try Self.loadScenarios(options.scenarios, builtIn: builtInScenarios.value, into: mock)
-        self.http = HTTPServer(configuration: http, handler: mock)
+        self.http = MicroHTTPDDaemon(configuration: http, handler: mock)
         let server = self.http
         // Weak: the HTTP server holds the mock as its handler; a strong capture here would be a cycle (BUG-9).
         mock.reportActiveStreams({ [weak server] in server?.activeStreams ?? 0 }, openRequests: { [weak server] in server?.openRequests ?? 0 })

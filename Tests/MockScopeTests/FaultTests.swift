@@ -1,6 +1,6 @@
 import Testing
 @testable import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 // MARK: - Plans and helpers
 
@@ -594,7 +594,7 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
         #expect(native.count == 5)
         #expect(native[4] == "id:5\nevent:result\n:HTTP_STATUS/200\ndata:\(html)\n\n")
 
-        let empty = ResponsePlan(status: 200, headers: HTTPHeaders(), body: .events([]))
+        let empty = ResponsePlan(status: 200, headers: HeaderFields(), body: .events([]))
         #expect(try texts(try applying("malformed_chunk after_events=0", to: empty)) == ["data: \(html)\n\n"])
     }
 
@@ -783,7 +783,7 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
                      "drop after_events=1", "reset after_events=1", "hang ms=10", "malformed_chunk after_events=0",
                      "stream_error after_events=0"]
         for spec in specs {
-            let plan = try applying(spec, to: ResponsePlan(status: 200, headers: HTTPHeaders(), body: .live(live)))
+            let plan = try applying(spec, to: ResponsePlan(status: 200, headers: HeaderFields(), body: .live(live)))
             guard case .live(let kept) = plan.body else {
                 Issue.record("\(spec) replaced a live body")
                 continue

@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Testing
 @testable import MockScope
 
@@ -8,7 +8,7 @@ import Testing
                         metadata: JSONValue? = nil) throws -> Fixture {
         Fixture(name: name, origin: "test", metadata: metadata,
                 request: RequestPattern(method: "POST", path: path, headers: headers, body: try JSONValue.parse(body), match: match, ignore: ignore),
-                response: RecordedResponse(status: 200, headers: HTTPHeaders(), body: .whole(Array(name.utf8))))
+                response: RecordedResponse(status: 200, headers: HeaderFields(), body: .whole(Array(name.utf8))))
     }
 
     static func input(_ body: String, path: String = "/compatible-mode/v1/chat/completions",

@@ -1,6 +1,6 @@
 import Foundation
 @testable import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import MockScopeTesting
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
-import MockScopeHTTP
+import MockScopeHTTPTypes
+@testable import MockScopeMicroHTTPD
 import Synchronization
 import Testing
 
@@ -28,14 +29,14 @@ final class LiveHandler: HTTPHandler {
 @Suite(.serialized) struct LiveResponseTests {
     @Test func headAndChunksPassThroughAsTheyArrive() throws {
         let handler = LiveHandler()
-        let server = HTTPServer(handler: handler)
+        let server = MicroHTTPDDaemon(handler: handler)
         try server.start()
         defer { server.stop() }
         let client = try RawHTTP(port: server.port)
         try client.send("POST", "/x", body: "{}")
         let live = try handler.waitForResponse()
         Thread.sleep(forTimeInterval: 0.05)
-        live.sendHead(status: 201, headers: HTTPHeaders([("content-type", "text/event-stream"), ("x-up", "1")]))
+        live.sendHead(status: 201, headers: HeaderFields([("content-type", "text/event-stream"), ("x-up", "1")]))
         let head = try client.readHead()
         #expect(head.status == 201)
         #expect(head.headers.contains { $0.0 == "x-up" && $0.1 == "1" })
@@ -53,12 +54,12 @@ final class LiveHandler: HTTPHandler {
 
     @Test func aFailureBeforeTheHeadBecomesAnErrorAnswer() throws {
         let handler = LiveHandler()
-        let server = HTTPServer(handler: handler)
+        let server = MicroHTTPDDaemon(handler: handler)
         try server.start()
         defer { server.stop() }
         let client = try RawHTTP(port: server.port)
         try client.send("GET", "/x")
-        try handler.waitForResponse().fail(status: 502, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array("upstream down".utf8))
+        try handler.waitForResponse().fail(status: 502, headers: HeaderFields([("content-type", "text/plain")]), body: Array("upstream down".utf8))
         let response = try client.readResponse()
         #expect(response.status == 502)
         #expect(response.text == "upstream down")
@@ -66,7 +67,7 @@ final class LiveHandler: HTTPHandler {
 
     @Test func theProducerHearsWhenTheClientLeaves() throws {
         let handler = LiveHandler()
-        let server = HTTPServer(handler: handler)
+        let server = MicroHTTPDDaemon(handler: handler)
         try server.start()
         defer { server.stop() }
         let client = try RawHTTP(port: server.port)
@@ -74,7 +75,7 @@ final class LiveHandler: HTTPHandler {
         let live = try handler.waitForResponse()
         let heard = Atomic<Bool>(false)
         live.onClientGone { heard.store(true, ordering: .relaxed) }
-        live.sendHead(status: 200, headers: HTTPHeaders())
+        live.sendHead(status: 200, headers: HeaderFields())
         live.send(Array("a".utf8))
         _ = try client.readHead()
         client.closeNow()
@@ -90,7 +91,7 @@ final class LiveHandler: HTTPHandler {
 
     @Test func stoppingTheServerEndsAWaitingExchange() throws {
         let handler = LiveHandler()
-        let server = HTTPServer(handler: handler)
+        let server = MicroHTTPDDaemon(handler: handler)
         try server.start()
         let client = try RawHTTP(port: server.port)
         try client.send("GET", "/x")

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import MockScopeRecorder
 import MockScopeRuntime
 import MockScopeTesting
@@ -81,7 +81,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
 @Suite struct RecorderRedactorTests {
     func request(headers: [(String, String)] = [], query: [(String, String)] = [], body: String = "") -> HTTPRequest {
         HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions", query: query.map { ($0.0, $0.1) },
-                    headers: HTTPHeaders(headers.map { ($0.0, $0.1) }), body: Array(body.utf8))
+                    headers: HeaderFields(headers.map { ($0.0, $0.1) }), body: Array(body.utf8))
     }
 
     @Test func credentialHeadersAreReplacedAndTheSchemeKept() {
@@ -98,7 +98,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         #expect(headers["cookie"] == "REDACTED")
         #expect(headers["x-dashscope-sse"] == "enable")
         #expect(headers["user-agent"] == "openai/1.0")
-        let response = scope.headers(HTTPHeaders([("Set-Cookie", "acw_tc=abc;path=/;HttpOnly"), ("x-request-id", "r-1")]))
+        let response = scope.headers(HeaderFields([("Set-Cookie", "acw_tc=abc;path=/;HttpOnly"), ("x-request-id", "r-1")]))
         #expect(response["set-cookie"] == "REDACTED")
         #expect(response["x-request-id"] == "r-1")
     }
@@ -185,9 +185,9 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
 
     static func exchange(body: String = chatBody, events: Bool = false, text: String = #"{"ok":true}"#) -> RecordedExchange {
         let request = HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions",
-                                  headers: HTTPHeaders([("Authorization", "Bearer \(recorderFakeKey)"), ("Content-Type", "application/json")]),
+                                  headers: HeaderFields([("Authorization", "Bearer \(recorderFakeKey)"), ("Content-Type", "application/json")]),
                                   body: Array(body.utf8))
-        let headers = HTTPHeaders([("content-type", events ? "text/event-stream" : "application/json"), ("x-request-id", "r-1"),
+        let headers = HeaderFields([("content-type", events ? "text/event-stream" : "application/json"), ("x-request-id", "r-1"),
                                    ("content-length", "11"), ("date", "today"), ("set-cookie", "acw_tc=\(recorderFakeKey)")])
         let responseBody: RecordedExchange.Body = events
             ? .events([PlannedEvent(atMs: 12.34, text: "data: {\"a\":1}\n\n"), PlannedEvent(atMs: 40, text: "data: [DONE]\n\n")])
@@ -206,12 +206,12 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         let other = writer.location(for: Self.exchange(body: Self.chatBody.replacingOccurrences(of: "2+2", with: "3+3")).request)
         #expect(other != a)
         let cjk = HTTPRequest(method: "POST", path: "/api/v1/services/aigc/text-generation/generation",
-                              headers: HTTPHeaders([("X-DashScope-SSE", "enable")]),
+                              headers: HeaderFields([("X-DashScope-SSE", "enable")]),
                               body: Array(#"{"model":"qwq-plus","input":{"messages":[{"role":"user","content":"你是谁？"}]}}"#.utf8))
         let native = writer.location(for: cjk)
         #expect(native.name.hasPrefix("native/qwq-plus/request-"))
         var nonStream = cjk
-        nonStream.headers = HTTPHeaders()
+        nonStream.headers = HeaderFields()
         #expect(writer.location(for: nonStream) != native)
         let app = HTTPRequest(method: "POST", path: "/api/v1/apps/weather-app/completion",
                               body: Array(#"{"input":{"prompt":"Weather today?"}}"#.utf8))
@@ -335,7 +335,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
     }
 
     @Test func hopByHopHeadersStayAndTheBodyIsNotCompressed() {
-        let forwarded = UpstreamClient.forwardedHeaders(HTTPHeaders([
+        let forwarded = UpstreamClient.forwardedHeaders(HeaderFields([
             ("Host", "127.0.0.1:8089"), ("Connection", "keep-alive, X-Hop"), ("X-Hop", "1"), ("Keep-Alive", "5"),
             ("Transfer-Encoding", "chunked"), ("TE", "trailers"), ("Upgrade", "h2c"), ("Proxy-Authorization", "Basic x"),
             ("Content-Length", "12"), ("Accept-Encoding", "gzip, deflate"), ("X-MockScope-Speed", "0"),
@@ -343,7 +343,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         ]))
         #expect(forwarded.map(\.name) == ["Authorization", "X-DashScope-SSE", "Content-Type", "Accept-Encoding"])
         #expect(forwarded.last?.value == "identity")
-        let back = UpstreamClient.clientHeaders(HTTPHeaders([("Content-Length", "3"), ("Transfer-Encoding", "chunked"),
+        let back = UpstreamClient.clientHeaders(HeaderFields([("Content-Length", "3"), ("Transfer-Encoding", "chunked"),
                                                              ("Connection", "close"), ("x-request-id", "r"), ("content-type", "a/b")]))
         #expect(back.fields.map(\.name) == ["x-request-id", "content-type"])
     }

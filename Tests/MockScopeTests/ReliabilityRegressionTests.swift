@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 @testable import MockScope
-@testable import MockScopeHTTP
+import MockScopeHTTPTypes
+@testable import MockScopeMicroHTTPD
 import MockScopeRuntime
 import MockScopeTesting
 import Synchronization
@@ -89,7 +90,7 @@ struct ReliabilityRegressionTests {
         let server = try Self.server(logger: log.logger)
         _ = Self.exchange(server, HTTPRequest(method: "GET", path: "/x\r\n2026-01-01T00:00:00+0000 info mockscope: FORGED"))
         _ = Self.exchange(server, HTTPRequest(method: "POST", path: "/compatible-mode/v1/embeddings\nFORGED",
-                                             headers: HTTPHeaders([("Authorization", "Bearer k")]), body: Array("{}".utf8)))
+                                             headers: HeaderFields([("Authorization", "Bearer k")]), body: Array("{}".utf8)))
         let fixture = #"{"mockscope":1,"name":"n\nFORGED NAME","request":{"method":"GET","path":"/forged"},"response":{"status":200,"body":"x"}}"#
         _ = server.handle(HTTPRequest(method: "POST", path: "/__admin/fixtures", body: Array(fixture.utf8)))
         _ = Self.exchange(server, HTTPRequest(method: "GET", path: "/forged"))
@@ -110,7 +111,7 @@ struct ReliabilityRegressionTests {
         let key = "sk-RelSecret7q"
         let log = CollectedLog()
         let server = try Self.server(logger: log.logger)
-        let headers = HTTPHeaders([("Authorization", "Bearer \(key)"), ("Content-Type", "application/json")])
+        let headers = HeaderFields([("Authorization", "Bearer \(key)"), ("Content-Type", "application/json")])
         let nearMiss = #"{"model":"qwen-plus","messages":[{"role":"user","content":"my key is \#(key)"}]}"#
         _ = Self.exchange(server, HTTPRequest(method: "POST", path: Self.chatPath, headers: headers, body: Array(nearMiss.utf8)))
         let generic = #"{"model":"text-embedding-v4","input":"x","api_key":"\#(key)"}"#
@@ -156,12 +157,12 @@ struct ReliabilityRegressionTests {
 
     // MARK: BUG-9: a stopped server is never freed
 
-    /// Tests/reliability/asan-storm.sh: LeakSanitizer finds the whole server (HTTPServer,
+    /// Tests/reliability/asan-storm.sh: LeakSanitizer finds the whole server (MicroHTTPDDaemon,
     /// ServerCore, MockServer, its journal and fixtures) leaked at exit. MockScopeServer.init hands
-    /// MockServer closures that capture the HTTPServer, whose core holds the MockServer as its
+    /// MockServer closures that capture the MicroHTTPDDaemon, whose core holds the MockServer as its
     /// handler: a retain cycle. One per process for `mockscope serve`; one per test for TestServer.
     @Test func aStoppedServerIsFreed() throws {
-        weak var http: HTTPServer?
+        weak var http: MicroHTTPDDaemon?
         weak var mock: MockServer?
         do {
             let server = try TestServer(settings: MockSettings(speed: 0))
@@ -169,8 +170,8 @@ struct ReliabilityRegressionTests {
             mock = server.server.mock
             server.stop()
         }
-        fixedIssue("BUG-9: retain cycle MockServer -> reportActiveStreams closure -> HTTPServer -> ServerCore -> MockServer") {
-            #expect(http == nil, "the HTTPServer outlives its MockScopeServer")
+        fixedIssue("BUG-9: retain cycle MockServer -> reportActiveStreams closure -> MicroHTTPDDaemon -> ServerCore -> MockServer") {
+            #expect(http == nil, "the MicroHTTPDDaemon outlives its MockScopeServer")
             #expect(mock == nil, "the MockServer outlives its MockScopeServer")
         }
     }

@@ -1,5 +1,6 @@
 import Testing
-@testable import MockScopeHTTP
+import MockScopeHTTPTypes
+@testable import MockScopeMicroHTTPD
 
 /// The stream writer: what the content reader copies out, and when it asks to be woken.
 @Suite struct StreamWriterTests {

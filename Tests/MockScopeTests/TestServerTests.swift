@@ -1,6 +1,6 @@
 import Foundation
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import MockScopeTesting
 import Testing
 
@@ -10,7 +10,7 @@ import Testing
         let stub = Fixture(name: "code/stub", origin: "code",
                            request: RequestPattern(method: "POST", path: "/compatible-mode/v1/chat/completions",
                                                    body: ["model": "stub", "messages": [["role": "user", "content": "hi"]]]),
-                           response: RecordedResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]),
+                           response: RecordedResponse(status: 200, headers: HeaderFields([("content-type", "application/json")]),
                                                       body: .whole(Array(#"{"ok":true}"#.utf8))))
         let server = try TestServer(settings: MockSettings(speed: 0), extraFixtures: [stub], clock: .virtual)
         defer { server.stop() }

@@ -1,7 +1,8 @@
 """Expected values for the MockScope client suite.
 
 Every text below is copied from the seed documents the default fixtures were
-built from (shared/seeds); the suite never reads the seeds at run time.
+built from (see scripts/build-default-fixtures.py); the suite never reads the
+seeds at run time.
 
 How the seed print-outs were read (seed 004, the qwq examples): the sample
 program prints a header with print("\\n" + "="*20 + "思考过程" + "="*20 + "\\n"),

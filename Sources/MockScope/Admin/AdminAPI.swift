@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// MockScope's own routes under `/__admin/` (JSON). The admin-API issue builds on these.
 struct AdminAPI {
@@ -45,7 +45,7 @@ struct AdminAPI {
             return json(200) { o in o.field("reset", .bool(true)) }
         case ("GET", "metrics"):
             let text = server.metrics.exposition(activeStreams: server.activeStreamCount, openRequests: max(0, server.openRequestCount - 1))
-            return ResponsePlan(status: 200, headers: HTTPHeaders([("content-type", "text/plain; version=0.0.4; charset=utf-8")]), body: .whole(text))
+            return ResponsePlan(status: 200, headers: HeaderFields([("content-type", "text/plain; version=0.0.4; charset=utf-8")]), body: .whole(text))
         case ("GET", "clock"):
             return clockState()
         case ("POST", "clock"):
@@ -151,7 +151,7 @@ struct AdminAPI {
     /// (a "simple" cross-origin request needs no preflight) or reach it through a name it controls
     /// (DNS rebinding); test code sends neither a foreign `Origin` nor `Sec-Fetch-Site:
     /// cross-site`, and names the server by a loopback `Host`.
-    static func browserRefusal(_ headers: HTTPHeaders) -> String? {
+    static func browserRefusal(_ headers: HeaderFields) -> String? {
         let host = headers["host"]?.lowercased()
         if let site = headers["sec-fetch-site"]?.lowercased(), site == "cross-site" || site == "same-site" {
             return "admin requests from another web site are refused (Sec-Fetch-Site: \(site)); the admin API is for test code"
@@ -182,7 +182,7 @@ struct AdminAPI {
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
-    static func carries(_ token: String, _ headers: HTTPHeaders) -> Bool {
+    static func carries(_ token: String, _ headers: HeaderFields) -> Bool {
         if headers["x-mockscope-admin-token"] == token { return true }
         return MockServer.apiKey(headers) == token
     }
@@ -190,7 +190,7 @@ struct AdminAPI {
     func json(_ status: Int, _ body: (inout JSONWriter.ObjectWriter) -> Void) -> ResponsePlan {
         var writer = JSONWriter()
         writer.object(body)
-        return ResponsePlan(status: status, headers: HTTPHeaders([("content-type", "application/json")]), body: .whole(Array(writer.text.utf8)))
+        return ResponsePlan(status: status, headers: HeaderFields([("content-type", "application/json")]), body: .whole(Array(writer.text.utf8)))
     }
 
     func error(_ status: Int, _ message: String) -> ResponsePlan {

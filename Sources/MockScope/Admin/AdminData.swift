@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// Admin routes over the server's data: the request journal, fixtures, settings, reset.
 extension AdminAPI {
@@ -25,7 +25,7 @@ extension AdminAPI {
             return json(200) { o in o.field("cleared", .bool(true)) }
         case ("GET", "conduct", ""):
             let report = ConductReport(entries: server.journal.entries())
-            return ResponsePlan(status: 200, headers: HTTPHeaders([("content-type", "application/json")]), body: .whole(Array(report.json().utf8)))
+            return ResponsePlan(status: 200, headers: HeaderFields([("content-type", "application/json")]), body: .whole(Array(report.json().utf8)))
         case ("GET", "fixtures", ""):
             let fixtures = server.store.fixtures
             return json(200) { o in

@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// `drop after_events=N | after_bytes=N`: sends that much of the answer, then closes the
 /// connection abruptly (no terminating chunk). A whole body is sent as one chunk first.

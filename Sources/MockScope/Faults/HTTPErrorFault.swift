@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// `http_error status=N code=NAME message="..." format=json|sse|html retry_after=S retry_after_ms=MS
 /// should_retry=true|false`: answers with the protocol's own error instead of the planned answer.
@@ -122,7 +122,7 @@ public struct HTTPErrorFault: Fault {
         switch format {
         case .json:
             if api == .compatible, error.code.isEmpty {
-                answer = ResponsePlan(status: error.status, headers: HTTPHeaders([("x-request-id", requestID)]), body: .whole([]))
+                answer = ResponsePlan(status: error.status, headers: HeaderFields([("x-request-id", requestID)]), body: .whole([]))
             } else {
                 let body = api == .native
                     ? ErrorFraming.nativeJSON(error, requestID: requestID)
@@ -140,7 +140,7 @@ public struct HTTPErrorFault: Fault {
                                   body: .events([PlannedEvent(atMs: 0, text: frame)]))
         case .html:
             answer = ResponsePlan(status: error.status,
-                                  headers: HTTPHeaders([("content-type", "text/html"), ("x-request-id", requestID)]),
+                                  headers: HeaderFields([("content-type", "text/html"), ("x-request-id", requestID)]),
                                   body: .whole(Array(Self.gatewayPage(status: error.status, message: message).utf8)))
         }
         if let retryAfter { answer.headers.set("retry-after", FaultParameters.show(retryAfter)) }

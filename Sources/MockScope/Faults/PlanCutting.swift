@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// Where `stall`, `drop` and `reset` cut a stream: after N events or after N bytes.
 struct CutPoint: Sendable, Equatable, CustomStringConvertible {

@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// Remembers which fixture answered a request, keyed by the raw bytes that decided it, so that a
@@ -40,13 +42,13 @@ final class DecisionCache: Sendable {
         /// The model the body names.
         let model: String?
         /// The fixture's answer built once for the HTTP layer (whole answers only).
-        let prepared: PreparedResponse?
+        let prepared: (any PreparedAnswer)?
         /// What the fixture's answer asks a client to wait before retrying, in ms.
         let retryAfterMs: Double?
         /// A streamed answer's events as the HTTP layer sends them at the recorded timing.
         let recordedChunks: [TimedChunk]?
 
-        init(fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, prepared: PreparedResponse?) {
+        init(fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, prepared: (any PreparedAnswer)?) {
             self.fixture = fixture
             self.body = body
             self.stream = stream
@@ -72,14 +74,14 @@ final class DecisionCache: Sendable {
         var entries: [Key: Hit] = [:]
         var bodyBytes = 0
         /// One prepared answer per fixture, whatever bodies led to it.
-        var prepared: [String: PreparedResponse] = [:]
+        var prepared: [String: any PreparedAnswer] = [:]
     }
 
     private let table = Mutex(Table())
 
     func hit(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
 
-    func remember(_ key: Key, fixture: Fixture, body: JSONValue?, stream: Bool, model: String?) {
+    func remember(_ key: Key, fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, preparer: (any AnswerPreparer)?) {
         guard key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
               fixture.request.query.isEmpty else { return }
         table.withLock { table in
@@ -89,8 +91,8 @@ final class DecisionCache: Sendable {
                 table.bodyBytes = 0
             }
             var prepared = table.prepared[fixture.name]
-            if prepared == nil, case .whole(let bytes) = fixture.response.body {
-                prepared = PreparedResponse(status: fixture.response.status, headers: fixture.response.headers, body: bytes)
+            if prepared == nil, let preparer, case .whole(let bytes) = fixture.response.body {
+                prepared = preparer.prepare(status: fixture.response.status, headers: fixture.response.headers, body: bytes)
                 table.prepared[fixture.name] = prepared
             }
             let hit = Hit(fixture: fixture, body: body, stream: stream, model: model, prepared: prepared)

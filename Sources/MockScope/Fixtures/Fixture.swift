@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// How a fixture's request body is compared with a live request's.
 public enum MatchMode: String, Sendable {
@@ -36,10 +36,10 @@ public struct RequestPattern: Sendable {
 /// A recorded answer, rendered to bytes once at load.
 public struct RecordedResponse: Sendable {
     public var status: Int
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     public var body: ResponsePlan.Body
 
-    public init(status: Int, headers: HTTPHeaders, body: ResponsePlan.Body) {
+    public init(status: Int, headers: HeaderFields, body: ResponsePlan.Body) {
         self.status = status
         self.headers = headers
         self.body = body

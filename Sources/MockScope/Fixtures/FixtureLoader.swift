@@ -1,5 +1,5 @@
 import Foundation
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// A problem with one fixture file: where it is and what to do about it.
 public struct FixtureProblem: Error, Sendable, CustomStringConvertible, Equatable {
@@ -237,7 +237,7 @@ public enum FixtureLoader {
                   (100...599).contains(statusNumber) else {
                 throw fail("response.status", "missing or not an HTTP status (100-599)")
             }
-            let headers = HTTPHeaders(try stringMap(object["headers"], "response.headers"))
+            let headers = HeaderFields(try stringMap(object["headers"], "response.headers"))
             let present = ["body", "json", "events"].filter { object[$0] != nil }
             guard present.count == 1 else {
                 throw fail("response", present.isEmpty

@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// What a request looks like to the store: computed once per request.
 public struct MatchInput: Sendable {

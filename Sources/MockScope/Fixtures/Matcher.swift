@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// Reduces a request to what decides its answer, and compares (docs/fixture-format.md).
 public enum Matcher {

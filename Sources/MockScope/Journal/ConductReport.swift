@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// How each client (API key) behaved under faults, read from the journal: did it wait what
 /// Retry-After asked, back off between retries, stop retrying what must not be retried, give up

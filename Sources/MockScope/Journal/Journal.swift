@@ -1,5 +1,5 @@
 import Foundation
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// One exchange as the journal keeps it. The journal records an exchange as soon as its answer is

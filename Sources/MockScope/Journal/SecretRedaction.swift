@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// What never reaches a log, the journal or a fixture: credentials in headers.

@@ -1,5 +1,5 @@
 import Foundation
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// The shapes both protocols share a need for: error bodies and the headers of every answer.
@@ -8,8 +8,8 @@ public enum ProtocolResponses {
     public static func newRequestID() -> String { RequestID.next().text }
 
     /// Headers the real gateway sends on every answer.
-    public static func headers(contentType: String, requestID: String) -> HTTPHeaders {
-        HTTPHeaders([("content-type", contentType), ("x-request-id", requestID), ("x-dashscope-call-gateway", "true")])
+    public static func headers(contentType: String, requestID: String) -> HeaderFields {
+        HeaderFields([("content-type", contentType), ("x-request-id", requestID), ("x-dashscope-call-gateway", "true")])
     }
 
     /// The error body of `api` for `spec`, with `message` in place of the catalog's wording when given.
@@ -46,7 +46,7 @@ public enum ProtocolResponses {
     public static func errorPlan(_ spec: ErrorSpec, api: APIProtocol, requestID: String, message: String? = nil) -> ResponsePlan {
         let status = spec.status(for: api)
         if api == .compatible, spec.compatibleCode.isEmpty {
-            return ResponsePlan(status: status, headers: HTTPHeaders([("x-request-id", requestID)]), body: .whole([]))
+            return ResponsePlan(status: status, headers: HeaderFields([("x-request-id", requestID)]), body: .whole([]))
         }
         let body = errorBody(spec, api: api, requestID: requestID, message: message)
         return ResponsePlan(status: status, headers: headers(contentType: "application/json", requestID: requestID),

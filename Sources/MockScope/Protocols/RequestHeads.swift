@@ -1,8 +1,8 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// The request header values MockScope's decisions read, found in one pass over the fields (a
 /// lookup by name per value scanned every field again: a visible share of a replayed request).
-/// Each is the first field of its name, compared without regard to case, as `HTTPHeaders[...]`.
+/// Each is the first field of its name, compared without regard to case, as `HeaderFields[...]`.
 struct RequestHeads {
     var authorization: String?
     var contentType: String?
@@ -13,7 +13,7 @@ struct RequestHeads {
     /// The native stream switch: `X-DashScope-SSE: enable` or an `Accept` naming `text/event-stream`.
     var nativeStream = false
 
-    init(_ headers: HTTPHeaders) {
+    init(_ headers: HeaderFields) {
         let fields = headers.fields
         for index in fields.indices {
             // The length first: most fields are ruled out without comparing a byte.

@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// This build's version, written into recorded fixtures' metadata.
 public enum MockScopeVersion {

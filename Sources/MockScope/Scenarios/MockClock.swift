@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 import Synchronization
 
 /// The clock that rate-limit and scenario windows run on: real (monotonic) time, or a virtual

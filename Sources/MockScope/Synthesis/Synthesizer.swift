@@ -1,4 +1,4 @@
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 /// What the synthesizer needs to know about a request no fixture matched.
 public struct SynthesisRequest: Sendable {

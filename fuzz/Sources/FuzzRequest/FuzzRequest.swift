@@ -4,7 +4,7 @@
 // read back over the admin API. Nothing may crash, and every answer must be sendable as is: an
 // HTTP status, header fields without CR/LF, JSON that parses when it says it is JSON.
 import FuzzSupport
-@testable import MockScopeHTTP
+import MockScopeHTTPTypes
 
 private let admin = HTTPRequest(method: "GET", path: "/__admin/requests")
 

@@ -2,7 +2,7 @@
 // scenarios (parsed once per process), and the checks that turn a broken property into a crash
 // libFuzzer can save.
 @_exported import MockScope
-@_exported import MockScopeHTTP
+@_exported import MockScopeHTTPTypes
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -92,7 +92,7 @@ public enum RequestText {
         let parts = first.split(separator: 32, maxSplits: 2, omittingEmptySubsequences: true)
         let method = parts.count > 0 ? cString(Array(parts[0])) : "GET"
         let target = parts.count > 1 ? Array(parts[1]) : Array("/".utf8)
-        var headers = HTTPHeaders()
+        var headers = HeaderFields()
         while let field = line(), !field.isEmpty {
             if let colon = field.firstIndex(of: 58) {
                 var value = Array(field[(colon + 1)...])

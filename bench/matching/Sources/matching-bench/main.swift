@@ -20,7 +20,7 @@
 import Foundation
 import Logging
 import MockScope
-import MockScopeHTTP
+import MockScopeHTTPTypes
 
 @inline(never) func blackHole<T>(_ value: T) { withExtendedLifetime(value) {} }
 
@@ -75,7 +75,7 @@ func handleBenchmark(lookups: Int, threads: Int) {
     let wire: [(name: String, value: String)] = [("Host", "127.0.0.1:8089"), ("Content-Length", String(body.count)),
                                                  ("Content-Type", "application/json"), ("Authorization", "Bearer bench-key")]
     let once: @Sendable () -> Void = {
-        let request = HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions", headers: HTTPHeaders(wire), body: body)
+        let request = HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions", headers: HeaderFields(wire), body: body)
         let response = server.handle(request)
         guard response.status == 200 else { fatalError("the request does not hit: \(response.status)") }
         server.completed(request, outcome: HTTPOutcome(status: response.status, bytesSent: 0, durationNanos: 1000,

@@ -12,7 +12,7 @@ public final class LiveResponse: Sendable {
     }
 
     private struct State {
-        var head: (status: Int, headers: HTTPHeaders)?
+        var head: (status: Int, headers: HeaderFields)?
         var pending: [[UInt8]] = []
         var offset = 0
         var ending: Ending?
@@ -29,7 +29,7 @@ public final class LiveResponse: Sendable {
 
     // MARK: producer
 
-    public func sendHead(status: Int, headers: HTTPHeaders) {
+    public func sendHead(status: Int, headers: HeaderFields) {
         wake { $0.head = (status, headers) }
     }
 
@@ -43,7 +43,7 @@ public final class LiveResponse: Sendable {
 
     /// The upstream failed: close the client's connection without a normal end. If no head was
     /// sent yet, the client gets `status` with `body` instead.
-    public func fail(status: Int = 502, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public func fail(status: Int = 502, headers: HeaderFields = HeaderFields(), body: [UInt8] = []) {
         wake { state in
             if state.head == nil {
                 state.head = (status, headers)
@@ -79,13 +79,13 @@ public final class LiveResponse: Sendable {
 
     // MARK: consumer (the HTTP layer, on the connection's thread)
 
-    enum HeadStep {
-        case ready(status: Int, headers: HTTPHeaders)
+    package enum HeadStep {
+        case ready(status: Int, headers: HeaderFields)
         case wait
     }
 
     /// The head, or `.wait` after `suspend` ran and `resume` was registered.
-    func head(suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> HeadStep {
+    package func head(suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> HeadStep {
         state.withLock { state in
             if let head = state.head { return .ready(status: head.status, headers: head.headers) }
             suspend()
@@ -94,7 +94,7 @@ public final class LiveResponse: Sendable {
         }
     }
 
-    enum BodyStep: Equatable {
+    package enum BodyStep: Equatable {
         case wrote(Int)
         case wait
         case finish
@@ -102,7 +102,7 @@ public final class LiveResponse: Sendable {
     }
 
     /// Copies what is pending into `buffer`, or suspends until there is more.
-    func fill(_ buffer: UnsafeMutableRawBufferPointer, suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> BodyStep {
+    package func fill(_ buffer: UnsafeMutableRawBufferPointer, suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> BodyStep {
         state.withLock { state in
             var written = 0
             while written < buffer.count, !state.pending.isEmpty {
@@ -134,11 +134,11 @@ public final class LiveResponse: Sendable {
         }
     }
 
-    var bytesSent: Int { state.withLock { $0.bytesSent } }
-    var status: Int? { state.withLock { $0.head?.status } }
+    package var bytesSent: Int { state.withLock { $0.bytesSent } }
+    package var status: Int? { state.withLock { $0.head?.status } }
 
     /// The exchange is over; `clientWentAway` when it ended early on the client's side.
-    func closed(clientWentAway: Bool) {
+    package func closed(clientWentAway: Bool) {
         let action = state.withLock { state -> (@Sendable () -> Void)? in
             state.waiter = nil
             guard clientWentAway, state.ending == nil || state.ending == .abort, !state.clientGone else { return nil }
@@ -150,9 +150,9 @@ public final class LiveResponse: Sendable {
     }
 
     /// Server shutdown: end the exchange and resume a suspended connection.
-    func shutdown() {
+    package func shutdown() {
         wake { state in
-            if state.head == nil { state.head = (503, HTTPHeaders()) }
+            if state.head == nil { state.head = (503, HeaderFields()) }
             if state.ending == nil { state.ending = .abort }
         }
     }

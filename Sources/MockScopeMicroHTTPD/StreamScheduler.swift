@@ -1,3 +1,4 @@
+import MockScopeHTTPTypes
 import Foundation
 
 /// One thread and a min-heap of due times: it resumes suspended connections when their next

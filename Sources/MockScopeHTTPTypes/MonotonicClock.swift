@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-enum DispatchTimeNow {
-    /// CLOCK_MONOTONIC in nanoseconds.
-    static func nanos() -> UInt64 {
+/// Monotonic time in nanoseconds (CLOCK_MONOTONIC): what every wait and duration is measured on.
+public enum MonotonicClock {
+    public static func now() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)

@@ -1,13 +1,14 @@
 // The one unsafe seam of MockScope: every @convention(c) callback libmicrohttpd calls, and every
 // raw pointer crossing between C and Swift. Rules kept here:
 //  - Swift state travels through `cls` / `con_cls` as Unmanaged pointers: the ServerCore unretained
-//    (the HTTPServer outlives its daemon), a RequestContext retained on the first access-handler call
+//    (the MicroHTTPDDaemon outlives its daemon), a RequestContext retained on the first access-handler call
 //    and released in the completion callback, a StreamContext retained when its response is
 //    created and released in the response's free callback, and nowhere else.
 //  - No callback throws, blocks or waits: a body that is not due suspends its connection and the
 //    StreamScheduler resumes it.
 import CMicroHTTPD
 import CMicroHTTPDShim
+import MockScopeHTTPTypes
 
 /// A libmicrohttpd connection pointer that may be handed to the scheduler thread.
 /// Safe because the only thing done with it off the connection's thread is MHD_resume_connection,
@@ -30,13 +31,13 @@ struct ConnectionHandle: @unchecked Sendable {
     }
 }
 
-/// A started daemon. Only used under HTTPServer's mutex.
+/// A started daemon. Only used under MicroHTTPDDaemon's mutex.
 struct DaemonHandle: @unchecked Sendable {
     let raw: OpaquePointer
 }
 
 enum CallbackSeam {
-    static func startDaemon(core: ServerCore, configuration: HTTPServerConfiguration) throws -> DaemonHandle {
+    static func startDaemon(core: ServerCore, configuration: DaemonConfiguration) throws -> DaemonHandle {
         let coreOpaque = Unmanaged.passUnretained(core).toOpaque()
         var errorMessage: UnsafePointer<CChar>?
         let daemon: OpaquePointer? = configuration.host.withCString { host in
@@ -55,7 +56,7 @@ enum CallbackSeam {
         }
         guard let daemon else {
             let reason = errorMessage.map { String(cString: $0) } ?? "unknown error"
-            throw HTTPServerError.startFailed(host: configuration.host, port: configuration.port, reason: reason)
+            throw DaemonError.startFailed(host: configuration.host, port: configuration.port, reason: reason)
         }
         return DaemonHandle(raw: daemon)
     }
@@ -72,7 +73,7 @@ enum CallbackSeam {
     }
 
     /// Adds `headers` to a response, except the framing ones libmicrohttpd writes itself.
-    static func addHeaders(_ headers: HTTPHeaders, to response: OpaquePointer, allowConnectionHeader: Bool = false) {
+    static func addHeaders(_ headers: HeaderFields, to response: OpaquePointer, allowConnectionHeader: Bool = false) {
         for field in headers {
             if field.name.caseInsensitiveEquals("content-length") || field.name.caseInsensitiveEquals("transfer-encoding")
                 || (!allowConnectionHeader && field.name.caseInsensitiveEquals("connection")) { continue }
@@ -128,13 +129,13 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         core.openRequests.add(1, ordering: .relaxed)
         let context = RequestContext()
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
-        context.headers = HTTPHeaders(values(connection, .HEADER_KIND))
+        context.headers = HeaderFields(values(connection, .HEADER_KIND))
         // Refuse ambiguous framing before reading a byte of the body: answered at once, which
         // makes libmicrohttpd close the connection afterwards (nothing smuggled behind it is read).
         if let reason = unsafeFraming(context.headers) {
             context.closedOnPurpose = true
             let response = CallbackSeam.wholeResponse(Array("Bad Request: \(reason).\n".utf8))
-            return finishQueueing(response, status: 400, headers: HTTPHeaders([("content-type", "text/plain"), ("connection", "close")]),
+            return finishQueueing(response, status: 400, headers: HeaderFields([("content-type", "text/plain"), ("connection", "close")]),
                                   on: connection, context: context, allowConnectionHeader: true)
         }
         return .YES
@@ -215,8 +216,12 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
     case .prepared(let prepared):
         // Shared: libmicrohttpd counts its own reference; the RequestContext keeps `prepared`
         // (and so the response) alive until the request completes.
+        // This adapter's preparer made it (the runtime hands the domain that one).
+        guard let response = prepared as? PreparedResponse else {
+            return finishQueueing(CallbackSeam.wholeResponse([]), status: 500, headers: HeaderFields(), on: connection, context: context)
+        }
         context.queued = true
-        return MHD_queue_response(connection, UInt32(prepared.status), prepared.handle.raw)
+        return MHD_queue_response(connection, UInt32(response.status), response.handle.raw)
     case .bytes(let bytes):
         mhdResponse = CallbackSeam.wholeResponse(bytes)
     case let .stream(chunks, ending):
@@ -230,7 +235,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
     return finishQueueing(mhdResponse, status: response.status, headers: response.headers, on: connection, context: context)
 }
 
-private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
+private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers: HeaderFields, on connection: OpaquePointer,
                             context: RequestContext, allowConnectionHeader: Bool = false) -> MHD_Result {
     guard let mhdResponse else { return .NO }
     CallbackSeam.addHeaders(headers, to: mhdResponse, allowConnectionHeader: allowConnectionHeader)
@@ -240,7 +245,7 @@ private func finishQueueing(_ mhdResponse: OpaquePointer?, status: Int, headers:
     return result
 }
 
-private func queueLive(_ live: LiveResponse, status: Int, headers: HTTPHeaders, on connection: OpaquePointer,
+private func queueLive(_ live: LiveResponse, status: Int, headers: HeaderFields, on connection: OpaquePointer,
                        context: RequestContext, core: ServerCore) -> MHD_Result {
     let mhdResponse = streamedResponse(.live(live), core: core, connection: connection)
     return finishQueueing(mhdResponse, status: status, headers: headers, on: connection, context: context)

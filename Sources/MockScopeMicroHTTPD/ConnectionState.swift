@@ -1,9 +1,10 @@
+import MockScopeHTTPTypes
 /// What the HTTP layer keeps for one request while libmicrohttpd works on it. Created on the
 /// first call of the access handler and released in the completion callback; only ever touched
 /// by the libmicrohttpd thread that owns the connection.
 final class RequestContext {
     /// Header fields, read once when the head is complete.
-    var headers = HTTPHeaders()
+    var headers = HeaderFields()
     var body: [UInt8] = []
     var bodyTooLarge = false
     var request: HTTPRequest?

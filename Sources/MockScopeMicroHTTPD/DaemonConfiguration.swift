@@ -1,0 +1,24 @@
+/// Settings of the HTTP layer.
+public struct DaemonConfiguration: Sendable {
+    /// Numeric IPv4 or IPv6 address to bind. Loopback unless told otherwise.
+    public var host: String = "127.0.0.1"
+    /// 0 = any free port (read it back from `MicroHTTPDDaemon.port`).
+    public var port: UInt16 = 0
+    public var threads: Int = 2
+    public var connectionLimit: Int = 16_000
+    /// libmicrohttpd's per-connection memory pool: the request's header block must fit in it
+    /// (a 7 KB header block does at 8 KiB). 8 KiB keeps 10,000 held streams under 200 MB (bench/RESULTS.md).
+    public var connectionMemoryLimit: Int = 8 * 1024
+    /// Idle connections are closed after this many seconds (0 = never). Also what releases a
+    /// client that sent half a request and vanished: libmicrohttpd 0.9.75 in epoll mode can miss a
+    /// FIN that arrives with the last bytes it reads. Suspended connections (streams between
+    /// events, stalls, hangs) are not idle in this sense.
+    public var connectionTimeoutSeconds: Int = 30
+    public var listenBacklog: Int = 4096
+    /// Bodies larger than this are not kept; the request is flagged `bodyTooLarge`.
+    public var maxBodyBytes: Int = 8 * 1024 * 1024
+    /// The size of each block a streamed body is written in.
+    public var streamBlockSize: Int = 4096
+
+    public init() {}
+}
