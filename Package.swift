@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // The C library, found through pkg-config (Debian: libmicrohttpd-dev).
@@ -34,7 +36,7 @@ let package = Package(
         // prepared responses.
         .target(
             name: "MockScopeMicroHTTPD",
-            dependencies: ["MockScopeHTTPTypes", "CMicroHTTPDShim", "CMicroHTTPD"]
+            dependencies: ["MockScopeHTTPTypes", "CMicroHTTPDShim", "CMicroHTTPD", .product(name: "HeapModule", package: "swift-collections")]
         ),
         // The domain: the exchange pipeline, protocol modules, fixtures, matching, synthesis,
         // faults. Depends on no C target: `swift build --target MockScope` never sees libmicrohttpd.
@@ -64,7 +66,11 @@ let package = Package(
         // Where the domain meets the HTTP layer: one server you can start and stop.
         .target(
             name: "MockScopeRuntime",
-            dependencies: ["MockScope", "MockScopeHTTPTypes", "MockScopeMicroHTTPD", "MockScopeRecorder", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "MockScope", "MockScopeHTTPTypes", "MockScopeMicroHTTPD", "MockScopeRecorder",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "MockScopeTesting",
