@@ -135,28 +135,14 @@ public struct FixtureWriter: Sendable {
 
     func location(for part: RequestPart, partial: Bool) -> FixtureLocation {
         let endpoint = Endpoint(path: part.path)
-        let api: String
-        switch endpoint {
-        case .application: api = "apps"
-        default:
-            switch endpoint.apiProtocol {
-            case .compatible?: api = "compat"
-            case .native?: api = "native"
-            case nil: api = "other"
-            }
-        }
-        var model: String?
-        if case .application(let id) = endpoint {
-            model = id
-        } else {
-            model = part.body?["model"]?.stringValue
-        }
+        let folder = endpoint.module.recordingFolder(for: part.body, endpoint: endpoint)
+        var model = folder.name
         if model == nil || model!.isEmpty {
             model = part.path.split(separator: "/").last.map(String.init) ?? "request"
         }
-        let slug = Self.slug(Self.lastUserText(part.body, endpoint: endpoint))
+        let slug = Self.slug(endpoint.module.lastUserText(part.body))
         let hash = Self.requestHash(part)
-        var name = "\(api)/\(Self.folderName(model!))/\(slug)-\(hash)"
+        var name = "\(folder.family)/\(Self.folderName(model!))/\(slug)-\(hash)"
         if partial { name += ".partial" }
         return FixtureLocation(name: name, relativePath: name + ".json")
     }
@@ -180,30 +166,6 @@ public struct FixtureWriter: Sendable {
             value = value &* 0x0000_0100_0000_01b3
         }
         return value
-    }
-
-    /// The last thing the user said, for the file name.
-    static func lastUserText(_ body: JSONValue?, endpoint: Endpoint) -> String? {
-        guard let body else { return nil }
-        func text(of content: JSONValue?) -> String? {
-            if let string = content?.stringValue { return string }
-            for part in content?.arrayValue ?? [] {
-                if let string = part["text"]?.stringValue { return string }
-            }
-            return nil
-        }
-        let input = body["input"]
-        let messages = body["messages"]?.arrayValue ?? input?["messages"]?.arrayValue
-        if let messages {
-            for message in messages.reversed() where message["role"]?.stringValue == "user" {
-                if let found = text(of: message["content"]) { return found }
-            }
-        }
-        if let prompt = input?["prompt"]?.stringValue { return prompt }
-        if let string = input?.stringValue { return string }
-        if let first = input?.arrayValue?.first?.stringValue { return first }
-        if let first = input?["texts"]?.arrayValue?.first?.stringValue { return first }
-        return nil
     }
 
     /// Lower-case ASCII letters and digits joined by `-`, at most 40 characters; `request` when

@@ -23,7 +23,7 @@ public struct RecorderOptions: Sendable {
     }
 }
 
-/// The `Forwarder` MockServer calls in record mode: sends the request upstream, passes the answer
+/// The `Forwarder` ExchangeHandler calls in record mode: sends the request upstream, passes the answer
 /// to the client as it arrives (head at once, each chunk as it comes, from the HTTP client's event
 /// loop), and when the answer is complete writes it as a fixture (redacted, atomically, off the
 /// event loop) and hands it to `onRecorded` so that the next identical request replays. The
@@ -133,7 +133,7 @@ final class RecordingExchange: UpstreamSink {
         self.live = live
         self.recorder = recorder
         self.scope = recorder.writer.redactor.scope(for: request)
-        self.what = MockServer.oneLine("\(request.method) \(request.path)\(scope.queryString(request.query))")
+        self.what = LogLine.oneLine("\(request.method) \(request.path)\(scope.queryString(request.query))")
     }
 
     func start() {

@@ -49,7 +49,7 @@ public struct RecordingConfigurationError: Error, CustomStringConvertible {
 
 /// A MockScope server: fixtures loaded, the domain and the HTTP layer wired together.
 public final class MockScopeServer: Sendable {
-    public let mock: MockServer
+    public let mock: ExchangeHandler
     public let http: MicroHTTPDDaemon
     public let options: ServerOptions
     /// Where the fixtures came from (folders, or "built-in defaults").
@@ -74,7 +74,7 @@ public final class MockScopeServer: Sendable {
         if !Self.isLoopback(options.host), options.settings.adminToken == nil {
             throw StartError.adminTokenRequired(host: options.host)
         }
-        self.mock = MockServer(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
+        self.mock = ExchangeHandler(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
                                seed: options.seed, journalSize: options.journalSize, logger: logger,
                                preparer: MicroHTTPDAnswerPreparer())
         let directories = options.fixtureDirectories
@@ -103,7 +103,7 @@ public final class MockScopeServer: Sendable {
 
     /// Every built-in scenario is known (inactive) so `X-MockScope-Scenario: NAME` can pick it;
     /// the ones named in `references` are loaded and activated.
-    static func loadScenarios(_ references: [String], builtIn: [Scenario] = ScenarioLoader.builtIn(), into mock: MockServer) throws {
+    static func loadScenarios(_ references: [String], builtIn: [Scenario] = ScenarioLoader.builtIn(), into mock: ExchangeHandler) throws {
         let now = mock.clock.nowMs()
         for scenario in builtIn { mock.scenarios.add(scenario, active: false, nowMs: now) }
         if let local = try? FileManager.default.contentsOfDirectory(atPath: "scenarios"), !local.isEmpty {

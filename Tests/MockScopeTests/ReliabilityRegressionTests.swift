@@ -20,12 +20,12 @@ import Testing
 struct ReliabilityRegressionTests {
     static let chatPath = "/compatible-mode/v1/chat/completions"
 
-    static func server(logger: Logger = Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })) throws -> MockServer {
-        MockServer(store: FixtureStore(try FixtureLoader.loadEmbedded()), settings: MockSettings(speed: 0), logger: logger)
+    static func server(logger: Logger = Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })) throws -> ExchangeHandler {
+        ExchangeHandler(store: FixtureStore(try FixtureLoader.loadEmbedded()), settings: MockSettings(speed: 0), logger: logger)
     }
 
     /// Handles a request and completes it as the HTTP layer would (journal, log line).
-    static func exchange(_ server: MockServer, _ request: HTTPRequest) -> HTTPResponse {
+    static func exchange(_ server: ExchangeHandler, _ request: HTTPRequest) -> HTTPResponse {
         let response = server.handle(request)
         var bytes = 0
         if case .bytes(let body) = response.body { bytes = body.count }
@@ -158,21 +158,21 @@ struct ReliabilityRegressionTests {
     // MARK: BUG-9: a stopped server is never freed
 
     /// Tests/reliability/asan-storm.sh: LeakSanitizer finds the whole server (MicroHTTPDDaemon,
-    /// ServerCore, MockServer, its journal and fixtures) leaked at exit. MockScopeServer.init hands
-    /// MockServer closures that capture the MicroHTTPDDaemon, whose core holds the MockServer as its
+    /// ServerCore, ExchangeHandler, its journal and fixtures) leaked at exit. MockScopeServer.init hands
+    /// ExchangeHandler closures that capture the MicroHTTPDDaemon, whose core holds the ExchangeHandler as its
     /// handler: a retain cycle. One per process for `mockscope serve`; one per test for TestServer.
     @Test func aStoppedServerIsFreed() throws {
         weak var http: MicroHTTPDDaemon?
-        weak var mock: MockServer?
+        weak var mock: ExchangeHandler?
         do {
             let server = try TestServer(settings: MockSettings(speed: 0))
             http = server.server.http
             mock = server.server.mock
             server.stop()
         }
-        fixedIssue("BUG-9: retain cycle MockServer -> reportActiveStreams closure -> MicroHTTPDDaemon -> ServerCore -> MockServer") {
+        fixedIssue("BUG-9: retain cycle ExchangeHandler -> reportActiveStreams closure -> MicroHTTPDDaemon -> ServerCore -> ExchangeHandler") {
             #expect(http == nil, "the MicroHTTPDDaemon outlives its MockScopeServer")
-            #expect(mock == nil, "the MockServer outlives its MockScopeServer")
+            #expect(mock == nil, "the ExchangeHandler outlives its MockScopeServer")
         }
     }
 }

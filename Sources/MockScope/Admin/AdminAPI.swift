@@ -2,7 +2,7 @@ import MockScopeHTTPTypes
 
 /// MockScope's own routes under `/__admin/` (JSON). The admin-API issue builds on these.
 struct AdminAPI {
-    let server: MockServer
+    let server: ExchangeHandler
 
     func handle(_ request: HTTPRequest, requestID: String) -> ResponsePlan {
         // Health is open to probes (load balancers, readiness checks); everything else needs the token.
@@ -184,7 +184,7 @@ struct AdminAPI {
 
     static func carries(_ token: String, _ headers: HeaderFields) -> Bool {
         if headers["x-mockscope-admin-token"] == token { return true }
-        return MockServer.apiKey(headers) == token
+        return BearerKey.parse(headers) == token
     }
 
     func json(_ status: Int, _ body: (inout JSONWriter.ObjectWriter) -> Void) -> ResponsePlan {

@@ -13,14 +13,14 @@ public struct MatchInput: Sendable {
     public var projection: JSONValue?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
-                headers: [(name: String, value: String)], body: JSONValue?) {
+                headers: [(name: String, value: String)], body: JSONValue?, endpoint: Endpoint? = nil) {
         self.method = method
         self.path = path
-        self.endpoint = Endpoint(path: path)
+        self.endpoint = endpoint ?? Endpoint(path: path)
         self.query = query
         self.headers = headers
         self.body = body
-        self.projection = Matcher.project(endpoint, headers: headers, body: body)
+        self.projection = Matcher.project(self.endpoint, headers: headers, body: body)
     }
 }
 
@@ -74,8 +74,9 @@ public final class FixtureStore: Sendable {
     private let byRoute: [Route: [Int]]
     /// Precomputed per fixture: its projection with its own ignore paths removed.
     private let projections: [JSONValue?]
-    /// Which fixture answered which raw request (see DecisionCache).
-    let decisions = DecisionCache()
+    /// Routes where some fixture compares headers or the query: a request's body and key alone
+    /// do not decide there (`DecisionMemo` remembers nothing on them).
+    private let routesComparingExtras: Set<Route>
 
     struct Route: Hashable {
         var method: String
@@ -106,10 +107,14 @@ public final class FixtureStore: Sendable {
                                               to: Matcher.project(Endpoint(path: pattern.path), headers: pattern.headers, body: pattern.body))
             return (projection, Matcher.key(projection))
         }
+        var routesComparingExtras: Set<Route> = []
         for (index, fixture) in live.enumerated() {
             let pattern = fixture.request
             let route = Route(method: pattern.method, path: pattern.path)
             byRoute[route, default: []].append(index)
+            if !pattern.query.isEmpty || !pattern.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }) {
+                routesComparingExtras.insert(route)
+            }
             projections.append(keyed[index].projection)
             guard let key = keyed[index].key else {
                 subset[route, default: []].append(index)
@@ -130,6 +135,12 @@ public final class FixtureStore: Sendable {
         self.subset = subset
         self.byRoute = byRoute
         self.projections = projections
+        self.routesComparingExtras = routesComparingExtras
+    }
+
+    /// Whether some fixture on this route compares headers (other than the stream switches) or the query.
+    public func comparesExtras(method: String, path: String) -> Bool {
+        !routesComparingExtras.isEmpty && routesComparingExtras.contains(Route(method: method, path: path))
     }
 
     static func specificity(_ value: JSONValue?) -> Int {

@@ -2,15 +2,6 @@ import MockScopeHTTPTypes
 
 /// Reduces a request to what decides its answer, and compares (docs/fixture-format.md).
 public enum Matcher {
-    static let compatibleDecidingFields = [
-        "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
-        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
-    ]
-    static let nativeDecidingParameters = [
-        "result_format", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
-        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
-    ]
-
     /// Whether a native request asks for SSE (header `X-DashScope-SSE: enable` or `Accept: text/event-stream`).
     public static func nativeWantsStream(_ headers: [(name: String, value: String)]) -> Bool {
         for field in headers {
@@ -25,37 +16,10 @@ public enum Matcher {
         name.caseInsensitiveEquals("x-dashscope-sse") || name.caseInsensitiveEquals("accept")
     }
 
-    /// The fields of `body` that decide the answer at `endpoint`, with defaults filled in.
+    /// The fields of `body` that decide the answer at `endpoint`, with defaults filled in (the
+    /// endpoint's module says which: `ProtocolModule.projection`).
     public static func project(_ endpoint: Endpoint, headers: [(name: String, value: String)], body: JSONValue?) -> JSONValue? {
-        switch endpoint {
-        case .compatibleChat:
-            guard let object = body?.objectValue else { return body }
-            var result: [String: JSONValue] = [:]
-            for key in compatibleDecidingFields { result[key] = object[key] }
-            result["stream"] = .bool(object["stream"]?.boolValue ?? false)
-            result["stream_options"] = ["include_usage": .bool(object["stream_options"]?["include_usage"]?.boolValue ?? false)]
-            return CanonicalJSON.normalized(.object(result))
-        case .nativeGeneration:
-            guard let object = body?.objectValue else { return body }
-            let parameters = object["parameters"]?.objectValue ?? [:]
-            var projected: [String: JSONValue] = [:]
-            for key in nativeDecidingParameters { projected[key] = parameters[key] }
-            projected["incremental_output"] = .bool(parameters["incremental_output"]?.boolValue ?? false)
-            var result: [String: JSONValue] = ["parameters": .object(projected), "stream": .bool(nativeWantsStream(headers))]
-            result["model"] = object["model"]
-            result["input"] = object["input"]
-            return CanonicalJSON.normalized(.object(result))
-        case .application:
-            guard let object = body?.objectValue else { return body }
-            let parameters = object["parameters"]?.objectValue ?? [:]
-            var projected: [String: JSONValue] = ["incremental_output": .bool(parameters["incremental_output"]?.boolValue ?? false)]
-            projected["model"] = parameters["model"]
-            var result: [String: JSONValue] = ["parameters": .object(projected), "stream": .bool(nativeWantsStream(headers))]
-            result["input"] = object["input"]
-            return CanonicalJSON.normalized(.object(result))
-        default:
-            return body.map(CanonicalJSON.normalized)
-        }
+        endpoint.module.projection(of: body, headers: headers, endpoint: endpoint)
     }
 
     /// `value` with every ignored path removed.

@@ -1,85 +1,38 @@
-/// The two protocols DashScope speaks.
-public enum APIProtocol: String, Sendable, Codable {
-    /// `/compatible-mode/v1/...`: OpenAI's shapes.
-    case compatible
-    /// `/api/v1/...`: DashScope's own shapes.
-    case native
-}
+/// What a request's path names: the protocol module that serves it, and what the module tells
+/// apart within its paths (an app's id, `multimodal`).
+public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+    public let module: any ProtocolModule
+    /// Empty when the module has one kind of path.
+    public let detail: String
 
-/// What a request's path names, as far as MockScope needs to know.
-public enum Endpoint: Sendable, Equatable {
-    case compatibleChat
-    case compatibleModels
-    /// Another path under `/compatible-mode/v1` (embeddings, ...): replayed generically.
-    case compatibleOther
-    case nativeGeneration(multimodal: Bool)
-    case application(id: String)
-    /// Another path under `/api/v1` (embeddings, tasks, ...): replayed generically.
-    case nativeOther
-    /// MockScope's own routes.
-    case admin
-    /// A path no protocol owns.
-    case unknown
-
-    public static let compatiblePrefix = "/compatible-mode/v1/"
-    public static let nativePrefix = "/api/v1/"
-
-    public init(path: String) {
-        // The paths nearly every request names, compared whole first (one memcmp).
-        switch path {
-        case "/compatible-mode/v1/chat/completions": self = .compatibleChat; return
-        case "/api/v1/services/aigc/text-generation/generation": self = .nativeGeneration(multimodal: false); return
-        case "/api/v1/services/aigc/multimodal-generation/generation": self = .nativeGeneration(multimodal: true); return
-        default: break
-        }
-        if path.hasPrefix(Endpoint.compatiblePrefix) {
-            switch path.dropFirst(Endpoint.compatiblePrefix.count) {
-            case "chat/completions": self = .compatibleChat
-            case "models": self = .compatibleModels
-            default: self = .compatibleOther
-            }
-        } else if path.hasPrefix(Endpoint.nativePrefix) {
-            let rest = path.dropFirst(Endpoint.nativePrefix.count)
-            if rest == "services/aigc/text-generation/generation" {
-                self = .nativeGeneration(multimodal: false)
-            } else if rest == "services/aigc/multimodal-generation/generation" {
-                self = .nativeGeneration(multimodal: true)
-            } else if rest.hasPrefix("apps/"), rest.hasSuffix("/completion") {
-                let id = rest.dropFirst("apps/".count).dropLast("/completion".count)
-                self = id.isEmpty || id.contains("/") ? .nativeOther : .application(id: String(id))
-            } else {
-                self = .nativeOther
-            }
-        } else if path.hasPrefix("/__admin/") || path == "/__admin" {
-            self = .admin
-        } else {
-            self = .unknown
-        }
+    public init(module: any ProtocolModule, detail: String = "") {
+        self.module = module
+        self.detail = detail
     }
 
-    /// The protocol whose error shapes this path uses.
-    public var apiProtocol: APIProtocol? {
-        switch self {
-        case .compatibleChat, .compatibleModels, .compatibleOther: return .compatible
-        case .nativeGeneration, .application, .nativeOther: return .native
-        case .admin, .unknown: return nil
-        }
-    }
+    /// The module that serves `path` (`ProtocolRegistry.standard`).
+    public init(path: String) { self = ProtocolRegistry.standard.endpoint(for: path) }
 
+    public static func == (a: Endpoint, b: Endpoint) -> Bool { a.module.name == b.module.name && a.detail == b.detail }
+
+    public var description: String { detail.isEmpty ? module.name : "\(module.name)(\(detail))" }
+
+    /// The protocol whose error shapes this path uses (nil: a path no protocol owns).
+    public var apiProtocol: APIProtocol? { module.errorProtocol }
     /// The method the real service answers on this path, when MockScope knows it.
-    public var expectedMethod: String? {
-        switch self {
-        case .compatibleChat, .nativeGeneration, .application: return "POST"
-        case .compatibleModels: return "GET"
-        default: return nil
-        }
-    }
-
+    public var expectedMethod: String? { module.expectedMethod }
     /// Whether the path is one of the chat-like endpoints whose body MockScope understands.
-    public var isGeneration: Bool {
-        switch self {
-        case .compatibleChat, .nativeGeneration, .application: return true
-        default: return false
-        }
+    public var isGeneration: Bool { module.understandsBodies }
+
+    // The endpoints the built-in modules name, for code and tests that mean one of them.
+    public static let compatibleChat = Endpoint(module: CompatibleChatModule())
+    public static func nativeGeneration(multimodal: Bool) -> Endpoint {
+        Endpoint(module: NativeGenerationModule(), detail: multimodal ? NativeGenerationModule.multimodal : "")
     }
+    public static func application(id: String) -> Endpoint { Endpoint(module: ApplicationModule(), detail: id) }
+    public static let compatibleModels = Endpoint(module: CompatibleModelsModule())
+    public static let compatibleOther = Endpoint(module: CompatibleOtherModule())
+    public static let nativeOther = Endpoint(module: NativeOtherModule())
+    public static let unknown = Endpoint(module: UnownedPathModule())
+    public static let admin = Endpoint(module: AdminRoutesModule())
 }

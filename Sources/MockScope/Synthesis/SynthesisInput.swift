@@ -74,12 +74,19 @@ struct SynthesisInput: Sendable {
 
     static let defaultModel = "qwen-plus"
 
+    /// The surface a built-in chat endpoint speaks.
     init(endpoint: Endpoint, body: JSONValue) {
-        switch endpoint {
-        case .nativeGeneration(let multimodal): surface = .native(multimodal: multimodal)
-        case .application(let id): surface = .application(id: id)
+        let surface: Surface
+        switch endpoint.module {
+        case is NativeGenerationModule: surface = .native(multimodal: endpoint.detail == NativeGenerationModule.multimodal)
+        case is ApplicationModule: surface = .application(id: endpoint.detail)
         default: surface = .compatible
         }
+        self.init(surface: surface, body: body)
+    }
+
+    init(surface: Surface, body: JSONValue) {
+        self.surface = surface
         let parameters = body["parameters"]
         let settings = surface == .compatible ? body : (parameters ?? .null)
 

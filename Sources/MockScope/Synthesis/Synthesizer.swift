@@ -17,44 +17,33 @@ public struct SynthesisRequest: Sendable {
     }
 }
 
-/// Generated answers for requests no fixture matched (`--unmatched synthesize`).
+/// Generated answers for requests no fixture matched (`--unmatched synthesize`): each protocol
+/// module makes its own (`ProtocolModule.synthesize`).
 ///
-/// The answer is deterministic: everything in it (text, tool-call ids, `created`, session ids)
-/// derives from an FNV-1a hash of the request body without its streaming switches, and the ids
-/// that must match the response headers from `requestID`. Same request, same bytes.
+/// The chat answers are deterministic: everything in them (text, tool-call ids, `created`, session
+/// ids) derives from an FNV-1a hash of the request body without its streaming switches, and the
+/// ids that must match the response headers from `requestID`. Same request, same bytes.
 public enum Synthesizer {
     /// The answer to `request`: status 200 in the endpoint's protocol, streamed when asked.
-    /// Endpoints that are not chat-like get the protocol's "invalid URL" error.
+    /// Endpoints whose module synthesizes nothing get the protocol's "invalid URL" error.
     public static func plan(for request: SynthesisRequest) -> ResponsePlan {
-        guard request.endpoint.isGeneration else {
-            return ProtocolResponses.errorPlan(ErrorCatalog.invalidURL, api: request.endpoint.apiProtocol ?? .native,
-                                               requestID: request.requestID)
-        }
-        let input = SynthesisInput(endpoint: request.endpoint, body: request.body)
-        let answer = SynthesizedAnswer(input)
-        let id = request.requestID
+        let module = request.endpoint.module
+        let validated = ValidatedRequest(endpoint: request.endpoint, body: request.body, stream: request.stream)
+        return module.synthesize(validated, requestID: request.requestID)
+            ?? module.errorPlan(ErrorCatalog.invalidURL, requestID: request.requestID)
+    }
+}
 
-        let body: String
-        let events: [String]
-        switch input.surface {
-        case .compatible:
-            let renderer = CompatibleRenderer(input: input, answer: answer, requestID: id)
-            (body, events) = request.stream ? ("", renderer.events()) : (renderer.body(), [])
-        case .native:
-            let renderer = NativeRenderer(input: input, answer: answer, requestID: id)
-            (body, events) = request.stream ? ("", renderer.events()) : (renderer.body(), [])
-        case .application:
-            let renderer = ApplicationRenderer(input: input, answer: answer, requestID: id)
-            (body, events) = request.stream ? ("", renderer.events()) : (renderer.body(), [])
-        }
+/// The plans of the synthesized chat answers: the gateway's headers, whole or as timed events.
+enum ChatSynthesis {
+    static func wholePlan(_ body: String, requestID: String) -> ResponsePlan {
+        ResponsePlan(status: 200, headers: ProtocolResponses.headers(contentType: StreamFraming.jsonContentType, requestID: requestID),
+                     body: .whole(Array(body.utf8)))
+    }
 
-        if request.stream {
-            return ResponsePlan(status: 200,
-                                headers: ProtocolResponses.headers(contentType: StreamFraming.eventStreamContentType, requestID: id),
-                                body: .events(StreamFraming.timed(events)))
-        }
-        return ResponsePlan(status: 200,
-                            headers: ProtocolResponses.headers(contentType: StreamFraming.jsonContentType, requestID: id),
-                            body: .whole(Array(body.utf8)))
+    static func streamPlan(_ events: [String], requestID: String) -> ResponsePlan {
+        ResponsePlan(status: 200,
+                     headers: ProtocolResponses.headers(contentType: StreamFraming.eventStreamContentType, requestID: requestID),
+                     body: .events(StreamFraming.timed(events)))
     }
 }

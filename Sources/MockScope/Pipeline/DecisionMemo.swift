@@ -6,39 +6,57 @@ import Darwin
 import MockScopeHTTPTypes
 import Synchronization
 
-/// Remembers which fixture answered a request, keyed by the raw bytes that decided it, so that a
-/// repeated request is not parsed or matched again (the design's measured hot spot: JSON parsing).
-/// Belongs to one FixtureStore: a new store starts with an empty cache. Only fixtures that need no
-/// particular header or query are cached (those depend on more than the key holds).
-final class DecisionCache: Sendable {
+/// Memoizes what the pipeline's authenticate → validate → decide stages made of a request, keyed
+/// by every input those stages read, so that a repeated request skips them (the design's measured
+/// hot spot: JSON parsing and matching). It never re-checks anything itself: a hit is the stages'
+/// own earlier output for the same inputs. It belongs to one `ServerState` (one store and one set
+/// of settings): a change starts an empty memo.
+///
+/// Remembered only where the key is all the stages read: a chat-like endpoint, no query, a body
+/// within the limits, a fixture that matched on a route where no fixture compares headers.
+final class DecisionMemo: Sendable {
+    /// The stages' inputs: request line, body, and the header values they read.
     struct Key: Hashable {
         var method: String
         var path: String
         /// The native stream switch (X-DashScope-SSE / Accept), which takes part in matching.
         var nativeStream: Bool
+        var authorization: String?
+        var contentType: String?
         var body: [UInt8]
+
+        init(_ request: HTTPRequest, heads: RequestHeads) {
+            method = request.method
+            path = request.path
+            nativeStream = heads.nativeStream
+            authorization = heads.authorization
+            contentType = heads.contentType
+            body = request.body
+        }
 
         func hash(into hasher: inout Hasher) {
             // One quick digest of every part, which the Hasher then mixes once (SipHash over the
             // bytes themselves was a visible share of a replayed request).
             var state = ByteDigest.of(body, seed: nativeStream ? 1 : 0)
             state = ByteDigest.of(path, seed: state)
+            if let authorization { state = ByteDigest.of(authorization, seed: state) }
             hasher.combine(ByteDigest.of(method, seed: state))
         }
 
         /// Byte comparisons with memcmp (the synthesized `==` compared a body byte by byte).
         static func == (a: Key, b: Key) -> Bool {
             a.nativeStream == b.nativeStream && a.method == b.method && a.path == b.path && a.body.count == b.body.count
+                && a.authorization == b.authorization && a.contentType == b.contentType
                 && a.body.withUnsafeBytes { x in b.body.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
         }
     }
 
-    /// A remembered decision, shared by every request that repeats it.
+    /// The stages' output for one key, shared by every request that repeats it.
     final class Hit: Sendable {
         let fixture: Fixture
-        /// The parsed body, for faults and the journal.
-        let body: JSONValue?
-        let stream: Bool
+        let validated: ValidatedRequest
+        /// The key `Authorization` named (for faults and rate limits).
+        let apiKey: String?
         /// The model the body names.
         let model: String?
         /// The fixture's answer built once for the HTTP layer (whole answers only).
@@ -48,13 +66,16 @@ final class DecisionCache: Sendable {
         /// A streamed answer's events as the HTTP layer sends them at the recorded timing.
         let recordedChunks: [TimedChunk]?
 
-        init(fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, prepared: (any PreparedAnswer)?) {
+        var body: JSONValue? { validated.body }
+        var stream: Bool { validated.stream }
+
+        init(fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?, prepared: (any PreparedAnswer)?) {
             self.fixture = fixture
-            self.body = body
-            self.stream = stream
+            self.validated = validated
+            self.apiKey = apiKey
             self.model = model
             self.prepared = prepared
-            self.retryAfterMs = MockServer.retryAfterMs(fixture.response.headers)
+            self.retryAfterMs = RetryAfter.ms(fixture.response.headers)
             if case .stream(let chunks, .complete) = fixture.plan.httpResponse().body {
                 recordedChunks = chunks
             } else {
@@ -78,10 +99,20 @@ final class DecisionCache: Sendable {
     }
 
     private let table = Mutex(Table())
+    /// Builds whole answers in the HTTP layer's form (nil: none).
+    private let preparer: (any AnswerPreparer)?
 
-    func hit(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
+    init(preparer: (any AnswerPreparer)?) { self.preparer = preparer }
 
-    func remember(_ key: Key, fixture: Fixture, body: JSONValue?, stream: Bool, model: String?, preparer: (any AnswerPreparer)?) {
+    /// Whether a request's decision may be remembered at all (before its key is built).
+    static func admits(_ request: HTTPRequest, endpoint: Endpoint) -> Bool {
+        endpoint.module.understandsBodies && request.query.isEmpty && !request.bodyTooLarge && request.body.count <= maxBodyBytes
+    }
+
+    func recall(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
+
+    /// Remembers the stages' output for `key`: a fixture that needs no header or query of its own.
+    func remember(_ key: Key, fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?) {
         guard key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
               fixture.request.query.isEmpty else { return }
         table.withLock { table in
@@ -95,7 +126,7 @@ final class DecisionCache: Sendable {
                 prepared = preparer.prepare(status: fixture.response.status, headers: fixture.response.headers, body: bytes)
                 table.prepared[fixture.name] = prepared
             }
-            let hit = Hit(fixture: fixture, body: body, stream: stream, model: model, prepared: prepared)
+            let hit = Hit(fixture: fixture, validated: validated, apiKey: apiKey, model: model, prepared: prepared)
             if table.entries.updateValue(hit, forKey: key) == nil { table.bodyBytes += key.body.count }
         }
     }

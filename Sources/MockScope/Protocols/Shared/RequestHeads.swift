@@ -3,17 +3,17 @@ import MockScopeHTTPTypes
 /// The request header values MockScope's decisions read, found in one pass over the fields (a
 /// lookup by name per value scanned every field again: a visible share of a replayed request).
 /// Each is the first field of its name, compared without regard to case, as `HeaderFields[...]`.
-struct RequestHeads {
-    var authorization: String?
-    var contentType: String?
+public struct RequestHeads: Sendable {
+    public private(set) var authorization: String?
+    public private(set) var contentType: String?
     /// `X-MockScope-Speed`, `X-MockScope-Fault`, `X-MockScope-Scenario`.
-    var speed: String?
-    var fault: String?
-    var scenario: String?
+    public private(set) var speed: String?
+    public private(set) var fault: String?
+    public private(set) var scenario: String?
     /// The native stream switch: `X-DashScope-SSE: enable` or an `Accept` naming `text/event-stream`.
-    var nativeStream = false
+    public private(set) var nativeStream = false
 
-    init(_ headers: HeaderFields) {
+    public init(_ headers: HeaderFields) {
         let fields = headers.fields
         for index in fields.indices {
             // The length first: most fields are ruled out without comparing a byte.

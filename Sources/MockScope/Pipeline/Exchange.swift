@@ -1,0 +1,47 @@
+import MockScopeHTTPTypes
+
+/// One request on its way through the `ExchangePipeline`: each stage reads what the ones before it
+/// settled and adds its own part. Once `plan` (or `response`) is set, the answer is decided and
+/// the deciding stages that follow pass.
+struct Exchange {
+    let request: HTTPRequest
+    /// The header values the stages read, found in one pass.
+    let heads: RequestHeads
+    /// What the journal and the log keep.
+    var note: ExchangeNote
+    /// The protocol module that serves the path, and what it tells apart.
+    var endpoint: Endpoint
+    /// The key of `Authorization: Bearer` (nil: none given, or not one parsed yet).
+    var apiKey: String?
+    /// The request as its module read it.
+    var validated: ValidatedRequest?
+    /// The fixture that answered.
+    var fixture: Fixture?
+    /// The memoized decision that answered a repeated request.
+    var memo: DecisionMemo.Hit?
+    /// The answer, as faults may still rewrite it.
+    var plan: ResponsePlan?
+    /// An answer that goes out as it is (a remembered one, or MockScope's own routes').
+    var response: HTTPResponse?
+
+    init(request: HTTPRequest, id: RequestID, endpoint: Endpoint, clockMs: Double) {
+        self.request = request
+        self.heads = RequestHeads(request.headers)
+        self.note = ExchangeNote(id: id)
+        self.endpoint = endpoint
+        note.endpoint = endpoint
+        note.clockMs = clockMs
+    }
+
+    /// Whether the answer is decided.
+    var isDecided: Bool { plan != nil || response != nil }
+
+    /// The request's body as the decision read it.
+    var body: JSONValue? { memo?.body ?? validated?.body }
+
+    /// Settles the answer as the module's refusal (`spec`, in its protocol's shape).
+    mutating func refuse(_ spec: ErrorSpec, message: String? = nil) {
+        note.error = spec.name
+        plan = endpoint.module.errorPlan(spec, requestID: note.requestID, message: message)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import MockScopeHTTPTypes
+import Synchronization
+
+/// The HTTP layer's handler: every request walks the `ExchangePipeline` (admin requests go to
+/// `AdminAPI`); every completed exchange is counted, journaled and logged. Holds what a running
+/// server may change: fixtures, settings, scenarios, the clock. Runs on the HTTP layer's threads:
+/// no I/O, no waiting, locks held only to copy.
+public final class ExchangeHandler: HTTPHandler {
+    private let state: Mutex<ServerState>
+    private let activeStreams = Mutex<(@Sendable () -> Int)?>(nil)
+    private let openRequests = Mutex<(@Sendable () -> Int)?>(nil)
+    private let forwarder = Mutex<(any Forwarder)?>(nil)
+    public let logger: Logger
+    public let scenarios: ScenarioEngine
+    public let clock: MockClock
+    public let rateLimits = RateLimiterRegistry()
+    public let journal: Journal
+    public let metrics = ServerMetrics()
+    /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
+    private let fixtureSource = Mutex<(@Sendable () throws -> [Fixture])?>(nil)
+    /// The settings the server started with (admin `reset` returns to them).
+    public let initialSettings: MockSettings
+    /// Builds whole answers in the HTTP layer's own form (nil: plain bytes, e.g. in memory).
+    private let preparer: (any AnswerPreparer)?
+    private let pipeline: ExchangePipeline
+    private let log: ExchangeLog
+
+    public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
+                journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope"), preparer: (any AnswerPreparer)? = nil,
+                protocols: ProtocolRegistry = .standard) {
+        self.preparer = preparer
+        self.state = Mutex(ServerState(store: store, settings: settings, storeGeneration: 0, preparer: preparer))
+        self.initialSettings = settings
+        self.journal = Journal(capacity: journalSize)
+        self.logger = logger
+        self.clock = clock
+        self.scenarios = ScenarioEngine(defaultSeed: seed)
+        self.log = ExchangeLog(logger: logger)
+        self.pipeline = ExchangePipeline(
+            routing: Routing(registry: protocols),
+            faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits,
+                                     headerRandom: FaultApplication.HeaderRandom(seed: seed)),
+            responding: Responding(journaling: Journaling(journal: journal)))
+    }
+
+    /// Streams the HTTP layer is sending right now.
+    public var activeStreamCount: Int { activeStreams.withLock { $0 }?() ?? 0 }
+
+    public var store: FixtureStore { state.withLock { $0 }.store }
+    public var settings: MockSettings { state.withLock { $0 }.settings }
+
+    public func replaceStore(_ store: FixtureStore) {
+        state.withLock { $0 = ServerState(store: store, settings: $0.settings, storeGeneration: $0.storeGeneration + 1, preparer: preparer) }
+    }
+
+    public func updateSettings(_ change: (inout MockSettings) -> Void) {
+        state.withLock { state in
+            var settings = state.settings
+            change(&settings)
+            state = ServerState(store: state.store, settings: settings, storeGeneration: state.storeGeneration, preparer: preparer)
+        }
+    }
+
+    /// Replaces the store with one built from `change(current fixtures)` (nil: no change). The new
+    /// store is built outside the lock — building indexes every fixture, and requests must not wait
+    /// on it (a recording session adds a fixture per exchange) — then swapped in, unless the store
+    /// changed meanwhile: then it is built again from that one. Returns whether it changed.
+    private func changeStore(_ change: ([Fixture]) -> [Fixture]?) -> Bool {
+        while true {
+            let current = state.withLock { $0 }
+            guard let fixtures = change(current.store.fixtures) else { return false }
+            let store = FixtureStore(fixtures)
+            let swapped = state.withLock { state -> Bool in
+                guard state.storeGeneration == current.storeGeneration else { return false }
+                state = ServerState(store: store, settings: state.settings, storeGeneration: state.storeGeneration + 1, preparer: preparer)
+                return true
+            }
+            if swapped { return true }
+        }
+    }
+
+    /// Where `reloadFixtures` reads from.
+    public func setFixtureSource(_ source: @escaping @Sendable () throws -> [Fixture]) { fixtureSource.withLock { $0 = source } }
+
+    /// Reloads fixtures from their source (runtime additions are dropped). Throws the loader's error.
+    public func reloadFixtures() throws -> Int {
+        guard let source = fixtureSource.withLock({ $0 }) else { return store.count }
+        let store = FixtureStore(try source())
+        replaceStore(store)
+        return store.count
+    }
+
+    /// Removes a fixture by name; false when there is none.
+    public func removeFixture(named name: String) -> Bool {
+        changeStore { fixtures in
+            fixtures.contains { $0.name == name } ? fixtures.filter { $0.name != name } : nil
+        }
+    }
+
+    /// Attaches the recorder's forwarder (used when `settings.record` is `new` or `all`).
+    public func attachForwarder(_ forwarder: any Forwarder) { self.forwarder.withLock { $0 = forwarder } }
+
+    /// Adds (or replaces, by name) a fixture at runtime: a new recording, or a test's own stub.
+    public func addFixture(_ fixture: Fixture) {
+        _ = changeStore { fixtures in fixtures.filter { $0.name != fixture.name } + [fixture] }
+    }
+
+    /// Lets the admin status report the HTTP layer's counts of open streams and open requests.
+    public func reportActiveStreams(_ streams: @escaping @Sendable () -> Int, openRequests: @escaping @Sendable () -> Int = { 0 }) {
+        activeStreams.withLock { $0 = streams }
+        self.openRequests.withLock { $0 = openRequests }
+    }
+
+    /// Requests received and not yet completed (streams, waits and hangs included).
+    public var openRequestCount: Int { openRequests.withLock { $0 }?() ?? 0 }
+
+    // MARK: HTTPHandler
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let id = RequestID.next()
+        if Routing.isAdmin(request.path) { return AdminAPI(server: self).handle(request, requestID: id.text).httpResponse() }
+        // One reference to the store and settings in force (not copies: their storage is shared
+        // by the HTTP layer's threads, and every copy would touch its reference counts).
+        let state = state.withLock { $0 }
+        let forwarder = state.settings.record == .none ? nil : self.forwarder.withLock { $0 }
+        return pipeline.run(request, id: id, state: state, forwarder: forwarder, clockMs: clock.nowMs(), metrics: metrics)
+    }
+
+    public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {
+        guard let record = outcome.tag as? JournalRecord else { return }
+        // The note's fields are read in place (a copy of the whole note costs a retain per field).
+        let millis = Double(outcome.durationNanos) / 1e6
+        let endpoint = record.note.endpoint
+        let fixture = record.note.fixtureName
+        let answer = fixture ?? (record.note.synthesized ? "(synthesized)" : record.note.forwarded ? "(forwarded)" : "(none)")
+        metrics.exchange(path: endpoint.module.metricPath(request.path, endpoint: endpoint, fixture: fixture), status: outcome.status,
+                         fixture: answer, bytes: outcome.bytesSent)
+        for fault in record.note.faults { metrics.faultFired(kind: String(fault.prefix { $0 != " " })) }
+        // After the metrics: a test that waited for the entry to complete then finds them counted.
+        journal.complete(record, status: outcome.status, bytesSent: outcome.bytesSent, durationMs: millis,
+                         clientWentAway: outcome.clientWentAway)
+        log.completed(request, note: record.note, outcome: outcome, millis: millis)
+    }
+}

@@ -1,0 +1,63 @@
+import MockScopeHTTPTypes
+
+/// The whole path of a request, stage by stage. Each stage is a type in `Stages/`; protocol
+/// knowledge lives in the modules under `Protocols/`, reached through the endpoint.
+///
+///   0. MockScope's own routes (`/__admin/`) → `AdminAPI`
+///   1. route         the path names a protocol module             `Routing`
+///   ·  record mode   forwarded upstream as is (`new`, `all`)        `Forwarding`
+///   2. authenticate  `Authorization: Bearer`                        `Authentication`
+///   3. validate      method, size, the module's own checks         `RequestValidation`
+///   4. decide        fixture, invalid URL, synthesis, no match      `FixtureDecision`
+///      (2–4 are memoized by their inputs: a repeated request skips them, `DecisionMemo`)
+///   5. faults        global, scenarios', the request's own          `FaultApplication`
+///   6. journal       before the first byte                          `Journaling`
+///   7. respond       the plan at the speed asked for                `Responding`
+struct ExchangePipeline: Sendable {
+    let routing: Routing
+    let forwarding = Forwarding()
+    let authentication = Authentication()
+    let validation = RequestValidation()
+    let decision = FixtureDecision()
+    let faults: FaultApplication
+    let responding: Responding
+
+    /// The answer to a protocol request (not an admin one), journaled.
+    func run(_ request: HTTPRequest, id: RequestID, state: ServerState, forwarder: (any Forwarder)?, clockMs: Double,
+             metrics: ServerMetrics) -> HTTPResponse {
+        var exchange = Exchange(request: request, id: id, endpoint: routing.endpoint(for: request.path), clockMs: clockMs)
+        let settings = state.settings
+        if settings.record != .none {
+            forwarding.run(&exchange, state: state, forwarder: forwarder)
+            if let plan = exchange.plan { return responding.run(exchange, plan: plan) }
+        }
+
+        let started = MonotonicClock.now()
+        let memoKey = DecisionMemo.admits(request, endpoint: exchange.endpoint) ? DecisionMemo.Key(request, heads: exchange.heads) : nil
+        if let memoKey, let hit = state.memo.recall(memoKey) {
+            exchange.memo = hit
+            exchange.note.memo = hit
+            exchange.note.stream = hit.stream
+            exchange.apiKey = hit.apiKey
+        } else {
+            authentication.run(&exchange, settings: settings)
+            if !exchange.isDecided { validation.run(&exchange) }
+            if !exchange.isDecided { decision.run(&exchange, state: state) }
+            exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)
+            if let memoKey, let fixture = exchange.fixture, let validated = exchange.validated,
+               !state.store.comparesExtras(method: request.method, path: request.path) {
+                state.memo.remember(memoKey, fixture: fixture, validated: validated, apiKey: exchange.apiKey, model: exchange.note.model)
+            }
+        }
+        metrics.matched(nanoseconds: MonotonicClock.now() &- started)
+
+        if !faults.mayApply(exchange.heads, settings: settings), let response = responding.remembered(&exchange, settings: settings) {
+            return response
+        }
+        if exchange.plan == nil, let hit = exchange.memo { exchange.plan = hit.fixture.plan }
+        exchange.plan!.applySpeed(responding.speed(exchange, settings: settings))
+        faults.run(&exchange, settings: settings)
+        let plan = exchange.plan!
+        return responding.run(exchange, plan: plan)
+    }
+}

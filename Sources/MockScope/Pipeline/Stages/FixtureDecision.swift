@@ -1,0 +1,34 @@
+import MockScopeHTTPTypes
+
+/// Stage 4: the fixture that matches answers; otherwise a path with nothing recorded is the
+/// protocol's "invalid URL" (an empty 404 where no protocol owns it), a synthesized answer when
+/// `--unmatched synthesize` and the module makes one, else the no-match error naming the closest
+/// fixtures.
+struct FixtureDecision: Sendable {
+    func run(_ exchange: inout Exchange, state: ServerState) {
+        guard let validated = exchange.validated else { return }
+        let request = exchange.request, endpoint = exchange.endpoint
+        let input = MatchInput(method: request.method, path: request.path, query: request.query,
+                               headers: request.headers.fields, body: validated.body, endpoint: endpoint)
+        switch state.store.match(input) {
+        case .matched(let fixture):
+            exchange.note.fixture = fixture.name
+            exchange.fixture = fixture
+            exchange.plan = fixture.plan
+        case .missed(let nearMiss):
+            guard endpoint.apiProtocol != nil else {
+                exchange.note.error = "not_found"
+                exchange.plan = ResponsePlan(status: 404, headers: HeaderFields([("x-request-id", exchange.note.requestID)]), body: .whole([]))
+                return
+            }
+            if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, requestID: exchange.note.requestID) {
+                exchange.note.synthesized = true
+                exchange.plan = plan
+                return
+            }
+            if !endpoint.isGeneration, nearMiss.fixturesOnRoute == 0 { return exchange.refuse(ErrorCatalog.invalidURL) }
+            exchange.note.nearMiss = nearMiss.description
+            exchange.refuse(ErrorCatalog.noMatch, message: nearMiss.description)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import MockScopeHTTPTypes
+
+/// Stage 6: the exchange is journaled when its answer is decided, before its first byte is sent,
+/// so a client that has read its answer finds it. The record is the response's tag: the HTTP
+/// layer hands it back when the exchange completes, and the outcome is filled in then.
+struct Journaling: Sendable {
+    let journal: Journal
+
+    func record(_ exchange: Exchange, status: Int) -> JournalRecord {
+        let record = JournalRecord(request: exchange.request, note: exchange.note, status: status)
+        journal.record(record)
+        return record
+    }
+}

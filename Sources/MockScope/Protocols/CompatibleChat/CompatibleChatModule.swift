@@ -1,0 +1,51 @@
+import MockScopeHTTPTypes
+
+/// `POST /compatible-mode/v1/chat/completions`: OpenAI's chat completions as DashScope serves them.
+public struct CompatibleChatModule: ProtocolModule {
+    public static let path = "/compatible-mode/v1/chat/completions"
+    /// The body fields that decide an answer (the rest, e.g. `temperature`, do not).
+    static let decidingFields = [
+        "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
+        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
+    ]
+
+    public init() {}
+    public var name: String { "compatible-chat" }
+    public var errorProtocol: APIProtocol? { .compatible }
+    public var expectedMethod: String? { "POST" }
+    public var understandsBodies: Bool { true }
+
+    public func endpoint(for path: String) -> Endpoint? {
+        path == Self.path ? Endpoint(module: self) : nil
+    }
+
+    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
+        let body: JSONValue, object: [String: JSONValue]
+        switch ChatRequestChecks.jsonObject(request, heads: heads) {
+        case .success(let parsed): (body, object) = parsed
+        case .failure(let refusal): return refusal.validation
+        }
+        guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
+        guard object["messages"]?.arrayValue != nil else { return .refused(ErrorCatalog.messagesMissing) }
+        let stream = object["stream"]?.boolValue ?? false
+        if !stream, ChatRequestChecks.isStreamOnly(model) { return .refused(ErrorCatalog.streamOnly) }
+        return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: stream))
+    }
+
+    public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
+        guard let object = body?.objectValue else { return body }
+        var result: [String: JSONValue] = [:]
+        for key in Self.decidingFields { result[key] = object[key] }
+        result["stream"] = .bool(object["stream"]?.boolValue ?? false)
+        result["stream_options"] = ["include_usage": .bool(object["stream_options"]?["include_usage"]?.boolValue ?? false)]
+        return CanonicalJSON.normalized(.object(result))
+    }
+
+    public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
+        guard let body = request.body else { return nil }
+        let input = SynthesisInput(surface: .compatible, body: body)
+        let renderer = CompatibleRenderer(input: input, answer: SynthesizedAnswer(input), requestID: requestID)
+        return request.stream ? ChatSynthesis.streamPlan(renderer.events(), requestID: requestID)
+                              : ChatSynthesis.wholePlan(renderer.body(), requestID: requestID)
+    }
+}

@@ -1,0 +1,65 @@
+import MockScopeHTTPTypes
+
+/// `POST /api/v1/services/aigc/{text,multimodal}-generation/generation`: DashScope's own
+/// generation protocol (`dashscope.Generation.call`, `MultiModalConversation.call`).
+public struct NativeGenerationModule: ProtocolModule {
+    public static let textPath = "/api/v1/services/aigc/text-generation/generation"
+    public static let multimodalPath = "/api/v1/services/aigc/multimodal-generation/generation"
+    /// The endpoint detail of the multimodal path.
+    static let multimodal = "multimodal"
+    /// The `parameters` that decide an answer.
+    static let decidingParameters = [
+        "result_format", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
+        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
+    ]
+
+    public init() {}
+    public var name: String { "native-generation" }
+    public var errorProtocol: APIProtocol? { .native }
+    public var expectedMethod: String? { "POST" }
+    public var understandsBodies: Bool { true }
+
+    public func endpoint(for path: String) -> Endpoint? {
+        switch path {
+        case Self.textPath: return Endpoint(module: self)
+        case Self.multimodalPath: return Endpoint(module: self, detail: Self.multimodal)
+        default: return nil
+        }
+    }
+
+    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
+        let body: JSONValue, object: [String: JSONValue]
+        switch ChatRequestChecks.jsonObject(request, heads: heads) {
+        case .success(let parsed): (body, object) = parsed
+        case .failure(let refusal): return refusal.validation
+        }
+        guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
+        guard let input = object["input"]?.objectValue else { return .refused(ErrorCatalog.emptyInput) }
+        guard input["messages"]?.arrayValue != nil || input["prompt"]?.stringValue != nil else {
+            return .refused(ErrorCatalog.messagesMissing)
+        }
+        let stream = heads.nativeStream
+        if !stream, ChatRequestChecks.isStreamOnly(model) { return .refused(ErrorCatalog.streamOnly) }
+        return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: stream))
+    }
+
+    public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
+        guard let object = body?.objectValue else { return body }
+        let parameters = object["parameters"]?.objectValue ?? [:]
+        var projected: [String: JSONValue] = [:]
+        for key in Self.decidingParameters { projected[key] = parameters[key] }
+        projected["incremental_output"] = .bool(parameters["incremental_output"]?.boolValue ?? false)
+        var result: [String: JSONValue] = ["parameters": .object(projected), "stream": .bool(Matcher.nativeWantsStream(headers))]
+        result["model"] = object["model"]
+        result["input"] = object["input"]
+        return CanonicalJSON.normalized(.object(result))
+    }
+
+    public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
+        guard let body = request.body else { return nil }
+        let input = SynthesisInput(surface: .native(multimodal: request.endpoint.detail == Self.multimodal), body: body)
+        let renderer = NativeRenderer(input: input, answer: SynthesizedAnswer(input), requestID: requestID)
+        return request.stream ? ChatSynthesis.streamPlan(renderer.events(), requestID: requestID)
+                              : ChatSynthesis.wholePlan(renderer.body(), requestID: requestID)
+    }
+}

@@ -1,0 +1,72 @@
+import MockScopeHTTPTypes
+
+/// One family of endpoints (a folder under `Protocols/`): it recognises its paths, checks a request
+/// and reads it into what the decision needs, says what of a body decides the answer, synthesizes
+/// an answer, and names its labels. Error bodies take the shapes of its `errorProtocol`. The
+/// pipeline knows modules only through this protocol; `ProtocolRegistry` lists them.
+public protocol ProtocolModule: Sendable {
+    /// A stable name (journal, metrics, logs): `compatible-chat`.
+    var name: String { get }
+    /// Whose error shapes its answers use; nil: no protocol at all (only a recorded fixture
+    /// answers, anything else gets an empty 404; no key is asked for).
+    var errorProtocol: APIProtocol? { get }
+    /// The method the real service answers on (nil: whatever was recorded).
+    var expectedMethod: String? { get }
+    /// Chat-like: bodies are checked strictly, a miss is a no-match error or a synthesized answer,
+    /// and the decision for a repeated request may be remembered (see `DecisionMemo`).
+    var understandsBodies: Bool { get }
+
+    /// The endpoint `path` names in this module, or nil when the path is not this module's.
+    func endpoint(for path: String) -> Endpoint?
+    /// Checks a request (its method and size are checked before) and reads it.
+    func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation
+    /// The fields of a body that decide the answer: what fixtures and requests are compared on.
+    func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue?
+    /// A generated answer to a valid request no fixture matched, or nil when the module makes none.
+    func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan?
+    /// The model a body names (journal, faults).
+    func model(of body: JSONValue?) -> String?
+    /// The path as metrics label it; `fixture` is the fixture that answered, if one did.
+    func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String
+    /// Where a recording goes: `<family>/<name>/...` (the name defaults to the model, else the path's last part).
+    func recordingFolder(for body: JSONValue?, endpoint: Endpoint) -> (family: String, name: String?)
+    /// The last thing the user said, for a recording's file name.
+    func lastUserText(_ body: JSONValue?) -> String?
+}
+
+extension ProtocolModule {
+    public var expectedMethod: String? { nil }
+    public var understandsBodies: Bool { false }
+
+    /// A body the module has no knowledge of: JSON if it parses, else its text.
+    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
+        .valid(ValidatedRequest(endpoint: endpoint, body: GenericBody.parse(request.body), stream: false))
+    }
+
+    public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
+        body.map(CanonicalJSON.normalized)
+    }
+
+    public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? { nil }
+
+    public func model(of body: JSONValue?) -> String? { body?["model"]?.stringValue }
+
+    public func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String { path }
+
+    public func recordingFolder(for body: JSONValue?, endpoint: Endpoint) -> (family: String, name: String?) {
+        let family: String
+        switch errorProtocol {
+        case .compatible?: family = "compat"
+        case .native?: family = "native"
+        case nil: family = "other"
+        }
+        return (family, model(of: body))
+    }
+
+    public func lastUserText(_ body: JSONValue?) -> String? { ChatText.lastUserText(body) }
+
+    /// The protocol's error answer for `spec` (the pipeline's own refusals).
+    public func errorPlan(_ spec: ErrorSpec, requestID: String, message: String? = nil) -> ResponsePlan {
+        ProtocolResponses.errorPlan(spec, api: errorProtocol ?? .compatible, requestID: requestID, message: message)
+    }
+}

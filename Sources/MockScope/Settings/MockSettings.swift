@@ -1,0 +1,27 @@
+/// Settings that a running server may change.
+public struct MockSettings: Sendable {
+    /// 1 = recorded timing, 2 = twice as fast, 0 = no delays.
+    public var speed: Double = 1
+    public var unmatched: UnmatchedPolicy = .error
+    /// Keys accepted in `Authorization: Bearer`; empty = any non-empty key.
+    public var apiKeys: Set<String> = []
+    /// When set, every `/__admin/` request must carry it (`Authorization: Bearer` or `X-MockScope-Admin-Token`).
+    public var adminToken: String?
+    /// Faults applied to every protocol request (e.g. `--rate-limit`), before scenarios'.
+    public var globalFaults: [any Fault] = []
+    /// When to forward to the real service and record (needs a forwarder attached).
+    public var record: RecordMode = .none
+
+    public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = [], globalFaults: [any Fault] = []) {
+        self.speed = speed
+        self.unmatched = unmatched
+        self.apiKeys = apiKeys
+        self.globalFaults = globalFaults
+    }
+
+    /// Whether `key` (from `Authorization: Bearer`) is one this server accepts.
+    func accepts(_ key: String?) -> Bool {
+        guard let key else { return false }
+        return apiKeys.isEmpty || apiKeys.contains(key)
+    }
+}
