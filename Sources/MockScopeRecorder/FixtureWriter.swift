@@ -65,11 +65,11 @@ public struct RecordingError: Error, CustomStringConvertible, Sendable {
 public struct FixtureWriter: Sendable {
     /// The recording folder.
     public let directory: String
-    public let redactor: Redactor
+    public let redactor: SecretPolicy
     /// The upstream's host, for the metadata.
     public let upstreamHost: String
 
-    public init(directory: String, redactor: Redactor = Redactor(), upstreamHost: String) {
+    public init(directory: String, redactor: SecretPolicy = SecretPolicy(), upstreamHost: String) {
         self.directory = directory
         self.redactor = redactor
         self.upstreamHost = upstreamHost
@@ -91,7 +91,7 @@ public struct FixtureWriter: Sendable {
         var ignore: [String]
     }
 
-    func requestPart(_ request: HTTPRequest, scope: RedactionScope) -> RequestPart {
+    func requestPart(_ request: HTTPRequest, scope: SecretScope) -> RequestPart {
         let endpoint = Endpoint(path: request.path)
         // Secret query parameters are left out: a replayed request carries the real value, which a
         // placeholder would never match.
@@ -154,19 +154,9 @@ public struct FixtureWriter: Sendable {
         text += part.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") + "\n"
         text += part.headers.map { "\($0.name.lowercased()):\($0.value)" }.joined(separator: "\n") + "\n"
         if let body = part.body { text += CanonicalJSON.string(body) }
-        let value = fnv1a(text)
-        let hex = String(value, radix: 16)
-        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(8))
+        return StableHash(text).hex(8)
     }
 
-    public static func fnv1a(_ text: String) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01b3
-        }
-        return value
-    }
 
     /// Lower-case ASCII letters and digits joined by `-`, at most 40 characters; `request` when
     /// nothing is left (CJK text, say).

@@ -49,7 +49,7 @@ public final class Recorder: Forwarder {
                 onRecorded: @escaping @Sendable (Fixture) -> Void = { _ in }) {
         self.options = options
         self.client = UpstreamClient(upstream: options.upstream)
-        self.writer = FixtureWriter(directory: options.directory, redactor: Redactor(extraNames: options.redact),
+        self.writer = FixtureWriter(directory: options.directory, redactor: SecretPolicy(extraNames: options.redact),
                                     upstreamHost: options.upstream.hostDescription)
         self.logger = logger
         self.onRecorded = onRecorded
@@ -121,7 +121,7 @@ final class RecordingExchange: UpstreamSink {
     let requestID: String
     let live: LiveResponse
     let recorder: Recorder
-    let scope: RedactionScope
+    let scope: SecretScope
     /// `METHOD path?query`, redacted, for logs.
     let what: String
     private let state = Mutex(State())

@@ -22,6 +22,12 @@ public struct ServerOptions: Sendable {
     public var journalSize = 1000
     /// Recording (`settings.record` other than `none`): the upstream and where to write.
     public var recording: RecordingSetup?
+    /// `--redact` names: more headers, query parameters and body fields the secret policy
+    /// redacts everywhere (fixtures, journal, log).
+    public var redact: [String] = []
+
+    /// The one secret policy every writer uses.
+    public var secretPolicy: SecretPolicy { SecretPolicy(extraNames: redact + (recording?.redact ?? [])) }
 
     public init() {}
 }
@@ -76,7 +82,7 @@ public final class MockScopeServer: Sendable {
         }
         self.mock = ExchangeHandler(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
                                seed: options.seed, journalSize: options.journalSize, logger: logger,
-                               preparer: MicroHTTPDAnswerPreparer())
+                               preparer: MicroHTTPDAnswerPreparer(), secrets: options.secretPolicy)
         let directories = options.fixtureDirectories
         mock.setFixtureSource { try Self.loadFixtures(directories).0 }
         if let setup = options.recording, let recordTo {

@@ -177,6 +177,7 @@ struct ServeOptions: ParsableArguments {
         options.http.connectionMemoryLimit = connectionMemory
         options.settings.record = record
         options.recording = try recording.setup(for: record)
+        options.redact = recording.redact
 
         let server: MockScopeServer
         do {

@@ -85,7 +85,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
     }
 
     @Test func credentialHeadersAreReplacedAndTheSchemeKept() {
-        let redactor = Redactor()
+        let redactor = SecretPolicy()
         let request = request(headers: [("Authorization", "Bearer \(recorderFakeKey)"), ("X-DashScope-ApiKey", "k-123456"),
                                         ("X-DashScope-Token", "t-123456"), ("X-Api-Key", "x-123456"), ("Cookie", "a=b; c=d"),
                                         ("X-DashScope-SSE", "enable"), ("User-Agent", "openai/1.0")])
@@ -104,7 +104,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
     }
 
     @Test func secretQueryParameters() {
-        let redactor = Redactor()
+        let redactor = SecretPolicy()
         let request = request(query: [("api_key", "aaaaaaaa"), ("key", "bbbbbbbb"), ("token", "cccccccc"), ("access_token", "dddddddd"),
                                       ("signature", "eeeeeeee"), ("model", "qwen-plus")])
         let query = redactor.scope(for: request).query(request.query)
@@ -116,7 +116,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
     @Test func nestedBodyFieldsAtAnyDepth() throws {
         let body = #"{"model":"qwen-plus","api_key":"k1-aaaaaaa","config":{"auth":{"apiKey":"k2-bbbbbbb","password":"hunter22"}},"#
             + #""tools":[{"secret":"s3-ccccccc","name":"weather"}],"max_tokens":10,"access_token":null}"#
-        let redactor = Redactor()
+        let redactor = SecretPolicy()
         let (value, paths) = redactor.scope(for: request(body: body)).json(try JSONValue.parse(body))
         #expect(value["api_key"] == .string("REDACTED"))
         #expect(value["config"]?["auth"]?["apiKey"] == .string("REDACTED"))
@@ -129,7 +129,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
     }
 
     @Test func theKeyValueIsScrubbedFromEveryString() throws {
-        let redactor = Redactor()
+        let redactor = SecretPolicy()
         let body = #"{"model":"qwen-plus","messages":[{"role":"user","content":"my key is \#(recorderFakeKey), keep it"}]}"#
         let scope = redactor.scope(for: request(headers: [("Authorization", "Bearer \(recorderFakeKey)")], body: body))
         let (value, _) = scope.json(try JSONValue.parse(body))
@@ -147,7 +147,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
     }
 
     @Test func namesGivenWithRedactAreHeadersQueryParametersOrBodyFields() throws {
-        let redactor = Redactor(extraNames: ["X-Internal-Auth", "session", "Tenant_Secret"])
+        let redactor = SecretPolicy(extraNames: ["X-Internal-Auth", "session", "Tenant_Secret"])
         let body = #"{"model":"m","meta":{"tenant_secret":"tt-1234567"},"session":"visible?"}"#
         let request = request(headers: [("x-internal-auth", "ia-1234567"), ("X-Other", "fine")], query: [("SESSION", "ss-1234567")], body: body)
         let scope = redactor.scope(for: request)
@@ -159,8 +159,8 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         #expect(value["session"] == .string("REDACTED"))
         #expect(paths == ["meta.tenant_secret", "session"])
         // Without --redact the same names are left alone.
-        #expect(!Redactor().isSecretHeader("X-Internal-Auth"))
-        #expect(!Redactor().isSecretField("session"))
+        #expect(!SecretPolicy().isSecretHeader("X-Internal-Auth"))
+        #expect(!SecretPolicy().isSecretField("session"))
     }
 }
 

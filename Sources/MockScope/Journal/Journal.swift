@@ -32,7 +32,7 @@ public struct JournalEntry: Sendable {
     var rawFaults: [String]
     public var model: String?
     public var stream: Bool
-    /// A fingerprint of the API key (`SecretRedaction.fingerprint`), never the key.
+    /// A fingerprint of the API key (`SecretPolicy.fingerprint`), never the key.
     public var apiKey: String?
     public var fixture: String?
     public var synthesized: Bool
@@ -81,20 +81,22 @@ public struct JournalEntry: Sendable {
         self.complete = complete
     }
 
-    /// Every secret value the request carried (`SecretRedaction.secrets`).
-    var secrets: [String] { SecretRedaction.secrets(headers: rawHeaders, query: rawQuery) }
+    /// The secret policy the journal reads entries with (`--redact` included).
+    var policy = SecretPolicy.standard
+    /// Every secret value the request carried: secret headers, query values and body fields.
+    var secrets: SecretScope { policy.scope(headers: rawHeaders, query: rawQuery, body: rawBody) }
     /// Query parameters, secret values redacted.
-    public var query: [(name: String, value: String)] { SecretRedaction.query(rawQuery) }
+    public var query: [(name: String, value: String)] { secrets.query(rawQuery) }
     /// Request headers, secret values redacted.
-    public var headers: [(name: String, value: String)] { SecretRedaction.headers(rawHeaders) }
-    /// The body as text (first `Journal.bodyLimit` bytes), the request's secrets scrubbed.
-    public var body: String { SecretRedaction.scrub(String(decoding: rawBody, as: UTF8.self), secrets: secrets) }
-    /// Why nothing matched, the request's secrets scrubbed.
-    public var nearMiss: String? { rawNearMiss.map { SecretRedaction.scrub($0, secrets: secrets) } }
+    public var headers: [(name: String, value: String)] { secrets.headers(HeaderFields(rawHeaders)).fields }
+    /// The body as text (first `Journal.bodyLimit` bytes): secret fields and the request's secrets redacted.
+    public var body: String { secrets.text(String(decoding: rawBody, as: UTF8.self)) }
+    /// Why nothing matched, the request's secrets redacted.
+    public var nearMiss: String? { rawNearMiss.map { secrets.text($0) } }
     /// Faults applied (header syntax), the request's secrets scrubbed.
     public var faults: [String] {
         let secrets = self.secrets
-        return secrets.isEmpty ? rawFaults : rawFaults.map { SecretRedaction.scrub($0, secrets: secrets) }
+        return secrets.secrets.isEmpty ? rawFaults : rawFaults.map { secrets.scrub($0) }
     }
 
     public func header(_ name: String) -> String? {
@@ -163,8 +165,8 @@ final class JournalRecord: @unchecked Sendable {
 
     /// The public form, with `id` and `outcome` as read under the journal's lock. The key's
     /// fingerprint is worked out here, from the request's `Authorization`, unless the note has one.
-    func entry(id: Int, outcome: Outcome, fingerprints: KeyFingerprints) -> JournalEntry {
-        JournalEntry(id: id, arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
+    func entry(id: Int, outcome: Outcome, fingerprints: KeyFingerprints, policy: SecretPolicy) -> JournalEntry {
+        var entry = JournalEntry(id: id, arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
                      retryAfterMs: note.retryAfterMs, requestID: note.requestID, method: request.method, path: request.path,
                      query: request.query, headers: request.headers.fields, body: request.body, model: note.modelName,
                      stream: note.stream, apiKey: note.apiKey ?? fingerprints.fingerprint(BearerKey.parse(request.headers)),
@@ -172,6 +174,8 @@ final class JournalRecord: @unchecked Sendable {
                      synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
                      scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent,
                      durationMs: outcome.durationMs, clientWentAway: outcome.clientWentAway, complete: outcome.complete)
+        entry.policy = policy
+        return entry
     }
 }
 
@@ -189,7 +193,11 @@ public final class Journal: Sendable {
     private let state: Mutex<State>
     private let fingerprints = KeyFingerprints()
 
-    public init(capacity: Int = 1000) {
+    /// What is secret in what the journal hands out.
+    public let policy: SecretPolicy
+
+    public init(capacity: Int = 1000, policy: SecretPolicy = .standard) {
+        self.policy = policy
         self.capacity = max(1, capacity)
         state = Mutex(State(ring: Array(repeating: nil, count: max(1, capacity))))
     }
@@ -223,7 +231,7 @@ public final class Journal: Sendable {
         let held = state.withLock { state in
             state.ring.compactMap { record in record.map { ($0, $0.id, $0.outcome) } }
         }
-        let all = held.map { $0.0.entry(id: $0.1, outcome: $0.2, fingerprints: fingerprints) }.sorted { $0.id < $1.id }
+        let all = held.map { $0.0.entry(id: $0.1, outcome: $0.2, fingerprints: fingerprints, policy: policy) }.sorted { $0.id < $1.id }
         let matching = all.filter(filter.admits)
         if let limit = filter.limit, matching.count > limit { return Array(matching.suffix(limit)) }
         return matching

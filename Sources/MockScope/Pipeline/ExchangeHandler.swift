@@ -29,15 +29,15 @@ public final class ExchangeHandler: HTTPHandler {
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
                 journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope"), preparer: (any AnswerPreparer)? = nil,
-                protocols: ProtocolRegistry = .standard) {
+                protocols: ProtocolRegistry = .standard, secrets: SecretPolicy = .standard) {
         self.preparer = preparer
         self.state = Mutex(ServerState(store: store, settings: settings, storeGeneration: 0, preparer: preparer))
         self.initialSettings = settings
-        self.journal = Journal(capacity: journalSize)
+        self.journal = Journal(capacity: journalSize, policy: secrets)
         self.logger = logger
         self.clock = clock
         self.scenarios = ScenarioEngine(defaultSeed: seed)
-        self.log = ExchangeLog(logger: logger)
+        self.log = ExchangeLog(logger: logger, policy: secrets)
         self.pipeline = ExchangePipeline(
             routing: Routing(registry: protocols),
             faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits,

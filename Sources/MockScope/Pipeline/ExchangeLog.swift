@@ -2,19 +2,20 @@ import Logging
 import MockScopeHTTPTypes
 
 /// The log's line per completed exchange: method, path, status, fixture or near-miss, duration.
-/// What the request carried as a secret never reaches it (`SecretRedaction`), and nothing a
+/// What the request carried as a secret never reaches it (`SecretPolicy`), and nothing a
 /// client sent can forge a line.
 struct ExchangeLog: Sendable {
     let logger: Logger
+    let policy: SecretPolicy
 
     func completed(_ request: HTTPRequest, note: ExchangeNote, outcome: HTTPOutcome, millis: Double) {
         // Built only when it will be written: formatting is not free on this thread. Anything that
         // quotes the request (near-miss, fault text) may hold a secret it carried.
         let logsLine = logger.logLevel <= .info, logsNearMiss = note.nearMiss != nil && logger.logLevel <= .warning
         guard logsLine || logsNearMiss else { return }
-        let secrets = note.faults.isEmpty && note.nearMiss == nil ? [] : SecretRedaction.secrets(headers: request.headers.fields, query: request.query)
-        let nearMiss = note.nearMiss.map { SecretRedaction.scrub($0, secrets: secrets) }
-        let faults = note.faults.map { SecretRedaction.scrub($0, secrets: secrets) }
+        let secrets = note.faults.isEmpty && note.nearMiss == nil ? nil : policy.scope(for: request)
+        let nearMiss = note.nearMiss.map { secrets?.text($0) ?? $0 }
+        let faults = note.faults.map { secrets?.scrub($0) ?? $0 }
         if logsLine {
             var line = "\(request.method) \(request.path) \(outcome.status)"
             if let fixture = note.fixtureName { line += " fixture=\(fixture)" }

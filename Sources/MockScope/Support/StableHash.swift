@@ -1,12 +1,12 @@
 /// FNV-1a, 64 bits: a hash that is the same in every process and on every platform (Swift's
 /// `Hasher` is seeded per process, so it cannot make a synthesized answer reproducible).
-struct StableHash: Sendable, Equatable {
+public struct StableHash: Sendable, Equatable {
     static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    private(set) var value: UInt64
+    public private(set) var value: UInt64
 
-    init(_ text: String) {
+    public init(_ text: String) {
         value = Self.offsetBasis
         add(text)
     }
@@ -27,7 +27,7 @@ struct StableHash: Sendable, Equatable {
     }
 
     /// `count` lower-case hex digits (any length: more than 16 chains further derived hashes).
-    func hex(_ count: Int) -> String {
+    public func hex(_ count: Int) -> String {
         var digits = ""
         digits.reserveCapacity(count + 16)
         var current = self

@@ -1,13 +1,12 @@
-import Foundation
-import MockScope
 import MockScopeHTTPTypes
 
-/// Decides what is secret in an exchange and replaces it by `Redactor.placeholder` before anything
-/// is written or logged:
+/// The one secret policy: what is secret in an exchange, replaced by `SecretPolicy.placeholder`
+/// before anything is written down — a fixture, the journal's answers, the log, metrics:
 ///
-/// - request headers `Authorization` / `Proxy-Authorization` (the scheme is kept: `Bearer REDACTED`),
-///   `X-DashScope-*` headers whose name has `key` or `token` in it, `X-Api-Key`, `Api-Key`, `Cookie`;
-///   response `Set-Cookie`;
+/// - headers `Authorization` / `Proxy-Authorization` (the scheme is kept: `Bearer REDACTED`),
+///   `Cookie`, `Set-Cookie`, `X-Api-Key`, `Api-Key`, `X-DashScope-*` headers whose name has `key`
+///   or `token` in it, and any header whose name has `apikey`, `api-key`, `token` or `secret` in
+///   it — request and response alike;
 /// - query parameters named like `api_key`, `key`, `token`, `access_token`, `signature`
 ///   (or ending in `_key`, `_token`, `_secret`, `_signature`);
 /// - JSON body fields, at any depth, named `api_key` / `apiKey`, `access_token`, `refresh_token`,
@@ -15,13 +14,16 @@ import MockScopeHTTPTypes
 /// - any header, query parameter or body field named with `--redact NAME` (case-insensitive);
 /// - and every occurrence, in any text written, of a secret value seen in the request (the key of
 ///   `Authorization` above all), so a key echoed back in a body or an event is caught too.
-public struct Redactor: Sendable {
+public struct SecretPolicy: Sendable {
     public static let placeholder = "REDACTED"
     /// Secret values shorter than this are not scrubbed from free text (it would mangle it).
     public static let minimumSecretLength = 6
 
     /// Extra names from `--redact`, lower-cased.
     public let extraNames: Set<String>
+
+    /// The policy with no `--redact` names.
+    public static let standard = SecretPolicy()
 
     public init(extraNames: [String] = []) {
         self.extraNames = Set(extraNames.map { $0.lowercased() })
@@ -44,10 +46,11 @@ public struct Redactor: Sendable {
     public func isSecretHeader(_ name: String) -> Bool {
         let lower = name.lowercased()
         switch lower {
-        case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key": return true
+        case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-mockscope-admin-token": return true
         default: break
         }
         if lower.hasPrefix("x-dashscope-"), lower.contains("key") || lower.contains("token") { return true }
+        if ["apikey", "api-key", "api_key", "token", "secret"].contains(where: { lower.contains($0) }) { return true }
         return isExtra(name)
     }
 
@@ -69,19 +72,24 @@ public struct Redactor: Sendable {
     // MARK: one exchange
 
     /// The secrets of one request: the values to scrub wherever they appear.
-    public func scope(for request: HTTPRequest) -> RedactionScope {
+    public func scope(for request: HTTPRequest) -> SecretScope {
+        scope(headers: request.headers.fields, query: request.query, body: request.body)
+    }
+
+    /// The secrets of a request given by its parts.
+    public func scope(headers: [(name: String, value: String)], query: [(name: String, value: String)], body: [UInt8]) -> SecretScope {
         var values: [String] = []
-        for field in request.headers where isSecretHeader(field.name) {
+        for field in headers where isSecretHeader(field.name) {
             let parts = field.value.split(separator: " ", maxSplits: 1)
             if parts.count == 2, field.name.lowercased().hasSuffix("authorization") {
-                values.append(parts[1].trimmingCharacters(in: .whitespaces))  // the credential, not the scheme
+                values.append(String(parts[1]).trimmedSpaces)  // the credential, not the scheme
             } else {
                 values.append(field.value)
             }
         }
-        for item in request.query where isSecretQuery(item.name) { values.append(item.value) }
-        if let body = try? JSONValue.parse(request.body) { collectSecretFields(body, into: &values) }
-        return RedactionScope(redactor: self, secrets: values)
+        for item in query where isSecretQuery(item.name) { values.append(item.value) }
+        if !body.isEmpty, let parsed = try? JSONValue.parse(body) { collectSecretFields(parsed, into: &values) }
+        return SecretScope(policy: self, secrets: values)
     }
 
     private func collectSecretFields(_ value: JSONValue, into values: inout [String]) {
@@ -96,33 +104,60 @@ public struct Redactor: Sendable {
             break
         }
     }
+
+    // MARK: text
+
+    /// `text` with every occurrence of `secret` (any length but empty) replaced by the placeholder,
+    /// byte by byte: no Foundation search, no copy when it does not occur.
+    public static func replacing(_ secret: String, in text: String) -> String {
+        let needle = Array(secret.utf8)
+        guard !needle.isEmpty else { return text }
+        var bytes = Array(text.utf8)
+        guard bytes.firstRange(of: needle) != nil else { return text }
+        let replacement = Array(placeholder.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        while let range = bytes.firstRange(of: needle) {
+            result += bytes[..<range.lowerBound]
+            result += replacement
+            bytes.removeSubrange(..<range.upperBound)
+        }
+        result += bytes
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// A stable, non-reversible name for an API key (`key-1a2b3c4d`), so reports can tell keys apart.
+    public static func fingerprint(_ key: String?) -> String? {
+        guard let key, !key.isEmpty else { return nil }
+        return "key-" + StableHash(key).hex(8)
+    }
 }
 
-/// The redactor together with the secret values of one request.
-public struct RedactionScope: Sendable {
-    public let redactor: Redactor
+/// The policy together with the secret values of one request.
+public struct SecretScope: Sendable {
+    public let policy: SecretPolicy
     /// Secret values to scrub from free text, longest first (so a value containing another goes whole).
     public let secrets: [String]
 
-    public init(redactor: Redactor, secrets: [String]) {
-        self.redactor = redactor
-        self.secrets = Array(Set(secrets.filter { $0.count >= Redactor.minimumSecretLength && $0 != Redactor.placeholder }))
+    public init(policy: SecretPolicy, secrets: [String]) {
+        self.policy = policy
+        self.secrets = Array(Set(secrets.filter { $0.count >= SecretPolicy.minimumSecretLength && $0 != SecretPolicy.placeholder }))
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
     }
 
     /// Replaces every secret value in `text`.
     public func scrub(_ text: String) -> String {
-        secrets.reduce(text) { SecretRedaction.replacing($1, in: $0) }
+        secrets.reduce(text) { SecretPolicy.replacing($1, in: $0) }
     }
 
     /// A header's value as it may be written.
     public func headerValue(name: String, value: String) -> String {
-        guard redactor.isSecretHeader(name) else { return scrub(value) }
+        guard policy.isSecretHeader(name) else { return scrub(value) }
         if name.caseInsensitiveEquals("authorization") || name.caseInsensitiveEquals("proxy-authorization") {
             let parts = value.split(separator: " ", maxSplits: 1)
-            if parts.count == 2 { return "\(parts[0]) \(Redactor.placeholder)" }
+            if parts.count == 2 { return "\(parts[0]) \(SecretPolicy.placeholder)" }
         }
-        return Redactor.placeholder
+        return SecretPolicy.placeholder
     }
 
     public func headers(_ headers: HeaderFields) -> HeaderFields {
@@ -130,14 +165,7 @@ public struct RedactionScope: Sendable {
     }
 
     public func query(_ query: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        query.map { ($0.name, redactor.isSecretQuery($0.name) ? Redactor.placeholder : scrub($0.value)) }
-    }
-
-    /// The query as `?a=b&c=REDACTED` (empty when there is none), for logs.
-    public func queryString(_ query: [(name: String, value: String)]) -> String {
-        let items = self.query(query)
-        guard !items.isEmpty else { return "" }
-        return "?" + items.map { "\(UpstreamClient.percentEncode($0.name))=\(UpstreamClient.percentEncode($0.value))" }.joined(separator: "&")
+        query.map { ($0.name, policy.isSecretQuery($0.name) ? SecretPolicy.placeholder : scrub($0.value)) }
     }
 
     /// A JSON value with secret fields replaced (at any depth) and secret values scrubbed from every
@@ -154,8 +182,8 @@ public struct RedactionScope: Sendable {
         case .object(let members):
             var result: [String: JSONValue] = [:]
             for (key, member) in members {
-                if redactor.isSecretField(key), member != .null {
-                    result[key] = .string(Redactor.placeholder)
+                if policy.isSecretField(key), member != .null {
+                    result[key] = .string(SecretPolicy.placeholder)
                     paths.append(child(key))
                 } else {
                     result[scrub(key)] = json(member, path: child(key), paths: &paths)
@@ -209,7 +237,7 @@ public struct RedactionScope: Sendable {
             if nameLength >= 1, nameLength <= 64 {
                 let name = String(decoding: bytes[(index + 1)..<nameEnd], as: UTF8.self)
                 let value = (cursor + 1)..<valueEnd
-                if redactor.isSecretField(name), !bytes[value].elementsEqual(Redactor.placeholder.utf8) { replacements.append(value) }
+                if policy.isSecretField(name), !bytes[value].elementsEqual(SecretPolicy.placeholder.utf8) { replacements.append(value) }
             }
             index = valueEnd + 1
         }
@@ -219,7 +247,7 @@ public struct RedactionScope: Sendable {
         var copied = 0
         for range in replacements {
             result += bytes[copied..<range.lowerBound]
-            result += Redactor.placeholder.utf8
+            result += SecretPolicy.placeholder.utf8
             copied = range.upperBound
         }
         result += bytes[copied...]

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+@testable import MockScope
+@testable import MockScopeRecorder
+import MockScopeHTTPTypes
+import Testing
+
+/// One secret policy serves the journal, the log and the recorder: what one redacts, all do.
+@Suite struct SecretPolicyTests {
+    static let key = "sk-PolicySecret42"
+    static let internalAuth = "int-auth-9f8e7d6c"
+    static let queryToken = "qtok-11223344"
+    static let policy = SecretPolicy(extraNames: ["X-Internal-Auth", "auth"])
+
+    static var request: HTTPRequest {
+        HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions", query: [("auth", queryToken)],
+                    headers: HeaderFields([("Authorization", "Bearer \(key)"), ("Content-Type", "application/json"),
+                                           ("X-Internal-Auth", internalAuth)]),
+                    body: Array(#"{"model":"qwen-plus","messages":[{"role":"user","content":"hi"}],"api_key":"\#(key)"}"#.utf8))
+    }
+
+    /// `--redact` names and secret body fields reach the journal too (they once reached only fixtures).
+    @Test func theJournalRedactsWhatTheRecorderRedacts() throws {
+        let log = CollectedLog()
+        let handler = ExchangeHandler(store: FixtureStore([]), logger: log.logger, secrets: Self.policy)
+        let response = handler.handle(Self.request)
+        handler.completed(Self.request, outcome: HTTPOutcome(status: response.status, bytesSent: 0, durationNanos: 1, clientWentAway: false,
+                                                             tag: response.tag))
+        let entry = try #require(handler.journal.entries().last)
+        let shown = "\(entry.headers) \(entry.query) \(entry.body) \(entry.nearMiss ?? "")"
+        for secret in [Self.key, Self.internalAuth, Self.queryToken] {
+            #expect(!shown.contains(secret), "the journal shows \(secret): \(shown)")
+            #expect(!log.text.contains(secret), "the log shows \(secret)")
+        }
+        #expect(entry.header("x-internal-auth") == SecretPolicy.placeholder)
+        #expect(entry.body.contains(#""api_key":"REDACTED""#))
+    }
+
+    /// A response header such as `x-upstream-token` is a secret in a fixture as in the journal.
+    @Test func responseHeadersFollowTheSamePolicy() {
+        let scope = Self.policy.scope(for: Self.request)
+        let headers = scope.headers(HeaderFields([("x-upstream-token", "tok-abcdef123"), ("x-request-id", "r-1")]))
+        #expect(headers["x-upstream-token"] == SecretPolicy.placeholder)
+        #expect(headers["x-request-id"] == "r-1")
+        #expect(Self.policy.isSecretHeader("X-MockScope-Admin-Token"))
+        #expect(Self.policy.isSecretHeader("x-internal-auth"))
+    }
+
+    /// One stable hash: a recording's name and a key's fingerprint use the same FNV-1a.
+    @Test func oneStableHash() {
+        #expect(StableHash("abc").value == 0xe71fa2190541574b)
+        #expect(SecretPolicy.fingerprint("abc") == "key-e71fa219")
+    }
+}
