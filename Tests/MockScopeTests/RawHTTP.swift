@@ -134,6 +134,14 @@ final class RawHTTP {
         return data
     }
 
+    /// Reads chunks of a chunked body until `count` bytes have come (events due together may
+    /// share a chunk, and a long one may be split).
+    func readBody(_ count: Int) throws -> String {
+        var bytes: [UInt8] = []
+        while bytes.count < count, let chunk = try readChunk() { bytes += chunk }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Reads a whole response (Content-Length or chunked).
     func readResponse() throws -> Response {
         let head = try readHead()

@@ -121,16 +121,6 @@ struct TimedStreamHandler: HTTPHandler {
     func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {}
 }
 
-extension RawHTTP {
-    /// Reads chunks until `count` body bytes have come (events due together may share a chunk,
-    /// and a long one may be split).
-    func readBody(_ count: Int) throws -> String {
-        var bytes: [UInt8] = []
-        while bytes.count < count, let chunk = try readChunk() { bytes += chunk }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
 /// Streams over real sockets on a daemon whose scheduler runs on a manual clock: each event is
 /// sent when the clock reaches its offset, and not before.
 @Suite(.serialized) struct ManualClockStreamTests {
