@@ -68,7 +68,10 @@ public final class ManualSchedulerClock: SchedulerClock {
 
     /// Moves the clock forward by `nanos` and wakes whatever that makes due.
     public func advance(by nanos: UInt64) {
-        advance { $0 &+ nanos }
+        advance { now in
+            let (sum, overflow) = now.addingReportingOverflow(nanos)
+            return overflow ? .max : sum
+        }
     }
 
     /// Moves the clock to `time` (never back) and wakes whatever that makes due.

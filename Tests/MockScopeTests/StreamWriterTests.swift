@@ -56,7 +56,7 @@ import MockScopeHTTPTypes
 }
 
 @Suite struct StreamSchedulerTests {
-    @Test func wakesInDueOrderAndRunsEverythingPendingOnStop() async throws {
+    @Test func wakesInDueOrderAndRunsEverythingPendingOnStop() throws {
         let log = LockedLog()
         let scheduler = StreamScheduler(wake: { log.append(Int($0)) })
         scheduler.start()
@@ -69,7 +69,7 @@ import MockScopeHTTPTypes
         #expect(suspended == 3)
         let late = scheduler.suspend(until: now + 60_000_000_000, token: 99, suspend: {})
         #expect(late)
-        try await eventually("the three wake-ups due in 10-30 ms") { log.items.count >= 3 }
+        try eventually("the three wake-ups due in 10-30 ms") { log.items.count >= 3 }
         #expect(log.items == [1, 2, 0])
         scheduler.stop()
         #expect(log.items == [1, 2, 0, 99])
@@ -78,7 +78,7 @@ import MockScopeHTTPTypes
     }
 
     /// On a manual clock nothing is woken until the clock reaches it, and then in due order.
-    @Test func onAManualClockWakesOnlyWhatTheClockHasReached() async throws {
+    @Test func onAManualClockWakesOnlyWhatTheClockHasReached() throws {
         let log = LockedLog()
         let clock = ManualSchedulerClock(now: 1_000)
         let scheduler = StreamScheduler(clock: clock, wake: { log.append(Int($0)) })
@@ -87,24 +87,24 @@ import MockScopeHTTPTypes
         for (token, due) in [(0, 1_300), (1, 1_100), (2, 1_200), (3, 1_200)] {
             #expect(scheduler.suspend(until: UInt64(due), token: UInt(token), suspend: {}))
         }
-        try await eventually("the scheduler waiting for 1100") { clock.nextDeadline == 1_100 }
+        try eventually("the scheduler waiting for 1100") { clock.nextDeadline == 1_100 }
         #expect(log.items.isEmpty)
         clock.advance(to: 1_099)
         #expect(clock.nextDeadline == 1_100, "advancing short of the deadline wakes nothing")
         #expect(log.items.isEmpty)
         clock.advance(by: 1)
-        try await eventually("token 1 woken at 1100, then the scheduler waiting for 1200") { log.items == [1] && clock.nextDeadline == 1_200 }
+        try eventually("token 1 woken at 1100, then the scheduler waiting for 1200") { log.items == [1] && clock.nextDeadline == 1_200 }
         clock.advance(to: 1_250)
-        try await eventually("tokens 2 and 3 woken at 1250, in registration order") { log.items == [1, 2, 3] && clock.nextDeadline == 1_300 }
+        try eventually("tokens 2 and 3 woken at 1250, in registration order") { log.items == [1, 2, 3] && clock.nextDeadline == 1_300 }
         // A registration earlier than the one waited for becomes the deadline.
         #expect(scheduler.suspend(until: 1_260, token: 4, suspend: {}))
-        try await eventually("the scheduler waiting for 1260") { clock.nextDeadline == 1_260 }
+        try eventually("the scheduler waiting for 1260") { clock.nextDeadline == 1_260 }
         clock.advance(to: 2_000)
-        try await eventually("tokens 4 and 0 woken at 2000") { log.items == [1, 2, 3, 4, 0] }
+        try eventually("tokens 4 and 0 woken at 2000") { log.items == [1, 2, 3, 4, 0] }
         #expect(scheduler.pending == 0)
         // Due already: woken without the clock moving.
         #expect(scheduler.suspend(until: 2_000, token: 5, suspend: {}))
-        try await eventually("token 5, due at once") { log.items.last == 5 }
+        try eventually("token 5, due at once") { log.items.last == 5 }
         #expect(clock.now() == 2_000)
     }
 }

@@ -16,22 +16,8 @@ func eventually(_ what: @autoclosure () -> String, timeout: Duration = .seconds(
         Thread.sleep(forTimeInterval: pollInterval)
     }
     // One last look: the condition may have come true while the deadline passed.
-    let satisfied = try condition()
-    try #require(satisfied, "timed out after \(timeout) waiting for \(what())", sourceLocation: sourceLocation)
-}
-
-/// The same, from async code (the task sleeps between checks instead of the thread).
-func eventually(_ what: @autoclosure () -> String, timeout: Duration = .seconds(5),
-                sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while true {
-        if try await condition() { return }
-        if clock.now >= deadline { break }
-        try await Task.sleep(for: .seconds(pollInterval))
-    }
-    let satisfied = try await condition()
-    try #require(satisfied, "timed out after \(timeout) waiting for \(what())", sourceLocation: sourceLocation)
+    let conditionHeld = try condition()
+    try #require(conditionHeld, "timed out after \(timeout) waiting for \(what())", sourceLocation: sourceLocation)
 }
 
 /// How often `eventually` looks (seconds).
