@@ -135,6 +135,9 @@ public final class LiveResponse: Sendable {
     }
 
     package var bytesSent: Int { state.withLock { $0.bytesSent } }
+    /// True while the connection is suspended waiting for the producer (for tests: a head or
+    /// chunk sent now reaches a parked connection).
+    package var connectionIsWaiting: Bool { state.withLock { $0.waiter != nil } }
     package var status: Int? { state.withLock { $0.head?.status } }
 
     /// The exchange is over; `clientWentAway` when it ended early on the client's side.

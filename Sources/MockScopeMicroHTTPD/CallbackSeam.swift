@@ -1,9 +1,12 @@
 // The one unsafe seam of MockScope: every @convention(c) callback libmicrohttpd calls, and every
 // raw pointer crossing between C and Swift. Rules kept here:
 //  - Swift state travels through `cls` / `con_cls` as Unmanaged pointers: the ServerCore unretained
-//    (the MicroHTTPDDaemon outlives its daemon), a RequestContext retained on the first access-handler call
-//    and released in the completion callback, a StreamContext retained when its response is
-//    created and released in the response's free callback, and nowhere else.
+//    (the MicroHTTPDDaemon holds each run's core until that run's daemon is stopped), a
+//    RequestContext retained on the first access-handler call and released in the completion
+//    callback, a StreamContext retained when its response is created and released in the
+//    response's free callback, and nowhere else.
+//  - Waits are timed on the run's scheduler clock (`ServerCore.clock`); `HTTPRequest.receivedAt`
+//    and reported durations are real monotonic time.
 //  - No callback throws, blocks or waits: a body that is not due suspends its connection and the
 //    StreamScheduler resumes it.
 import CMicroHTTPD
@@ -126,7 +129,7 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     let core = core(cls)
     // First call: headers are in, the body (if any) is not. Keep a context and ask for more.
     guard let existing = conCls.pointee else {
-        core.openRequests.add(1, ordering: .relaxed)
+        core.counters.openRequests.add(1, ordering: .relaxed)
         let context = RequestContext()
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
         context.headers = HeaderFields(values(connection, .HEADER_KIND))
@@ -160,6 +163,10 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     if context.queued { return .YES }
     let handle = ConnectionHandle(raw: connection)
     if context.response == nil {
+        // Waits are timed on the scheduler's clock; `receivedAt` is real time (read once when
+        // the two are the same clock).
+        let startedAt = core.clock.now()
+        context.startedAt = startedAt
         let request = HTTPRequest(
             method: method.map { String(cString: $0) } ?? "GET",
             path: url.map { String(cString: $0) } ?? "/",
@@ -167,18 +174,18 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             headers: context.headers,
             body: context.body,
             bodyTooLarge: context.bodyTooLarge,
-            receivedAt: MonotonicClock.now())
+            receivedAt: core.clockIsMonotonic ? startedAt : MonotonicClock.now())
         context.body = []
         context.request = request
         context.response = core.handler.handle(request)
     }
     let response = context.response!
-    let receivedAt = context.request!.receivedAt
-    let now = MonotonicClock.now()
+    let startedAt = context.startedAt
+    let now = core.clock.now()
 
     // Waiting before the status line: a hang, or latency before the first byte.
     if response.hang {
-        let deadline = response.hangNanos.map { receivedAt &+ $0 } ?? UInt64.max
+        let deadline = response.hangNanos.map { startedAt &+ $0 } ?? UInt64.max
         if now >= deadline {
             context.closedOnPurpose = true
             return .NO
@@ -198,11 +205,11 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             return queueLive(live, status: status, headers: headers, on: connection, context: context, core: core)
         }
     }
-    if let delay = response.headerDelayNanos, now < receivedAt &+ delay {
+    if let delay = response.headerDelayNanos, now < startedAt &+ delay {
         if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
-        return suspend(core, handle, until: min(receivedAt &+ delay, now &+ StreamContext.probeNanos)) ? .YES : .NO
+        return suspend(core, handle, until: min(startedAt &+ delay, now &+ StreamContext.probeNanos)) ? .YES : .NO
     }
-    return queue(response, on: connection, context: context, core: core, receivedAt: receivedAt)
+    return queue(response, on: connection, context: context, core: core, startedAt: startedAt)
 }
 
 private func suspend(_ core: ServerCore, _ handle: ConnectionHandle, until due: UInt64) -> Bool {
@@ -210,7 +217,7 @@ private func suspend(_ core: ServerCore, _ handle: ConnectionHandle, until due: 
 }
 
 private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext,
-                   core: ServerCore, receivedAt: UInt64) -> MHD_Result {
+                   core: ServerCore, startedAt: UInt64) -> MHD_Result {
     let mhdResponse: OpaquePointer?
     switch response.body {
     case .prepared(let prepared):
@@ -225,7 +232,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
     case .bytes(let bytes):
         mhdResponse = CallbackSeam.wholeResponse(bytes)
     case let .stream(chunks, ending):
-        let stream = StreamContext(chunks: chunks, ending: ending, startedAt: receivedAt,
+        let stream = StreamContext(chunks: chunks, ending: ending, startedAt: startedAt,
                                    fd: mscope_connection_fd(connection))
         context.stream = stream
         mhdResponse = streamedResponse(.timed(stream), core: core, connection: connection)
@@ -272,7 +279,7 @@ private final class ReaderBinding {
 /// Creates the chunked response whose body `source` supplies; counts it as an active stream
 /// until its free callback.
 private func streamedResponse(_ source: ReaderBinding.Source, core: ServerCore, connection: OpaquePointer) -> OpaquePointer? {
-    core.activeStreams.add(1, ordering: .relaxed)
+    core.counters.activeStreams.add(1, ordering: .relaxed)
     let cls = Unmanaged.passRetained(ReaderBinding(core: core, source: source, connection: ConnectionHandle(raw: connection))).toOpaque()
     let response = MHD_create_response_from_callback(mscope_size_unknown(), core.streamBlockSize, contentReader, cls, contentReaderFree)
     if response == nil { contentReaderFree(cls) }
@@ -285,7 +292,7 @@ private let contentReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
     let target = UnsafeMutableRawBufferPointer(start: buffer, count: max)
     switch binding.source {
     case .timed(let stream):
-        switch stream.fill(target, now: MonotonicClock.now(), peerClosed: { mscope_peer_closed(stream.fd) != 0 }) {
+        switch stream.fill(target, now: binding.core.clock.now(), peerClosed: { mscope_peer_closed(stream.fd) != 0 }) {
         case .wrote(let count):
             return count
         case .wait(let due):
@@ -312,7 +319,7 @@ private let contentReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
 
 private let contentReaderFree: MHD_ContentReaderFreeCallback = { cls in
     let binding = Unmanaged<ReaderBinding>.fromOpaque(cls!).takeRetainedValue()
-    binding.core.activeStreams.subtract(1, ordering: .relaxed)
+    binding.core.counters.activeStreams.subtract(1, ordering: .relaxed)
 }
 
 private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, termination in
@@ -320,7 +327,7 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, t
     conCls.pointee = nil
     let core = core(cls)
     let context = Unmanaged<RequestContext>.fromOpaque(opaque).takeRetainedValue()
-    core.openRequests.subtract(1, ordering: .relaxed)
+    core.counters.openRequests.subtract(1, ordering: .relaxed)
     guard let request = context.request else { return }
     let completedOK = termination == .REQUEST_TERMINATED_COMPLETED_OK
     // The response is read once (each read of the optional would copy it).

@@ -8,6 +8,8 @@ final class RequestContext {
     var body: [UInt8] = []
     var bodyTooLarge = false
     var request: HTTPRequest?
+    /// When the request was received, on the scheduler's clock: what its waits are timed from.
+    var startedAt: UInt64 = 0
     var response: HTTPResponse?
     var stream: StreamContext?
     var live: LiveResponse?

@@ -19,6 +19,12 @@ public struct DaemonConfiguration: Sendable {
     public var maxBodyBytes: Int = 8 * 1024 * 1024
     /// The size of each block a streamed body is written in.
     public var streamBlockSize: Int = 4096
+    /// What stream events, latencies, hangs and stalls are timed on: real monotonic time, or a
+    /// `ManualSchedulerClock` that a test advances (events are then sent only when it is moved).
+    /// `HTTPRequest.receivedAt` and the durations reported to the handler stay in real time, and
+    /// so does `connectionTimeoutSeconds`. On a manual clock a hang or stall also checks whether
+    /// its client has gone only when the clock moves.
+    public var clock: any SchedulerClock = MonotonicSchedulerClock()
 
     public init() {}
 }

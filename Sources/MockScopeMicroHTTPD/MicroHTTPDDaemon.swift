@@ -4,47 +4,67 @@ import Synchronization
 
 /// An HTTP/1.1 server on libmicrohttpd: epoll worker threads, streams that hold no thread,
 /// one scheduler for every timed event.
+///
+/// It can be stopped and started again: each start gets a fresh scheduler and fresh connection
+/// state (with port 0 a restart may listen on another port; read `port` again).
 public final class MicroHTTPDDaemon: Sendable {
     public let configuration: DaemonConfiguration
-    let core: ServerCore
-    private let daemon = Mutex<DaemonHandle?>(nil)
+    private let handler: any HTTPHandler
+    private let counters = ServerCounters()
+    /// The running daemon and the state of this run; nil while stopped.
+    private let run = Mutex<Run?>(nil)
     private let boundPort = Atomic<UInt16>(0)
+
+    private struct Run {
+        let handle: DaemonHandle
+        let core: ServerCore
+    }
 
     public init(configuration: DaemonConfiguration = DaemonConfiguration(), handler: any HTTPHandler) {
         self.configuration = configuration
-        self.core = ServerCore(handler: handler, configuration: configuration)
+        self.handler = handler
     }
 
     /// The port the server listens on (after `start`).
     public var port: UInt16 { boundPort.load(ordering: .acquiring) }
 
     /// Streamed responses under way right now.
-    public var activeStreams: Int { core.activeStreams.load(ordering: .relaxed) }
+    public var activeStreams: Int { counters.activeStreams.load(ordering: .relaxed) }
 
     /// Requests received and not yet completed.
-    public var openRequests: Int { core.openRequests.load(ordering: .relaxed) }
+    public var openRequests: Int { counters.openRequests.load(ordering: .relaxed) }
 
+    /// Starts listening. Throws `DaemonError.alreadyStarted` while running, `.startFailed` when
+    /// the address cannot be bound.
     public func start() throws {
-        try daemon.withLock { handle in
-            guard handle == nil else { throw DaemonError.alreadyStarted }
+        try run.withLock { run in
+            guard run == nil else { throw DaemonError.alreadyStarted }
             let limit = mscope_raise_nofile_limit()
             var config = configuration
             if limit > 0 { config.connectionLimit = min(config.connectionLimit, max(64, Int(limit) - 64)) }
+            let core = ServerCore(handler: handler, configuration: config, counters: counters)
             core.scheduler.start()
-            let started = try CallbackSeam.startDaemon(core: core, configuration: config)
-            handle = started
+            let started: DaemonHandle
+            do {
+                started = try CallbackSeam.startDaemon(core: core, configuration: config)
+            } catch {
+                core.scheduler.stop()
+                throw error
+            }
+            run = Run(handle: started, core: core)
             boundPort.store(mscope_daemon_port(started.raw), ordering: .releasing)
         }
     }
 
-    /// Stops accepting, ends every open stream, and stops the daemon. Safe to call twice.
+    /// Stops accepting, ends every open stream, and stops the daemon. Safe to call twice; `start`
+    /// may follow.
     public func stop() {
-        daemon.withLock { handle in
-            guard let started = handle else { return }
-            core.scheduler.stop()
-            core.shutDownLiveResponses()
-            CallbackSeam.stopDaemon(started)
-            handle = nil
+        run.withLock { run in
+            guard let current = run else { return }
+            current.core.scheduler.stop()
+            current.core.shutDownLiveResponses()
+            CallbackSeam.stopDaemon(current.handle)
+            run = nil
         }
     }
 

@@ -1,5 +1,5 @@
-import MockScopeHTTPTypes
 import Foundation
+import HeapModule
 
 /// One thread and a min-heap of due times: it resumes suspended connections when their next
 /// event is due. Wake-ups that fall due together are resumed in one batch, so libmicrohttpd
@@ -7,33 +7,46 @@ import Foundation
 ///
 /// A registration and the suspension it pairs with happen under one lock, so the scheduler can
 /// never resume a connection before it has been suspended.
+///
+/// Due times are on `clock`: real monotonic time by default, or a `ManualSchedulerClock` that a
+/// test advances.
 public final class StreamScheduler: @unchecked Sendable {
     // Every stored property below is guarded by `condition`.
     private let condition = NSCondition()
-    private var heap: [Entry] = []
+    private var heap = Heap<Entry>()
     private var sequence: UInt64 = 0
     private var stopped = false
     private var started = false
+    /// What due times are measured on, and how the thread waits for them.
+    public let clock: any SchedulerClock
     /// Entries due within this much of now are resumed in the same batch.
     private let slackNanos: UInt64
     /// What resuming the waiter a token names means (for the HTTP layer: resume that connection).
     private let wake: @Sendable (UInt) -> Void
 
     /// A plain value (no closure, no reference): moving entries about the heap costs no
-    /// reference counting, and a registration allocates nothing.
-    struct Entry {
+    /// reference counting, and a registration allocates nothing (beyond the heap's storage
+    /// growing). Ordered by due time, then by registration.
+    struct Entry: Comparable {
         var due: UInt64
         var sequence: UInt64
         var token: UInt
 
-        func precedes(_ other: Entry) -> Bool {
-            due != other.due ? due < other.due : sequence < other.sequence
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.due != rhs.due ? lhs.due < rhs.due : lhs.sequence < rhs.sequence
+        }
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.due == rhs.due && lhs.sequence == rhs.sequence
         }
     }
 
     /// `wake` is called on the scheduler's thread (or in `stop`) with each due token.
-    public init(slackNanos: UInt64 = 200_000, wake: @escaping @Sendable (UInt) -> Void) {
-        self.slackNanos = slackNanos
+    /// `slackNanos` nil = the clock's `batchingSlackNanos` (200 µs for real time, 0 for a manual clock).
+    public init(clock: any SchedulerClock = MonotonicSchedulerClock(), slackNanos: UInt64? = nil,
+                wake: @escaping @Sendable (UInt) -> Void) {
+        self.clock = clock
+        self.slackNanos = slackNanos ?? clock.batchingSlackNanos
         self.wake = wake
     }
 
@@ -54,7 +67,7 @@ public final class StreamScheduler: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `suspend` and registers `token` to be woken at `due` (monotonic ns), atomically.
+    /// Runs `suspend` and registers `token` to be woken at `due` (on `clock`, ns), atomically.
     /// Returns false, without calling `suspend`, once the scheduler is stopped: the caller must
     /// then end the exchange instead of waiting.
     public func suspend(until due: UInt64, token: UInt, suspend: () -> Void) -> Bool {
@@ -64,7 +77,9 @@ public final class StreamScheduler: @unchecked Sendable {
         suspend()
         sequence &+= 1
         let entry = Entry(due: due, sequence: sequence, token: token)
-        let first = push(entry)
+        // The thread needs waking only when this entry is now the earliest.
+        let first = heap.min.map { entry < $0 } ?? true
+        heap.insert(entry)
         if first { condition.signal() }
         return true
     }
@@ -73,8 +88,8 @@ public final class StreamScheduler: @unchecked Sendable {
     public func stop() {
         condition.lock()
         stopped = true
-        let remaining = heap
-        heap.removeAll()
+        let remaining = heap.unordered
+        heap = Heap()
         condition.broadcast()
         condition.unlock()
         for entry in remaining { wake(entry.token) }
@@ -89,62 +104,24 @@ public final class StreamScheduler: @unchecked Sendable {
         var batch: [UInt] = []
         condition.lock()
         while !stopped {
-            guard let first = heap.first else {
+            guard let first = heap.min else {
                 condition.wait()
                 continue
             }
-            let now = MonotonicClock.now()
-            if first.due > now + slackNanos {
-                let seconds = Double(first.due - now) / 1e9
-                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+            let limit = clock.now() &+ slackNanos
+            if first.due > limit {
+                clock.wait(on: condition, until: first.due)
                 continue
             }
-            popDue(before: now + slackNanos, into: &batch)
+            // Every entry due by `limit`, earliest first.
+            while let next = heap.min, next.due <= limit {
+                batch.append(heap.removeMin().token)
+            }
             condition.unlock()
             for token in batch { wake(token) }
             batch.removeAll(keepingCapacity: true)
             condition.lock()
         }
         condition.unlock()
-    }
-
-    // MARK: binary heap (worked on through one buffer access, not one access per element)
-
-    /// Adds `entry`; true when it is now the earliest.
-    private func push(_ entry: Entry) -> Bool {
-        heap.append(entry)
-        return heap.withUnsafeMutableBufferPointer { heap in
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard heap[child].precedes(heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-            return child == 0
-        }
-    }
-
-    /// Moves the tokens of every entry due by `limit` into `batch`, earliest first.
-    private func popDue(before limit: UInt64, into batch: inout [UInt]) {
-        var count = heap.count
-        heap.withUnsafeMutableBufferPointer { heap in
-            while count > 0, heap[0].due <= limit {
-                batch.append(heap[0].token)
-                count -= 1
-                heap[0] = heap[count]
-                var parent = 0
-                while true {
-                    let left = 2 * parent + 1, right = left + 1
-                    var best = parent
-                    if left < count, heap[left].precedes(heap[best]) { best = left }
-                    if right < count, heap[right].precedes(heap[best]) { best = right }
-                    if best == parent { break }
-                    heap.swapAt(parent, best)
-                    parent = best
-                }
-            }
-        }
-        heap.removeLast(heap.count - count)
     }
 }

@@ -132,19 +132,19 @@ import Testing
         do {
             let client = try RawHTTP(port: server.port)
             try client.send("POST", Self.chatPath, headers: authJSON + [("X-MockScope-Fault", "hang")], body: body)
-            var open = try entry()
-            for _ in 0..<200 where open == nil {
-                Thread.sleep(forTimeInterval: 0.01)
+            var open: JSONValue?
+            try eventually("the hanging exchange in the journal") {
                 open = try entry()
+                return open != nil
             }
             #expect(open?["complete"] == false)
             #expect(open?["status"] == 200)
             #expect(open?["faults"]?.arrayValue?.first?.stringValue?.hasPrefix("hang") == true)
         }
-        var closed = try entry()
-        for _ in 0..<300 where closed?["complete"] != true {
-            Thread.sleep(forTimeInterval: 0.01)
+        var closed: JSONValue?
+        try eventually("the exchange completed in the journal once the client left") {
             closed = try entry()
+            return closed?["complete"] == true
         }
         #expect(closed?["complete"] == true)
         #expect(closed?["client_went_away"] == true)

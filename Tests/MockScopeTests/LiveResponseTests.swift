@@ -17,12 +17,13 @@ final class LiveHandler: HTTPHandler {
 
     func completed(_ request: HTTPRequest, outcome: HTTPOutcome) { outcomes.withLock { $0.append(outcome) } }
 
-    func waitForResponse() throws -> LiveResponse {
-        for _ in 0..<500 {
-            if let live = responses.withLock({ $0.last }) { return live }
-            Thread.sleep(forTimeInterval: 0.01)
+    func waitForResponse(sourceLocation: SourceLocation = #_sourceLocation) throws -> LiveResponse {
+        var live: LiveResponse?
+        try eventually("a request to reach the handler", sourceLocation: sourceLocation) {
+            live = responses.withLock { $0.last }
+            return live != nil
         }
-        throw RawHTTP.Failure("no request arrived")
+        return live!
     }
 }
 
@@ -35,21 +36,23 @@ final class LiveHandler: HTTPHandler {
         let client = try RawHTTP(port: server.port)
         try client.send("POST", "/x", body: "{}")
         let live = try handler.waitForResponse()
-        Thread.sleep(forTimeInterval: 0.05)
+        // The head reaches a connection parked waiting for it.
+        try eventually("the connection parked for the head") { live.connectionIsWaiting }
         live.sendHead(status: 201, headers: HeaderFields([("content-type", "text/event-stream"), ("x-up", "1")]))
         let head = try client.readHead()
         #expect(head.status == 201)
         #expect(head.headers.contains { $0.0 == "x-up" && $0.1 == "1" })
         live.send(Array("data: one\n\n".utf8))
         #expect(try client.readChunk().map { String(decoding: $0, as: UTF8.self) } == "data: one\n\n")
-        Thread.sleep(forTimeInterval: 0.05)
+        // The next chunk reaches a connection parked waiting for more.
+        try eventually("the connection parked for more body") { live.connectionIsWaiting }
         live.send(Array("data: two\n\n".utf8))
         live.finish()
         #expect(try client.readChunk().map { String(decoding: $0, as: UTF8.self) } == "data: two\n\n")
         #expect(try client.readChunk() == nil)
-        Thread.sleep(forTimeInterval: 0.05)
+        try eventually("the exchange's outcome") { handler.outcomes.withLock { !$0.isEmpty } }
         #expect(handler.outcomes.withLock { $0.first?.status } == 201)
-        #expect(server.activeStreams == 0)
+        try eventually("the stream freed") { server.activeStreams == 0 }
     }
 
     @Test func aFailureBeforeTheHeadBecomesAnErrorAnswer() throws {
@@ -79,13 +82,12 @@ final class LiveHandler: HTTPHandler {
         live.send(Array("a".utf8))
         _ = try client.readHead()
         client.closeNow()
-        // The server notices at its next write.
-        for _ in 0..<200 where !heard.load(ordering: .relaxed) {
+        // The server notices at its next write: keep writing until it has.
+        try eventually("the producer to hear the client left") {
+            if heard.load(ordering: .relaxed) { return true }
             live.send(Array("more".utf8))
-            Thread.sleep(forTimeInterval: 0.01)
+            return false
         }
-        let wasHeard = heard.load(ordering: .relaxed)
-        #expect(wasHeard)
         #expect(live.clientGone)
     }
 

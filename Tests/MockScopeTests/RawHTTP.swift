@@ -66,6 +66,21 @@ final class RawHTTP {
         return Array(chunk[0..<n])
     }
 
+    /// Takes in whatever has already arrived, without waiting, and returns how many bytes are
+    /// buffered and not yet read (what a test checks to see that nothing more was sent).
+    func bytesArrived() throws -> Int {
+        while true {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK { return buffer.count }
+                throw Failure("recv failed (errno \(errno))")
+            }
+            if n == 0 { return buffer.count }
+            buffer += chunk[0..<n]
+        }
+    }
+
     private func fill(until predicate: ([UInt8]) -> Bool) throws {
         while !predicate(buffer) {
             var chunk = [UInt8](repeating: 0, count: 65536)
@@ -117,6 +132,14 @@ final class RawHTTP {
         let data = take(size)
         _ = take(2)
         return data
+    }
+
+    /// Reads chunks of a chunked body until `count` bytes have come (events due together may
+    /// share a chunk, and a long one may be split).
+    func readBody(_ count: Int) throws -> String {
+        var bytes: [UInt8] = []
+        while bytes.count < count, let chunk = try readChunk() { bytes += chunk }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads a whole response (Content-Length or chunked).

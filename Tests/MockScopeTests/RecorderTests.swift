@@ -478,13 +478,16 @@ final class CollectedLog: Sendable {
         #expect(try client.readHead().status == 200)
         _ = try client.readChunk()
         client.closeNow()
-        let deadline = Date().addingTimeInterval(5)
-        while (recorder.recorder?.inFlightCount ?? 0) > 0 || upstream.activeStreams > 0, Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.01)
+        try eventually("the recorder to conclude the exchange and the upstream to end its stream") {
+            (recorder.recorder?.inFlightCount ?? 0) == 0 && upstream.activeStreams == 0
         }
         #expect(recorder.recorder?.inFlightCount == 0)
         #expect(upstream.activeStreams == 0, "the upstream request was not cancelled")
-        Thread.sleep(forTimeInterval: 0.7)  // past the story's end: nothing may appear late
+        // Nothing may appear late: the recorder writes a fixture before it counts an exchange as
+        // done (inFlightCount 0 above), and the upstream's exchange is over (its journal entry is
+        // complete, the client gone), so no more bytes can come that a write would follow.
+        let upstreamEntry = try upstream.waitForRequests(1, path: Self.chatPath)
+        #expect(upstreamEntry.first?.clientWentAway == true, "the upstream saw the recorder leave")
         #expect(Self.jsonFiles(folder).isEmpty)
         #expect(RecorderWriterTests.allFiles(folder).isEmpty)
         #expect(log.text.contains("not recorded"), "\(log.text)")

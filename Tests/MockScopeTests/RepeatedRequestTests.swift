@@ -1,5 +1,8 @@
 import Foundation
+import Logging
 import MockScope
+import MockScopeMicroHTTPD
+import MockScopeRuntime
 import MockScopeTesting
 import Testing
 
@@ -66,24 +69,62 @@ import Testing
         #expect(entries[3].scenarios == ["all-503"])
     }
 
+    /// A server whose HTTP layer times its waits on `clock` (the domain as usual): a stream's
+    /// events are sent when the test advances the clock to their offsets.
+    func server(on clock: ManualSchedulerClock, speed: Double) throws -> MockScopeServer {
+        var options = ServerOptions()
+        options.fixtureDirectories = [repositoryRoot + "/fixtures"]
+        options.settings = MockSettings(speed: speed)
+        options.http.clock = clock
+        let server = try MockScopeServer(options: options, logger: Logger(label: "mockscope.test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try server.start()
+        return server
+    }
+
     @Test func aRepeatedStreamKeepsItsEventsAndHonoursASpeedHeader() throws {
-        let server = try TestServer(fixtures: [repositoryRoot + "/fixtures"], settings: MockSettings(speed: 1))
+        let clock = ManualSchedulerClock()
+        let server = try server(on: clock, speed: 1)
         defer { server.stop() }
         let events = try fixture("compat/qwen-turbo/tell-a-story.stream")["response"]?["events"]?.arrayValue ?? []
         let expected = events.compactMap { $0["data"]?.stringValue }.joined()
         let lastOffset = events.compactMap { $0["at"]?.numberValue }.max() ?? 0
         #expect(lastOffset > 300, "the story fixture is recorded over more than 300 ms")
-        // Recorded timing, twice (the second from the cache): the same bytes, and not sooner than recorded.
-        for _ in 0..<2 {
-            let started = Date()
-            let response = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: Self.story)
-            #expect(response.text == expected)
-            #expect(Date().timeIntervalSince(started) * 1000 >= lastOffset * 0.9)
+        // The recorded offsets (ns, as the HTTP layer gets them), events at one offset together.
+        var groups: [(at: Double, nanos: UInt64, text: String)] = []
+        for event in events {
+            let at = event["at"]?.numberValue ?? 0, text = event["data"]?.stringValue ?? ""
+            let nanos = UInt64(at * 1_000_000)
+            if let last = groups.last, last.nanos == nanos { groups[groups.count - 1].text += text } else { groups.append((at, nanos, text)) }
         }
-        // The same request at speed 0 skips the recorded gaps.
-        let started = Date()
+        #expect(groups.map(\.nanos) == groups.map(\.nanos).sorted(), "the fixture's offsets only grow")
+        // Recorded timing, twice (the second from the cache): the same bytes, each event sent when
+        // the clock reaches its recorded offset and not sooner.
+        for round in 1...2 {
+            let client = try RawHTTP(port: server.port)
+            try client.send("POST", Self.chatPath, headers: authJSON, body: Self.story)
+            let base = clock.now()  // the request's receipt: the clock moves only when told
+            #expect(try client.readHead().status == 200)
+            var received = ""
+            for group in groups {
+                let due = base + group.nanos
+                if due > clock.now() {
+                    try eventually("round \(round): the stream waiting for the event recorded at \(group.at) ms") { clock.nextDeadline == due }
+                    #expect(try client.bytesArrived() == 0, "round \(round): bytes sent before \(group.at) ms")
+                    clock.advance(to: due)
+                }
+                let text = try client.readBody(group.text.utf8.count)
+                #expect(text == group.text, "round \(round): the event(s) at \(group.at) ms")
+                received += text
+            }
+            #expect(try client.readChunk() == nil)
+            #expect(received == expected)
+            #expect(clock.now() - base == UInt64(lastOffset * 1_000_000), "round \(round): the stream took its recorded length")
+        }
+        // The same request at speed 0 skips the recorded gaps: all of it comes with the clock standing still.
+        let before = clock.now()
         let fast = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON + [("X-MockScope-Speed", "0")], body: Self.story)
         #expect(fast.text == expected)
-        #expect(Date().timeIntervalSince(started) * 1000 < lastOffset * 0.75)
+        #expect(clock.now() == before)
+        #expect(clock.nextDeadline == nil, "nothing waits for the clock")
     }
 }

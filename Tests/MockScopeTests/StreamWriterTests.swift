@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import MockScopeHTTPTypes
 @testable import MockScopeMicroHTTPD
 
@@ -55,7 +56,7 @@ import MockScopeHTTPTypes
 }
 
 @Suite struct StreamSchedulerTests {
-    @Test func wakesInDueOrderAndRunsEverythingPendingOnStop() async throws {
+    @Test func wakesInDueOrderAndRunsEverythingPendingOnStop() throws {
         let log = LockedLog()
         let scheduler = StreamScheduler(wake: { log.append(Int($0)) })
         scheduler.start()
@@ -68,12 +69,162 @@ import MockScopeHTTPTypes
         #expect(suspended == 3)
         let late = scheduler.suspend(until: now + 60_000_000_000, token: 99, suspend: {})
         #expect(late)
-        try await Task.sleep(for: .milliseconds(200))
+        try eventually("the three wake-ups due in 10-30 ms") { log.items.count >= 3 }
         #expect(log.items == [1, 2, 0])
         scheduler.stop()
         #expect(log.items == [1, 2, 0, 99])
         let afterStop = scheduler.suspend(until: now, token: 7, suspend: { Issue.record("must not suspend after stop") })
         #expect(!afterStop)
+    }
+
+    /// On a manual clock nothing is woken until the clock reaches it, and then in due order.
+    @Test func onAManualClockWakesOnlyWhatTheClockHasReached() throws {
+        let log = LockedLog()
+        let clock = ManualSchedulerClock(now: 1_000)
+        let scheduler = StreamScheduler(clock: clock, wake: { log.append(Int($0)) })
+        scheduler.start()
+        defer { scheduler.stop() }
+        for (token, due) in [(0, 1_300), (1, 1_100), (2, 1_200), (3, 1_200)] {
+            #expect(scheduler.suspend(until: UInt64(due), token: UInt(token), suspend: {}))
+        }
+        try eventually("the scheduler waiting for 1100") { clock.nextDeadline == 1_100 }
+        #expect(log.items.isEmpty)
+        clock.advance(to: 1_099)
+        #expect(clock.nextDeadline == 1_100, "advancing short of the deadline wakes nothing")
+        #expect(log.items.isEmpty)
+        clock.advance(by: 1)
+        try eventually("token 1 woken at 1100, then the scheduler waiting for 1200") { log.items == [1] && clock.nextDeadline == 1_200 }
+        clock.advance(to: 1_250)
+        try eventually("tokens 2 and 3 woken at 1250, in registration order") { log.items == [1, 2, 3] && clock.nextDeadline == 1_300 }
+        // A registration earlier than the one waited for becomes the deadline.
+        #expect(scheduler.suspend(until: 1_260, token: 4, suspend: {}))
+        try eventually("the scheduler waiting for 1260") { clock.nextDeadline == 1_260 }
+        clock.advance(to: 2_000)
+        try eventually("tokens 4 and 0 woken at 2000") { log.items == [1, 2, 3, 4, 0] }
+        #expect(scheduler.pending == 0)
+        // Due already: woken without the clock moving.
+        #expect(scheduler.suspend(until: 2_000, token: 5, suspend: {}))
+        try eventually("token 5, due at once") { log.items.last == 5 }
+        #expect(clock.now() == 2_000)
+    }
+}
+
+/// A handler that answers every request with the same timed stream.
+struct TimedStreamHandler: HTTPHandler {
+    let chunks: [TimedChunk]
+    init(_ items: [(UInt64, String)]) {
+        chunks = items.map { TimedChunk(offsetNanos: $0.0 * 1_000_000, bytes: Array($0.1.utf8)) }
+    }
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: HeaderFields([("content-type", "text/event-stream")]), body: .stream(chunks, ending: .complete))
+    }
+    func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {}
+}
+
+/// Streams over real sockets on a daemon whose scheduler runs on a manual clock: each event is
+/// sent when the clock reaches its offset, and not before.
+@Suite(.serialized) struct ManualClockStreamTests {
+    static let ms: UInt64 = 1_000_000
+
+    @Test func eachEventIsSentOnlyWhenTheClockReachesItsOffset() throws {
+        let clock = ManualSchedulerClock(now: 5_000 * Self.ms)
+        var configuration = DaemonConfiguration()
+        configuration.clock = clock
+        let server = MicroHTTPDDaemon(configuration: configuration,
+                                      handler: TimedStreamHandler([(0, "a\n\n"), (50, "b\n\n"), (50, "c\n\n"), (120, "d\n\n")]))
+        try server.start()
+        defer { server.stop() }
+        let client = try RawHTTP(port: server.port)
+        try client.send("GET", "/events")
+        let base = clock.now()
+        // Offset 0 is due at once.
+        #expect(try client.readHead().status == 200)
+        #expect(try client.readBody(3) == "a\n\n")
+        try eventually("the stream waiting for 50 ms") { clock.nextDeadline == base + 50 * Self.ms }
+        #expect(try client.bytesArrived() == 0)
+        clock.advance(to: base + 50 * Self.ms - 1)
+        #expect(clock.nextDeadline == base + 50 * Self.ms, "short of the offset: still waiting")
+        #expect(try client.bytesArrived() == 0)
+        clock.advance(by: 1)
+        #expect(try client.readBody(6) == "b\n\nc\n\n")
+        try eventually("the stream waiting for 120 ms") { clock.nextDeadline == base + 120 * Self.ms }
+        #expect(try client.bytesArrived() == 0)
+        clock.advance(by: 70 * Self.ms)
+        #expect(try client.readBody(3) == "d\n\n")
+        #expect(try client.readChunk() == nil)
+        try eventually("the stream freed") { server.activeStreams == 0 }
+        #expect(clock.now() == base + 120 * Self.ms)
+    }
+
+    @Test func aFirstEventThatIsNotDueWaitsForTheClock() throws {
+        let clock = ManualSchedulerClock()
+        var configuration = DaemonConfiguration()
+        configuration.clock = clock
+        let server = MicroHTTPDDaemon(configuration: configuration, handler: TimedStreamHandler([(100, "late\n\n")]))
+        try server.start()
+        defer { server.stop() }
+        let client = try RawHTTP(port: server.port)
+        try client.send("GET", "/events")
+        try eventually("the stream waiting for 100 ms") { clock.nextDeadline == 100 * Self.ms }
+        // The head is sent at once; the body waits.
+        #expect(try client.readHead().status == 200)
+        #expect(try client.bytesArrived() == 0)
+        clock.advance(to: 100 * Self.ms)
+        #expect(try client.readBody(6) == "late\n\n")
+        #expect(try client.readChunk() == nil)
+    }
+}
+
+/// A daemon stopped and started again serves timed streams as on its first run (each start has
+/// a fresh scheduler; before, every timed wait after a restart was aborted).
+@Suite(.serialized) struct DaemonRestartTests {
+    @Test func aRestartedDaemonServesTimedStreams() throws {
+        let server = MicroHTTPDDaemon(handler: TimedStreamHandler([(0, "one\n\n"), (20, "two\n\n"), (40, "three\n\n")]))
+        for run in 1...3 {
+            try server.start()
+            #expect(throws: DaemonError.alreadyStarted) { try server.start() }
+            let response = try RawHTTP.exchange(port: server.port, "GET", "/events")
+            #expect(response.status == 200, "run \(run)")
+            #expect(response.text == "one\n\ntwo\n\nthree\n\n", "run \(run)")
+            try eventually("run \(run)'s stream freed") { server.activeStreams == 0 && server.openRequests == 0 }
+            server.stop()
+            server.stop()
+        }
+    }
+
+    @Test func aRestartOnAManualClockWaitsForTheClockAgain() throws {
+        let clock = ManualSchedulerClock()
+        var configuration = DaemonConfiguration()
+        configuration.clock = clock
+        let server = MicroHTTPDDaemon(configuration: configuration, handler: TimedStreamHandler([(0, "a\n\n"), (10, "b\n\n")]))
+        defer { server.stop() }
+        for run in 1...2 {
+            try server.start()
+            let client = try RawHTTP(port: server.port)
+            try client.send("GET", "/events")
+            let base = clock.now()
+            #expect(try client.readHead().status == 200)
+            #expect(try client.readBody(3) == "a\n\n", "run \(run)")
+            try eventually("run \(run): the stream waiting for 10 ms") { clock.nextDeadline == base + 10_000_000 }
+            #expect(try client.bytesArrived() == 0)
+            clock.advance(by: 10_000_000)
+            #expect(try client.readBody(3) == "b\n\n", "run \(run)")
+            #expect(try client.readChunk() == nil, "run \(run)")
+            server.stop()
+        }
+    }
+
+    @Test func aDaemonThatCannotBindCanBeStartedOnceThePortIsFree() throws {
+        let holder = MicroHTTPDDaemon(handler: TimedStreamHandler([(0, "x")]))
+        try holder.start()
+        var configuration = DaemonConfiguration()
+        configuration.port = holder.port
+        let server = MicroHTTPDDaemon(configuration: configuration, handler: TimedStreamHandler([(0, "ok\n\n"), (10, "later\n\n")]))
+        defer { server.stop() }
+        #expect(throws: DaemonError.self) { try server.start() }
+        holder.stop()
+        try server.start()
+        #expect(try RawHTTP.exchange(port: server.port, "GET", "/events").text == "ok\n\nlater\n\n")
     }
 }
 
