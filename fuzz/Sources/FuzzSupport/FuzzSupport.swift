@@ -60,8 +60,8 @@ public enum Defaults {
 
     /// A server as `mockscope serve` makes it with the default fixtures: built-in scenarios known
     /// (inactive), nothing carried over from the previous input.
-    public static func freshServer(settings: MockSettings = MockSettings()) -> MockServer {
-        let server = MockServer(store: store, settings: settings, journalSize: 16, logger: Fuzz.quietLogger)
+    public static func freshServer(settings: MockSettings = MockSettings()) -> ExchangeHandler {
+        let server = ExchangeHandler(store: store, settings: settings, journalSize: 16, logger: Fuzz.quietLogger)
         for scenario in scenarios { server.scenarios.add(scenario, active: false, nowMs: 0) }
         return server
     }

@@ -14,7 +14,7 @@
 //
 //   matching-bench --handle [--threads N] [--lookups N]
 //
-// The whole domain side of one replayed request, in process: MockServer.handle then .completed
+// The whole domain side of one replayed request, in process: ExchangeHandler.handle then .completed
 // for a repeated request (the decision cache's hit path, journal, metrics), ns per request; the
 // CPU MockScope adds to libmicrohttpd's per request, without the network's noise.
 import Foundation
@@ -70,7 +70,7 @@ func handleBenchmark(lookups: Int, threads: Int) {
     }
     var logger = Logger(label: "mockscope")
     logger.logLevel = .warning  // as `serve --log-level warning` in figure 1: no line per request
-    let server = MockServer(store: FixtureStore([fixture]), settings: MockSettings(speed: 0), logger: logger)
+    let server = ExchangeHandler(store: FixtureStore([fixture]), settings: MockSettings(speed: 0), logger: logger)
     let body = Array(requestBody(1).utf8)
     let wire: [(name: String, value: String)] = [("Host", "127.0.0.1:8089"), ("Content-Length", String(body.count)),
                                                  ("Content-Type", "application/json"), ("Authorization", "Bearer bench-key")]
