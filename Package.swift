@@ -74,19 +74,23 @@ let package = Package(
         ),
         .target(
             name: "MockScopeTesting",
-            dependencies: ["MockScopeRuntime", "MockScope", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MockScopeRuntime", "MockScope", "MockScopeHTTPTypes", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "mockscope",
             dependencies: [
                 "MockScopeRuntime", "MockScope", "MockScopeRecorder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "MockScopeTests",
-            dependencies: ["MockScope", "MockScopeHTTPTypes", "MockScopeMicroHTTPD", "MockScopeRuntime", "MockScopeTesting", "MockScopeRecorder"]
+            dependencies: [
+                "MockScope", "MockScopeHTTPTypes", "MockScopeMicroHTTPD", "MockScopeRuntime", "MockScopeTesting", "MockScopeRecorder",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

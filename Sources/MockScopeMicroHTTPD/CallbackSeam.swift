@@ -9,6 +9,11 @@
 //    and reported durations are real monotonic time.
 //  - No callback throws, blocks or waits: a body that is not due suspends its connection and the
 //    StreamScheduler resumes it.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CMicroHTTPD
 import CMicroHTTPDShim
 import MockScopeHTTPTypes
@@ -66,6 +71,13 @@ enum CallbackSeam {
 
     static func stopDaemon(_ handle: DaemonHandle) {
         MHD_stop_daemon(handle.raw)
+    }
+
+    /// Stops accepting connections (the open ones go on): libmicrohttpd hands the listening
+    /// socket back, to be closed here.
+    static func quiesceDaemon(_ handle: DaemonHandle) {
+        let socket = MHD_quiesce_daemon(handle.raw)
+        if socket >= 0 { close(socket) }
     }
 
     /// A response with a whole body (copied into libmicrohttpd's own buffer).

@@ -18,6 +18,8 @@ public final class MicroHTTPDDaemon: Sendable {
     private struct Run {
         let handle: DaemonHandle
         let core: ServerCore
+        /// No longer accepting (`stopAccepting`).
+        var quiesced = false
     }
 
     public init(configuration: DaemonConfiguration = DaemonConfiguration(), handler: any HTTPHandler) {
@@ -53,6 +55,16 @@ public final class MicroHTTPDDaemon: Sendable {
             }
             run = Run(handle: started, core: core)
             boundPort.store(mscope_daemon_port(started.raw), ordering: .releasing)
+        }
+    }
+
+    /// Stops accepting new connections; open ones go on until `stop`. For a graceful shutdown.
+    public func stopAccepting() {
+        run.withLock { run in
+            guard var current = run, !current.quiesced else { return }
+            CallbackSeam.quiesceDaemon(current.handle)
+            current.quiesced = true
+            run = current
         }
     }
 

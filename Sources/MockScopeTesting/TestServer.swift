@@ -3,49 +3,68 @@ import Logging
 import MockScope
 import MockScopeRuntime
 
-/// A MockScope server started in-process on a free port, for Swift tests.
+/// A MockScope server started in-process for Swift tests: live, on a free port of 127.0.0.1, or
+/// in memory, where `respond(to:)` drives the exchange pipeline without a socket (as Hummingbird's
+/// `.router` test mode does). It serves what it is given and the built-in defaults, never the
+/// working directory's `./fixtures` or `./scenarios`.
 ///
 ///     let server = try TestServer(fixtures: ["Tests/Fixtures"])
 ///     defer { server.stop() }
 ///     // point a client at server.compatibleBaseURL / server.nativeBaseURL, then:
 ///     #expect(server.requests(path: "/compatible-mode/v1/chat/completions").count == 1)
 public final class TestServer: Sendable {
-    public let server: MockScopeServer
+    /// How the server is reached.
+    public enum Mode: Sendable {
+        /// A real socket on 127.0.0.1, port 0 (the port the daemon bound is `port`).
+        case live
+        /// No socket: `respond(to:)` hands requests to the pipeline directly.
+        case inMemory
+    }
+
+    /// The whole service: handler, daemon, recorder.
+    public let service: MockScopeService
+    public let mode: Mode
+    /// Every request's handler (the exchange pipeline, journal, scenarios, clock).
+    public var handler: ExchangeHandler { service.handler }
 
     /// Starts a server on 127.0.0.1, port 0, with fixtures from folders (none: the built-in defaults),
     /// scenarios (files, or names of built-in ones) activated, and fixtures/scenarios built in code.
     /// Logs are dropped unless a logger is given.
     public init(fixtures: [String] = [], settings: MockSettings = MockSettings(), scenarios: [String] = [],
                 extraFixtures: [Fixture] = [], extraScenarios: [Scenario] = [], seed: UInt64 = 1, clock: MockClock.Mode = .real,
-                logger: Logger = Logger(label: "mockscope.test", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+                mode: Mode = .live, logger: Logger = Logger(label: "mockscope.test", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         var options = ServerOptions()
+        options.readsWorkingDirectory = false
+        options.preparesAnswers = mode == .live
         options.fixtureDirectories = fixtures
         options.settings = settings
         options.scenarios = scenarios
         options.seed = seed
         options.clock = clock
-        server = try MockScopeServer(options: options, logger: logger)
-        for fixture in extraFixtures { server.mock.addFixture(fixture) }
-        for scenario in extraScenarios { server.mock.scenarios.add(scenario, active: true, nowMs: server.mock.clock.nowMs()) }
-        try server.start()
+        service = try MockScopeService(options: options, logger: logger)
+        self.mode = mode
+        for fixture in extraFixtures { service.handler.addFixture(fixture) }
+        for scenario in extraScenarios { service.handler.scenarios.add(scenario, active: true, nowMs: service.handler.clock.nowMs()) }
+        if mode == .live { try service.start() }
     }
 
-    public var port: UInt16 { server.port }
-    public var baseURL: String { server.baseURL }
+    /// The port the daemon bound (live mode; 0 in memory).
+    public var port: UInt16 { service.port }
+    public var baseURL: String { service.baseURL }
     /// For the `openai` SDK's `base_url`.
-    public var compatibleBaseURL: String { server.compatibleBaseURL }
+    public var compatibleBaseURL: String { service.compatibleBaseURL }
     /// For the `dashscope` SDK's `base_http_api_url`.
-    public var nativeBaseURL: String { server.nativeBaseURL }
+    public var nativeBaseURL: String { service.nativeBaseURL }
     /// Streams the HTTP layer is sending right now.
-    public var activeStreams: Int { server.http.activeStreams }
+    public var activeStreams: Int { service.daemon.activeStreams }
 
     /// Adds a fixture (a stub local to one test).
-    public func add(_ fixture: Fixture) { server.mock.addFixture(fixture) }
+    public func add(_ fixture: Fixture) { handler.addFixture(fixture) }
 
     /// Adds and activates a scenario written in YAML (docs/scenarios.md).
     public func addScenario(yaml: String) throws {
         switch ScenarioLoader.parse(yaml: yaml, file: "test") {
-        case .success(let scenario): server.mock.scenarios.add(scenario, active: true, nowMs: server.mock.clock.nowMs())
+        case .success(let scenario): handler.scenarios.add(scenario, active: true, nowMs: handler.clock.nowMs())
         case .failure(let problem): throw problem
         }
     }
@@ -56,7 +75,7 @@ public final class TestServer: Sendable {
         filter.path = path
         filter.fixture = fixture
         filter.model = model
-        return server.mock.journal.entries(filter)
+        return handler.journal.entries(filter)
     }
 
     /// Waits until at least `count` journal entries match and every one of them is complete
@@ -68,20 +87,41 @@ public final class TestServer: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
-            let entries = requests(path: path, fixture: fixture, model: model)
-            if entries.count >= count, entries.allSatisfy(\.complete) { return entries }
-            if clock.now >= deadline {
-                throw TestServerError.timedOut("the journal has \(entries.count) matching entries (\(entries.filter(\.complete).count) complete) "
-                                               + "after \(timeout), expected at least \(count), all complete")
+            if let entries = completeRequests(count, path: path, fixture: fixture, model: model, timedOut: clock.now >= deadline, timeout: timeout) {
+                return try entries.get()
             }
             Thread.sleep(forTimeInterval: 0.005)
         }
     }
 
-    /// Moves a virtual clock (start with `clock: .virtual`).
-    public func advanceClock(ms: Double) { server.mock.clock.advance(ms: ms) }
+    /// `waitForRequests` for async tests: suspends instead of blocking a thread.
+    public func requests(atLeast count: Int, path: String? = nil, fixture: String? = nil, model: String? = nil,
+                         timeout: Duration = .seconds(5)) async throws -> [JournalEntry] {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            if let entries = completeRequests(count, path: path, fixture: fixture, model: model, timedOut: clock.now >= deadline, timeout: timeout) {
+                return try entries.get()
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
 
-    public func stop() { server.stop() }
+    /// The matching entries once there are `count` and all are complete; the timeout error once
+    /// `timedOut`; nil while still waiting.
+    private func completeRequests(_ count: Int, path: String?, fixture: String?, model: String?, timedOut: Bool,
+                                  timeout: Duration) -> Result<[JournalEntry], TestServerError>? {
+        let entries = requests(path: path, fixture: fixture, model: model)
+        if entries.count >= count, entries.allSatisfy(\.complete) { return .success(entries) }
+        guard timedOut else { return nil }
+        return .failure(.timedOut("the journal has \(entries.count) matching entries (\(entries.filter(\.complete).count) complete) "
+                                  + "after \(timeout), expected at least \(count), all complete"))
+    }
+
+    /// Moves a virtual clock (start with `clock: .virtual`).
+    public func advanceClock(ms: Double) { handler.clock.advance(ms: ms) }
+
+    public func stop() { service.stop() }
 }
 
 /// What the test helper reports.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 import MockScope
 import MockScopeRecorder
 import MockScopeRuntime
@@ -179,34 +180,30 @@ struct ServeOptions: ParsableArguments {
         options.recording = try recording.setup(for: record)
         options.redact = recording.redact
 
-        let server: MockScopeServer
+        let server: MockScopeService
         do {
-            server = try MockScopeServer(options: options)
-            try server.start()
+            server = try MockScopeService(options: options)
         } catch {
             FileHandle.standardError.write(Data("mockscope: \(error)\n".utf8))
             throw ExitCode(2)
         }
         printBanner(server)
 
-        // Stop cleanly on SIGINT/SIGTERM: end open streams, then stop the daemon.
+        // SIGINT/SIGTERM: a graceful shutdown (stop accepting, let recordings finish, end open
+        // streams), then exit 0.
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "mockscope.lifecycle")))
         let done = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
+        Task {
+            try? await group.run()
+            done.signal()
         }
         done.wait()
-        server.stop()
         print("MockScope stopped.")
-        _ = sources
     }
 
-    func printBanner(_ server: MockScopeServer) {
-        let fixtures = server.mock.store.fixtures
+    func printBanner(_ server: MockScopeService) {
+        let fixtures = server.handler.store.fixtures
         let compatible = fixtures.filter { Endpoint(path: $0.request.path).apiProtocol == .compatible }.count
         let native = fixtures.filter { Endpoint(path: $0.request.path).apiProtocol == .native }.count
         var lines = [
@@ -216,7 +213,7 @@ struct ServeOptions: ParsableArguments {
             "  dashscope: dashscope.base_http_api_url = \"\(server.nativeBaseURL)\"",
             "  speed \(speed), unmatched requests: \(unmatched.rawValue), clock: \(clock.rawValue), seed \(seed)",
         ]
-        let active = server.mock.scenarios.all.filter(\.active).map(\.scenario.name)
+        let active = server.handler.scenarios.all.filter(\.active).map(\.scenario.name)
         if !active.isEmpty { lines.append("  scenarios active: \(active.joined(separator: ", "))") }
         if let rateLimit { lines.append("  rate limit: \(rateLimit.isEmpty ? "model tier defaults" : rateLimit)") }
         if !apiKeys.isEmpty { lines.append("  accepting \(apiKeys.count) API key(s)") }

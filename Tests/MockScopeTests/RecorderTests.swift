@@ -388,12 +388,12 @@ final class CollectedLog: Sendable {
         return (events, headers)
     }
 
-    static func recorder(upstream: String, folder: String, mode: RecordMode, log: CollectedLog) throws -> MockScopeServer {
+    static func recorder(upstream: String, folder: String, mode: RecordMode, log: CollectedLog) throws -> MockScopeService {
         var options = ServerOptions()
         options.settings = MockSettings(speed: 1)
         options.settings.record = mode
         options.recording = RecordingSetup(upstream: try Upstream(url: upstream), directory: folder)
-        let server = try MockScopeServer(options: options, logger: log.logger)
+        let server = try MockScopeService(options: options, logger: log.logger)
         try server.start()
         return server
     }
@@ -455,7 +455,7 @@ final class CollectedLog: Sendable {
         }
         #expect(root["response"]?["headers"]?["x-request-id"]?.stringValue == story.headers["x-request-id"])
         #expect(root["request"]?["body"]?["stream"] == .bool(true))
-        #expect(recorder.mock.store.fixture(named: String(file.dropLast(".json".count))) != nil)
+        #expect(recorder.handler.store.fixture(named: String(file.dropLast(".json".count))) != nil)
 
         // Replaying only the recorded folder gives the same bytes.
         let replay = try TestServer(fixtures: [folder], settings: MockSettings(speed: 0))
@@ -513,6 +513,6 @@ final class CollectedLog: Sendable {
     @Test func aRecordModeWithoutAnUpstreamIsAnError() {
         var options = ServerOptions()
         options.settings.record = .new
-        #expect(throws: RecordingConfigurationError.self) { _ = try MockScopeServer(options: options) }
+        #expect(throws: RecordingConfigurationError.self) { _ = try MockScopeService(options: options) }
     }
 }

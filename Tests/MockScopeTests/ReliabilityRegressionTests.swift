@@ -158,7 +158,7 @@ struct ReliabilityRegressionTests {
     // MARK: BUG-9: a stopped server is never freed
 
     /// Tests/reliability/asan-storm.sh: LeakSanitizer finds the whole server (MicroHTTPDDaemon,
-    /// ServerCore, ExchangeHandler, its journal and fixtures) leaked at exit. MockScopeServer.init hands
+    /// ServerCore, ExchangeHandler, its journal and fixtures) leaked at exit. MockScopeService.init hands
     /// ExchangeHandler closures that capture the MicroHTTPDDaemon, whose core holds the ExchangeHandler as its
     /// handler: a retain cycle. One per process for `mockscope serve`; one per test for TestServer.
     @Test func aStoppedServerIsFreed() throws {
@@ -166,13 +166,13 @@ struct ReliabilityRegressionTests {
         weak var mock: ExchangeHandler?
         do {
             let server = try TestServer(settings: MockSettings(speed: 0))
-            http = server.server.http
-            mock = server.server.mock
+            http = server.service.daemon
+            mock = server.handler
             server.stop()
         }
         fixedIssue("BUG-9: retain cycle ExchangeHandler -> reportActiveStreams closure -> MicroHTTPDDaemon -> ServerCore -> ExchangeHandler") {
-            #expect(http == nil, "the MicroHTTPDDaemon outlives its MockScopeServer")
-            #expect(mock == nil, "the ExchangeHandler outlives its MockScopeServer")
+            #expect(http == nil, "the MicroHTTPDDaemon outlives its MockScopeService")
+            #expect(mock == nil, "the ExchangeHandler outlives its MockScopeService")
         }
     }
 }

@@ -54,14 +54,14 @@ import Testing
         // A scenario activated after the answer was cached.
         try server.addScenario(yaml: "name: all-503\nsteps:\n  - faults: [\"http_error status=503\"]\n")
         #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: Self.whoAreYou).status == 503)
-        #expect(server.server.mock.scenarios.remove("all-503"))
+        #expect(server.handler.scenarios.remove("all-503"))
         // A global fault (as --rate-limit sets), then none again.
-        server.server.mock.updateSettings { $0.globalFaults = (try? FaultRegistry.parse("http_error status=500")) ?? [] }
+        server.handler.updateSettings { $0.globalFaults = (try? FaultRegistry.parse("http_error status=500")) ?? [] }
         #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: Self.whoAreYou).status == 500)
-        server.server.mock.updateSettings { $0.globalFaults = [] }
+        server.handler.updateSettings { $0.globalFaults = [] }
         #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: Self.whoAreYou).status == 200)
         // A key the server no longer accepts is refused even for a cached request.
-        server.server.mock.updateSettings { $0.apiKeys = ["sk-other"] }
+        server.handler.updateSettings { $0.apiKeys = ["sk-other"] }
         #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: Self.whoAreYou).status == 401)
         let entries = try server.waitForRequests(7, path: Self.chatPath)
         #expect(entries.map(\.status) == [200, 200, 429, 503, 500, 200, 401])
@@ -71,12 +71,12 @@ import Testing
 
     /// A server whose HTTP layer times its waits on `clock` (the domain as usual): a stream's
     /// events are sent when the test advances the clock to their offsets.
-    func server(on clock: ManualSchedulerClock, speed: Double) throws -> MockScopeServer {
+    func server(on clock: ManualSchedulerClock, speed: Double) throws -> MockScopeService {
         var options = ServerOptions()
         options.fixtureDirectories = [repositoryRoot + "/fixtures"]
         options.settings = MockSettings(speed: speed)
         options.http.clock = clock
-        let server = try MockScopeServer(options: options, logger: Logger(label: "mockscope.test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let server = try MockScopeService(options: options, logger: Logger(label: "mockscope.test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try server.start()
         return server
     }

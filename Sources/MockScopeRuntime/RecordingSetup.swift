@@ -1,0 +1,17 @@
+import MockScopeRecorder
+
+/// What `--upstream`/`--region`, `--record-to`, `--redact` and `--keep-partial` say.
+public struct RecordingSetup: Sendable {
+    public var upstream: Upstream
+    /// Where fixtures are written; nil = the first fixture folder, else `./fixtures`.
+    public var directory: String?
+    public var redact: [String] = []
+    public var keepPartial = false
+
+    public init(upstream: Upstream, directory: String? = nil, redact: [String] = [], keepPartial: Bool = false) {
+        self.upstream = upstream
+        self.directory = directory
+        self.redact = redact
+        self.keepPartial = keepPartial
+    }
+}
