@@ -2,19 +2,19 @@
 test_scenario_*.py): the admin API, SDK clients pointed at a server with
 short timeouts, and collecting a stream up to the exception that ends it.
 
-Every wait here is bounded; every address is the server's loopback one."""
+Every wait is on a condition, bounded (mockscope_support.wait_for_no_streams); every address
+is the server's loopback one."""
 
 from __future__ import annotations
 
-import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import requests
 
 import expected as E
+from mockscope_support import active_streams, wait_for_no_streams  # noqa: F401  (the fault tests' imports)
 
 ADMIN_TIMEOUT_S = 5.0
-POLL_TIMEOUT_S = 5.0
 FAULT = "X-MockScope-Fault"
 SCENARIO = "X-MockScope-Scenario"
 
@@ -108,26 +108,6 @@ def scenario_list(server) -> List[Dict[str, Any]]:
 
 def advance_clock(server, ms: int) -> None:
     admin_json(server, "POST", "/clock", json={"advance_ms": ms})
-
-
-def active_streams(server) -> int:
-    status = admin_json(server, "GET", "/status")
-    assert "activeStreams" in status, status
-    return status["activeStreams"]
-
-
-def wait_for_no_streams(server, when: str) -> float:
-    """Polls /__admin/status until activeStreams is 0; returns the seconds it took."""
-    start = time.monotonic()
-    while True:
-        now = active_streams(server)
-        if now == 0:
-            return time.monotonic() - start
-        waited = time.monotonic() - start
-        assert waited < POLL_TIMEOUT_S, (
-            f"activeStreams still {now} {POLL_TIMEOUT_S:.0f} s {when}"
-        )
-        time.sleep(0.05)
 
 
 # --------------------------------------------------------------------- clients

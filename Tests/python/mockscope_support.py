@@ -1,6 +1,7 @@
-"""Helpers for the MockScope client suite: running the server binary (a thin layer over
-the mockscope-pytest package's MockScope class, clients/python), finding fixtures by name,
-and small assertion utilities shared by the test files."""
+"""Helpers for the MockScope client suite: how the suite runs the server binary (the
+mockscope-pytest package's plugin and MockScope class, clients/python, with the options
+below), waiting on the server's state, finding fixtures by name, and small assertion
+utilities shared by the test files."""
 
 from __future__ import annotations
 
@@ -9,23 +10,24 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 try:
-    from mockscope_client import MockScope, ServerStartError, fault_headers, fingerprint  # noqa: F401
+    from mockscope_client import MockScope, ServerStartError, eventually, fault_headers, fingerprint  # noqa: F401
 except ImportError:  # not installed (pip install -e ./clients/python): use it from the tree
     sys.path.insert(0, str(REPO_ROOT / "clients" / "python" / "src"))
-    from mockscope_client import MockScope, ServerStartError, fault_headers, fingerprint  # noqa: F401
+    from mockscope_client import MockScope, ServerStartError, eventually, fault_headers, fingerprint  # noqa: F401
 
 DEFAULT_BIN = REPO_ROOT / ".build" / "debug" / "mockscope"
 
 STARTUP_TIMEOUT_S = float(os.environ.get("MOCKSCOPE_STARTUP_TIMEOUT", "30"))
 STOP_GRACE_S = 5.0
 
-# Set by conftest from the plugin's --mockscope-bin option.
+# Set by conftest from the plugin's --mockscope-bin and --mockscope-fixtures options.
 BINARY_OVERRIDE: Optional[str] = None
+FIXTURES_OVERRIDE: Optional[str] = None
 
 
 def server_binary() -> Path:
@@ -34,25 +36,31 @@ def server_binary() -> Path:
 
 
 def fixtures_dir() -> Path:
-    """The fixtures folder the server serves (the repo's default one unless
-    MOCKSCOPE_FIXTURES names another; then it is passed with --fixtures)."""
-    return Path(os.environ.get("MOCKSCOPE_FIXTURES", str(REPO_ROOT / "fixtures")))
+    """The fixtures folder the servers serve: the repo's default one unless --mockscope-fixtures
+    or MOCKSCOPE_FIXTURES names another (the plugin then passes it with --fixtures)."""
+    return Path(FIXTURES_OVERRIDE or os.environ.get("MOCKSCOPE_FIXTURES") or str(REPO_ROOT / "fixtures"))
 
 
-class MockScopeServer(MockScope):
-    """One `mockscope serve --port 0 ...` child process, started in the repository root
-    (so it serves ./fixtures and knows ./scenarios): mockscope_client.MockScope with the
-    suite's binary and fixtures folder. Subclasses may override `command()`."""
+def server_options() -> Dict[str, Any]:
+    """The MockScope keyword arguments of every server the suite starts (conftest hands them to
+    the plugin as `mockscope_defaults`): the suite's binary, started in the repository root, so
+    that it serves ./fixtures and knows ./scenarios."""
+    return {"binary": server_binary(), "cwd": REPO_ROOT,
+            "startup_timeout": STARTUP_TIMEOUT_S, "stop_timeout": STOP_GRACE_S}
 
-    def __init__(self, label: str, extra_args: Sequence[str] = ()):
-        super().__init__(*extra_args, label=label, cwd=REPO_ROOT,
-                         startup_timeout=STARTUP_TIMEOUT_S, stop_timeout=STOP_GRACE_S)
 
-    def command(self) -> List[str]:
-        cmd = [str(server_binary()), "serve", "--port", "0"]
-        if "MOCKSCOPE_FIXTURES" in os.environ:
-            cmd += ["--fixtures", str(fixtures_dir())]
-        return cmd + self.extra_args
+def active_streams(server) -> int:
+    """GET /__admin/status: the streams the server has open."""
+    status = server.status()
+    assert "activeStreams" in status, status
+    return status["activeStreams"]
+
+
+def wait_for_no_streams(server, when: str, timeout: float = 5.0) -> None:
+    """Waits until the server has no stream open (activeStreams 0), `when` saying at what point
+    of the test (for the failure)."""
+    eventually(lambda: active_streams(server), lambda n: n == 0, timeout=timeout,
+               message=f"activeStreams to be 0 {when}")
 
 
 # --------------------------------------------------------------- fixtures

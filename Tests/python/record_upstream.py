@@ -116,13 +116,15 @@ class Upstream:
                 self.send_header("x-request-id", "python-upstream-sse")
                 self.end_headers()
                 self.wfile.flush()
+                # The sleeps here pace the fake upstream on purpose (they are not waits on a
+                # state): the events go out `gap` apart, the timing the recorder must keep.
                 for event in events:
-                    time.sleep(gap)
+                    time.sleep(gap)  # deliberate pacing: the gap before each event
                     data = event.encode("utf-8")
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
                     self.wfile.flush()
                 if die:
-                    time.sleep(gap)
+                    time.sleep(gap)  # deliberate pacing: the cut comes a gap after the last event
                     self.close_connection = True
                     import socket
                     self.connection.shutdown(socket.SHUT_RDWR)

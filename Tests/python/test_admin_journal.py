@@ -5,14 +5,13 @@ Requests are sent with plain `requests` so each one is exactly one journal entry
 
 from __future__ import annotations
 
-import time
 from typing import Dict, Optional
 
 import pytest
 import requests
 
 import expected as E
-from mockscope_support import fault_headers, fingerprint
+from mockscope_support import eventually, fault_headers, fingerprint
 
 CHAT = "/compatible-mode/v1/chat/completions"
 NATIVE = "/api/v1/services/aigc/text-generation/generation"
@@ -51,9 +50,9 @@ def native_who(srv, key=KEY_B, headers=None):
 
 
 @pytest.fixture(scope="module")
-def journal_server(mockscope):
+def journal_server(mockscope_server):
     """Its own server, so every entry in its journal was sent by this module."""
-    return mockscope("journal", "--speed", "0")
+    return mockscope_server("--speed", "0", label="journal")
 
 
 @pytest.fixture
@@ -175,14 +174,12 @@ def test_admin_requests_are_not_journaled(journal):
     assert journal.count() == 0
 
 
-def test_ring_keeps_only_the_newest(mockscope):
-    srv = mockscope("journal size 5", "--speed", "0", "--journal-size", "5")
+def test_ring_keeps_only_the_newest(mockscope_server):
+    srv = mockscope_server("--speed", "0", "--journal-size", "5", label="journal size 5")
     for i in range(8):
         assert who(srv, headers={CASE: f"ring-{i}"}).status_code == 200
-    deadline = time.monotonic() + 5
-    while srv.journal()["total"] < 8 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    page = srv.journal()
+    page = eventually(srv.journal, lambda p: p["total"] >= 8, describe=lambda p: f"total {p['total']}",
+                      message="8 exchanges journaled")
     assert page["total"] == 8
     assert page["count"] == 5 and len(page["requests"]) == 5
     assert [e["headers"][CASE.lower()] for e in page["requests"]] == [f"ring-{i}" for i in range(3, 8)]

@@ -65,9 +65,9 @@ def _doc() -> dict:
 
 
 @pytest.fixture(scope="module")
-def openapi_server(mockscope):
+def openapi_server(mockscope_server):
     """A server for generated requests only, with a journal that has something in it."""
-    srv = mockscope("openapi", "--speed", "0", "--clock", "virtual")
+    srv = mockscope_server("--speed", "0", "--clock", "virtual", label="openapi")
     _fill_journal(srv)
     return srv
 
@@ -170,9 +170,9 @@ def _call(srv, method: str, path: str, *, path_parameters=None, query=None, body
 
 
 @pytest.fixture(scope="module")
-def known_server(mockscope):
+def known_server(mockscope_server):
     """A server whose state the hand-picked requests below control."""
-    srv = mockscope("openapi known", "--speed", "0", "--clock", "virtual")
+    srv = mockscope_server("--speed", "0", "--clock", "virtual", label="openapi known")
     _fill_journal(srv)
     return srv
 
@@ -241,15 +241,15 @@ def test_every_error_answer_conforms(known_server):
     _call(srv, "POST", "/clock", body={"advance_ms": -5}, expect=400)
 
 
-def test_real_clock_refuses_to_move(server):
-    _call(server, "POST", "/clock", body={"advance_ms": 10}, expect=409)
+def test_real_clock_refuses_to_move(mockscope):
+    _call(mockscope, "POST", "/clock", body={"advance_ms": 10}, expect=409)
 
 
-def test_the_admin_token_answers_conform(mockscope):
+def test_the_admin_token_answers_conform(mockscope_server):
     """With --admin-token every route answers 401 (as documented) without it, and not with it;
     GET /health alone stays open to probes (documented with `security: []`)."""
     token = "openapi-admin-token"
-    srv = mockscope("openapi token", "--speed", "0", "--admin-token", token)
+    srv = mockscope_server("--speed", "0", "--admin-token", token, label="openapi token")
     for result in schema.get_all_operations():
         op = result.ok()
         params = {"name": "x"} if "{name}" in op.path else None

@@ -28,8 +28,8 @@ def _json(response):
         pytest.fail(f"body is not JSON (status {response.status_code}): {response.text[:300]!r}")
 
 
-def test_compat_malformed_json(server):
-    r = requests.post(f"{server.compat_url}/chat/completions", data=MALFORMED,
+def test_compat_malformed_json(mockscope):
+    r = requests.post(f"{mockscope.compat_url}/chat/completions", data=MALFORMED,
                       headers=JSON_HEADERS, timeout=TIMEOUT)
     assert r.status_code == 400
     assert "application/json" in r.headers.get("content-type", "")
@@ -38,8 +38,8 @@ def test_compat_malformed_json(server):
     assert r.headers.get("x-request-id") == body["request_id"]
 
 
-def test_native_malformed_json(server):
-    r = requests.post(_native_generation(server), data=MALFORMED,
+def test_native_malformed_json(mockscope):
+    r = requests.post(_native_generation(mockscope), data=MALFORMED,
                       headers=JSON_HEADERS, timeout=TIMEOUT)
     assert r.status_code == 400
     assert "application/json" in r.headers.get("content-type", "")
@@ -47,10 +47,10 @@ def test_native_malformed_json(server):
     assert r.headers.get("x-request-id") == body["request_id"]
 
 
-def test_native_stream_malformed_json(server):
+def test_native_stream_malformed_json(mockscope):
     """A stream request that fails validation: 400, as a JSON error body or as one
     native `event:error` frame (dashscope-native.md 8.3)."""
-    r = requests.post(_native_generation(server), data=MALFORMED,
+    r = requests.post(_native_generation(mockscope), data=MALFORMED,
                       headers={**JSON_HEADERS, "X-DashScope-SSE": "enable"}, timeout=TIMEOUT)
     assert r.status_code == 400
     if "text/event-stream" in r.headers.get("content-type", ""):
@@ -63,22 +63,22 @@ def test_native_stream_malformed_json(server):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_compat_unknown_path_is_404(server, method):
-    r = requests.request(method, f"{server.compat_url}/no-such-endpoint", json={},
+def test_compat_unknown_path_is_404(mockscope, method):
+    r = requests.request(method, f"{mockscope.compat_url}/no-such-endpoint", json={},
                          headers=AUTH, timeout=TIMEOUT)
     assert r.status_code == 404
 
 
-def test_compat_get_on_chat_completions(server):
-    r = requests.get(f"{server.compat_url}/chat/completions", headers=AUTH, timeout=TIMEOUT)
+def test_compat_get_on_chat_completions(mockscope):
+    r = requests.get(f"{mockscope.compat_url}/chat/completions", headers=AUTH, timeout=TIMEOUT)
     assert r.status_code in (404, 405), r.status_code
     if r.status_code == 405 or r.content:
         assert_compat_error_shape(_json(r))
 
 
-def test_native_missing_model(server):
+def test_native_missing_model(mockscope):
     r = requests.post(
-        _native_generation(server),
+        _native_generation(mockscope),
         json={"input": {"messages": [{"role": "user", "content": "hi"}]}, "parameters": {}},
         headers=JSON_HEADERS, timeout=TIMEOUT,
     )
@@ -87,8 +87,8 @@ def test_native_missing_model(server):
     assert body["code"] == "BadRequest.EmptyModel"
 
 
-def test_compat_missing_model(server):
-    r = requests.post(f"{server.compat_url}/chat/completions",
+def test_compat_missing_model(mockscope):
+    r = requests.post(f"{mockscope.compat_url}/chat/completions",
                       json={"messages": [{"role": "user", "content": "hi"}]},
                       headers=JSON_HEADERS, timeout=TIMEOUT)
     assert r.status_code == 400
@@ -118,12 +118,12 @@ def _who_with_padding(srv, pad: int):
         conn.close()
 
 
-def test_connection_memory_bounds_the_header_block(mockscope):
+def test_connection_memory_bounds_the_header_block(mockscope_server):
     """--connection-memory (default 8 KiB): a 6 KB header block is served, a 12 KB one refused
     with 431 (or a close); with 32 KiB a 20 KB one is served."""
-    default = mockscope("header limit default", "--speed", "0")
+    default = mockscope_server("--speed", "0", label="header limit default")
     assert _who_with_padding(default, 6000) == 200
     assert _who_with_padding(default, 12000) in (431, 413, 400, "closed")
     assert default.status()["status"] == "ok" and _who_with_padding(default, 100) == 200
-    roomy = mockscope("header limit 32k", "--speed", "0", "--connection-memory", "32768")
+    roomy = mockscope_server("--speed", "0", "--connection-memory", "32768", label="header limit 32k")
     assert _who_with_padding(roomy, 20000) == 200

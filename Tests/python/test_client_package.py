@@ -1,13 +1,16 @@
 """The mockscope-pytest package (clients/python): its pytest plugin as another suite would use
-it (a separate pytest run on a tiny test file, no conftest), the MockScope class's helpers, and
-the admin token on a non-loopback bind (contacted over 127.0.0.1 only)."""
+it (a separate pytest run on a tiny test file, no conftest; then with a conftest that sets the
+plugin's `mockscope_defaults`), the MockScope class's helpers, `eventually`, and the admin token
+on a non-loopback bind (contacted over 127.0.0.1 only)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import openai
@@ -16,7 +19,9 @@ import requests
 
 import expected as E
 import mockscope_support
-from mockscope_client import AdminError, MockScope, ServerStartError, fault_headers, fingerprint, scenario_headers
+from mockscope_client import (
+    AdminError, MockScope, ServerStartError, eventually, fault_headers, fingerprint, scenario_headers,
+)
 
 CHAT = "/compatible-mode/v1/chat/completions"
 
@@ -78,8 +83,10 @@ def test_plugin_fixtures_in_another_suite(tmp_path):
     assert "1 failed, 2 passed" in out, out
     assert run.returncode == 1, out
     assert "test_fails_on_purpose" in out
-    # a failing test that used the server gets the server's log in its report
+    # a failing test that used the server gets the server's log in its report, and only that
+    # server's: not the one test_factory started, although the factory is among its fixtures
     assert "mockscope mockscope (running) log" in out and "MockScope listening on http://127.0.0.1:" in out, out
+    assert out.count("log, last 100 lines") == 1, out
 
 
 def test_plugin_binary_from_the_command_line(tmp_path):
@@ -102,10 +109,109 @@ def test_plugin_is_registered_as_mockscope(tmp_path):
     out = run.stdout + run.stderr
     assert run.returncode == 0, out
     assert "mockscope [session scope]" in out and "mockscope_server [session scope]" in out, out
+    assert "mockscope_defaults [session scope]" in out, out
     assert "mockscope_client/plugin.py" in out.replace(os.sep, "/"), out
     assert "--mockscope-bin" in run_tiny_suite(tmp_path, "--help").stdout
     run = run_tiny_suite(tmp_path, "-p", "no:mockscope", "--fixtures")
     assert "mockscope_server" not in run.stdout + run.stderr
+
+
+DEFAULTS_CONFTEST = textwrap.dedent('''
+    import pytest
+
+    @pytest.fixture(scope="session")
+    def mockscope_defaults():
+        # a binary that does not exist: --mockscope-bin / $MOCKSCOPE_BIN must win over it
+        return {"cwd": "served", "binary": "/no/such/mockscope", "startup_timeout": 20}
+''')
+
+DEFAULTS_SUITE = textwrap.dedent('''
+    def test_defaults(mockscope, mockscope_server):
+        assert [f["name"] for f in mockscope.fixtures()] == ["local/ping"]    # ./fixtures of cwd "served"
+        other = mockscope_server("--speed", "0")
+        assert [f["name"] for f in other.fixtures()] == ["local/ping"]
+        assert other.startup_timeout == 20 and other.cwd == "served"
+        named = mockscope_server("--speed", "0", cwd=".")                   # a call's own argument wins
+        assert "local/ping" not in [f["name"] for f in named.fixtures()]
+''')
+
+
+def test_plugin_defaults_from_a_conftest(tmp_path):
+    """A suite's conftest.py overrides `mockscope_defaults`: every server the plugin starts,
+    the session's `mockscope` too, gets those arguments unless the call gives its own."""
+    (tmp_path / "conftest.py").write_text(DEFAULTS_CONFTEST, encoding="utf-8")
+    (tmp_path / "test_defaults.py").write_text(DEFAULTS_SUITE, encoding="utf-8")
+    folder = tmp_path / "served" / "fixtures"
+    folder.mkdir(parents=True)
+    (folder / "ping.json").write_text(json.dumps({
+        "mockscope": 1, "name": "local/ping", "request": {"method": "GET", "path": "/ping"},
+        "response": {"status": 200, "json": {"pong": True}}}), encoding="utf-8")
+    env = dict(os.environ)
+    for name in ("MOCKSCOPE_FIXTURES", "PYTEST_ADDOPTS"):
+        env.pop(name, None)
+    env["MOCKSCOPE_BIN"] = str(mockscope_support.server_binary())
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *QUIET_PLUGINS,
+                          "test_defaults.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    out = run.stdout + run.stderr
+    assert run.returncode == 0 and "1 passed" in out, out
+
+
+# ------------------------------------------------------------------ eventually
+def test_eventually_returns_the_value_once_it_holds():
+    calls = []
+
+    def third_time():
+        calls.append(1)
+        return len(calls) if len(calls) >= 3 else 0
+
+    assert eventually(third_time, timeout=5, interval=0.001) == 3
+    # with `until`, the value returned is the condition's own
+    calls.clear()
+    assert eventually(lambda: calls.append(1) or len(calls), lambda n: n >= 2, timeout=5, interval=0.001) == 2
+
+
+def test_eventually_says_what_it_awaited_and_what_it_saw_last():
+    with pytest.raises(AssertionError) as info:
+        eventually(lambda: 7, lambda n: n == 0, timeout=0.05, interval=0.01, message="the count to reach 0")
+    text = str(info.value)
+    assert "the count to reach 0" in text and "last seen: 7" in text and "waited 0.05 s" in text, text
+    with pytest.raises(AssertionError) as info:
+        eventually(lambda: {"activeStreams": 2}, lambda s: s["activeStreams"] == 0, timeout=0.05,
+                   describe=lambda s: f"{s['activeStreams']} streams")
+    assert "last seen: 2 streams" in str(info.value), str(info.value)
+
+
+def test_eventually_treats_a_failed_assert_as_not_yet_and_other_errors_as_errors():
+    seen = []
+
+    def checked():
+        seen.append(1)
+        assert len(seen) >= 3, f"only {len(seen)} so far"
+        return "ok"
+
+    assert eventually(checked, timeout=5, interval=0.001) == "ok"
+    with pytest.raises(AssertionError) as info:
+        eventually(lambda: checked() and False, timeout=0.05)   # holds never: the last assert message shown
+    assert "last seen: False" in str(info.value), str(info.value)
+    with pytest.raises(AssertionError) as info:
+        def never():
+            assert False, "the journal is empty"
+        eventually(never, timeout=0.05, message="an entry")
+    assert "last seen: AssertionError: the journal is empty" in str(info.value), str(info.value)
+    broken = []
+    with pytest.raises(ZeroDivisionError):
+        eventually(lambda: broken.append(1) or 1 / 0, timeout=5)
+    assert len(broken) == 1, "an unexpected error was retried"
+
+
+def test_eventually_is_bounded_and_tries_a_last_time_at_the_deadline():
+    start = time.monotonic()
+    calls = []
+    with pytest.raises(AssertionError):
+        eventually(lambda: calls.append(time.monotonic()), timeout=0.2, interval=0.05)
+    assert calls[-1] - start >= 0.2, "no try at the deadline"
+    assert len(calls) >= 2, "tried once only"
+    assert eventually(lambda: True, timeout=0) is True     # timeout 0: one try
 
 
 # ------------------------------------------------------------------ the MockScope class
@@ -155,6 +261,10 @@ def test_helpers_on_a_server_of_its_own():
         assert ms.requests(status=429)[0]["faults"] == ["http_error status=429"]
         ms.clear()
         assert ms.count() == 0
+        with pytest.raises(AssertionError) as info:
+            ms.wait_for_requests(1, timeout=0.1, api_key=key)
+        assert "at least 1 journal entries matching {'api_key'" in str(info.value), str(info.value)
+        assert "last seen: 0 entries (0 complete)" in str(info.value), str(info.value)
 
         # fixtures at runtime
         stub = ms.add_fixture({"name": "stub/ping", "request": {"method": "GET", "path": "/ping"},

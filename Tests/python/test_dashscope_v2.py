@@ -13,10 +13,10 @@ from mockscope_support import fixture_request_id
 
 
 @pytest.fixture
-def v2(server, tmp_path):
+def v2(mockscope, tmp_path):
     # config_path: a file that does not exist, so no ~/.dashscope/config.toml is read.
     return Client(
-        api_key=E.API_KEY, base_url=server.native_url, timeout=60,
+        api_key=E.API_KEY, base_url=mockscope.native_url, timeout=60,
         config_path=tmp_path / "no-config.toml",
     )
 

@@ -4,32 +4,9 @@ from __future__ import annotations
 
 import json
 import socket
-import time
-
-import requests
 
 import expected as E
-from mockscope_support import story_events
-
-POLL_TIMEOUT_S = 5.0
-
-
-def active_streams(server) -> int:
-    r = requests.get(server.admin_status_url, timeout=5)
-    assert r.status_code == 200, r.text
-    status = r.json()
-    assert "activeStreams" in status, status
-    return status["activeStreams"]
-
-
-def wait_for_no_streams(server, when: str) -> None:
-    deadline = time.monotonic() + POLL_TIMEOUT_S
-    while True:
-        now = active_streams(server)
-        if now == 0:
-            return
-        assert time.monotonic() < deadline, f"activeStreams still {now} {POLL_TIMEOUT_S:.0f} s {when}"
-        time.sleep(0.05)
+from mockscope_support import active_streams, story_events, wait_for_no_streams
 
 
 def test_disconnect_mid_stream_frees_the_stream(timed_server):

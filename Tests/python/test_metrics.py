@@ -4,7 +4,6 @@ the match-duration histogram."""
 
 from __future__ import annotations
 
-import time
 from typing import Dict, FrozenSet, Tuple
 
 import pytest
@@ -12,7 +11,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 import expected as E
-from mockscope_support import fault_headers
+from mockscope_support import eventually, fault_headers
 
 CHAT = "/compatible-mode/v1/chat/completions"
 NATIVE = "/api/v1/services/aigc/text-generation/generation"
@@ -57,13 +56,10 @@ def settle(srv, total: int, timeout: float = 5.0) -> None:
     """Waits until the server has finished `total` exchanges in all. An exchange is journaled when
     its answer is decided and completed (metrics counted first) a moment after the client has
     read the answer: wait for the journal's entries to be complete before reading metrics."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page = srv.journal()
-        if page["total"] >= total and all(e["complete"] for e in page["requests"]):
-            return
-        assert time.monotonic() < deadline, f"the server finished {page['total']} exchanges, not {total}"
-        time.sleep(0.01)
+    eventually(srv.journal, lambda page: page["total"] >= total and all(e["complete"] for e in page["requests"]),
+               timeout=timeout, message=f"the server to finish {total} exchanges in all",
+               describe=lambda page: f"{page['total']} journaled, "
+                                     f"{sum(1 for e in page['requests'] if not e['complete'])} of them not complete")
 
 
 def who(srv, headers=None):
@@ -76,9 +72,9 @@ def native_who(srv):
 
 
 @pytest.fixture(scope="module")
-def metrics_server(mockscope):
+def metrics_server(mockscope_server):
     """Its own server: its counters count only what this module sends."""
-    return mockscope("metrics", "--speed", "0")
+    return mockscope_server("--speed", "0", label="metrics")
 
 
 def test_families_and_types(metrics_server):
@@ -119,8 +115,8 @@ def test_requests_by_path_status_and_fixture(metrics_server):
     assert every == srv.journal()["total"], "requests_total counts every journaled exchange"
 
 
-def test_bytes_sent_match_the_journal(mockscope):
-    srv = mockscope("metrics bytes", "--speed", "0")
+def test_bytes_sent_match_the_journal(mockscope_server):
+    srv = mockscope_server("--speed", "0", label="metrics bytes")
     who(srv)
     post(srv, CHAT, {"model": E.STORY_MODEL, "messages": E.STORY_MESSAGES, "stream": True})
     entries = srv.wait_for_requests(2)
@@ -160,9 +156,9 @@ def test_match_duration_histogram_counts_each_request(metrics_server):
     assert value(after, "mockscope_match_duration_seconds_bucket", le="+Inf") == value(after, count)
 
 
-def test_active_streams_gauge_during_a_stream(mockscope):
+def test_active_streams_gauge_during_a_stream(mockscope_server):
     """At speed 1 the story stream lasts about 0.9 s: the gauge is 1 while it is open, 0 after."""
-    srv = mockscope("metrics speed1")
+    srv = mockscope_server(label="metrics speed1")
     body = {"model": E.STORY_MODEL, "messages": E.STORY_MESSAGES, "stream": True}
     with requests.Session() as s:
         s.trust_env = False
@@ -175,10 +171,5 @@ def test_active_streams_gauge_during_a_stream(mockscope):
             assert value(during, "mockscope_active_streams") == 1
             rest = [line for line in lines if line]
             assert rest[-1] == b"data: [DONE]"
-    deadline = time.monotonic() + 5
-    while True:
-        _, after = scrape(srv)
-        if value(after, "mockscope_active_streams") == 0 or time.monotonic() > deadline:
-            break
-        time.sleep(0.02)
-    assert value(after, "mockscope_active_streams") == 0
+    eventually(lambda: value(scrape(srv)[1], "mockscope_active_streams"), lambda gauge: gauge == 0,
+               message="the mockscope_active_streams gauge back to 0 after the stream ended")

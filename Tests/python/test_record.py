@@ -20,7 +20,9 @@ import pytest
 from dashscope import Application, Generation
 
 import expected as E
-from mockscope_support import REPO_ROOT, MockScopeServer, arrival_times, server_binary, story_events
+from mockscope_support import (
+    REPO_ROOT, MockScope, arrival_times, eventually, server_binary, server_options, story_events,
+)
 from record_upstream import RATE_LIMIT_BODY, Upstream
 
 # A long fake key that does not look like a real one (dashes: no 24 alphanumerics after "sk-").
@@ -39,15 +41,19 @@ def upstream():
     up.stop()
 
 
-class RecordCommand(MockScopeServer):
-    """`mockscope record --port 0 ...` (the conftest factory runs `serve`)."""
+class RecordCommand(MockScope):
+    """`mockscope record --port 0 ...` (the plugin's factory runs `serve`): the test starts and
+    stops it itself, with the suite's server options."""
+
+    def __init__(self, *args: str, label: str):
+        super().__init__(*args, label=label, **server_options())
 
     def command(self) -> List[str]:
         return [str(server_binary()), "record", "--port", "0"] + self.extra_args
 
 
-def recorder(mockscope, label: str, upstream_base: str, folder: Path, *extra: str, mode: str = "new") -> MockScopeServer:
-    return mockscope(label, "--record", mode, "--upstream", upstream_base, "--record-to", str(folder), *extra)
+def recorder(mockscope_server, label: str, upstream_base: str, folder: Path, *extra: str, mode: str = "new") -> MockScope:
+    return mockscope_server("--record", mode, "--upstream", upstream_base, "--record-to", str(folder), *extra, label=label)
 
 
 def fixture_files(folder: Path) -> List[Path]:
@@ -70,17 +76,8 @@ def chat(base: str, model: str, content: str = "hello there", *, key: str = FAKE
                            headers={"Authorization": f"Bearer {key}", **(headers or {})})
 
 
-def wait_for(predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
-
-
 # ------------------------------------------------- the SDKs, recorded and replayed
-def sdk_answers(srv: MockScopeServer) -> Dict[str, object]:
+def sdk_answers(srv: MockScope) -> Dict[str, object]:
     """What the SDKs make of a few default exchanges (streams and whole answers,
     both protocols, an app)."""
     client = openai.OpenAI(api_key=FAKE_KEY, base_url=srv.compat_url, timeout=TIMEOUT, max_retries=0)
@@ -110,7 +107,7 @@ def sdk_answers(srv: MockScopeServer) -> Dict[str, object]:
     return out
 
 
-def story_arrivals(srv: MockScopeServer, events) -> List[float]:
+def story_arrivals(srv: MockScope, events) -> List[float]:
     """Streams the compat story with httpx; the time each event had fully arrived."""
     body = {"model": E.STORY_MODEL, "messages": E.STORY_MESSAGES, "stream": True}
     reads = []
@@ -125,10 +122,10 @@ def story_arrivals(srv: MockScopeServer, events) -> List[float]:
     return arrival_times(reads, events)
 
 
-def test_sdks_get_the_same_through_the_recorder_and_from_its_replay(mockscope, tmp_path):
-    upstream = mockscope("rec upstream (default fixtures, speed 1)")
+def test_sdks_get_the_same_through_the_recorder_and_from_its_replay(mockscope_server, tmp_path):
+    upstream = mockscope_server(label="rec upstream (default fixtures, speed 1)")
     folder = tmp_path / "recorded"
-    rec = recorder(mockscope, "rec new", upstream.base, folder)
+    rec = recorder(mockscope_server, "rec new", upstream.base, folder)
 
     direct = sdk_answers(upstream)
     through = sdk_answers(rec)
@@ -141,7 +138,7 @@ def test_sdks_get_the_same_through_the_recorder_and_from_its_replay(mockscope, t
                      "native/qwen-turbo/request", f"apps/{E.APP_ID}/request"}, names
 
     # A server that knows only the recorded folder answers the SDKs the same way.
-    replay = mockscope("rec replay", "--fixtures", str(folder))
+    replay = mockscope_server("--fixtures", str(folder), label="rec replay")
     assert sdk_answers(replay) == direct
 
     # ... with the original timing: every gap within 15 ms of the default fixture's.
@@ -163,8 +160,8 @@ def test_sdks_get_the_same_through_the_recorder_and_from_its_replay(mockscope, t
 
 
 # ------------------------------------------------------------------ forwarding
-def test_the_request_goes_upstream_as_the_client_sent_it(mockscope, upstream, tmp_path):
-    rec = recorder(mockscope, "rec forward", upstream.base, tmp_path / "fx", mode="all")
+def test_the_request_goes_upstream_as_the_client_sent_it(mockscope_server, upstream, tmp_path):
+    rec = recorder(mockscope_server, "rec forward", upstream.base, tmp_path / "fx", mode="all")
     raw = json.dumps({"model": "test-echo", "messages": [{"role": "user", "content": "héllo"}], "temperature": 0.5},
                      ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
     with httpx.Client(timeout=30, trust_env=False) as client:
@@ -194,13 +191,13 @@ def test_the_request_goes_upstream_as_the_client_sent_it(mockscope, upstream, tm
     assert response.json()["method"] == "GET" and response.json()["body"] == ""
 
 
-def test_an_unreachable_upstream_is_a_502_and_records_nothing(mockscope, tmp_path):
+def test_an_unreachable_upstream_is_a_502_and_records_nothing(mockscope_server, tmp_path):
     import socket
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     folder = tmp_path / "fx"
-    rec = recorder(mockscope, "rec unreachable", f"http://127.0.0.1:{port}", folder)
+    rec = recorder(mockscope_server, "rec unreachable", f"http://127.0.0.1:{port}", folder)
     response = chat(rec.base, "anything")
     assert response.status_code == 502
     assert response.json()["error"]["message"].startswith("MockScope (recording) got no answer from the upstream")
@@ -208,10 +205,10 @@ def test_an_unreachable_upstream_is_a_502_and_records_nothing(mockscope, tmp_pat
 
 
 # ------------------------------------------------------------------ record modes
-def test_record_modes(mockscope, upstream, tmp_path):
+def test_record_modes(mockscope_server, upstream, tmp_path):
     # new: what matches replays, the rest goes upstream once and is recorded
     new = tmp_path / "new"
-    rec = recorder(mockscope, "rec mode new", upstream.base, new, mode="new")
+    rec = recorder(mockscope_server, "rec mode new", upstream.base, new, mode="new")
     first = chat(rec.base, "m1", "one")
     assert first.status_code == 200 and upstream.count == 1
     again = chat(rec.base, "m1", "one")
@@ -222,7 +219,7 @@ def test_record_modes(mockscope, upstream, tmp_path):
     rec.stop()
 
     # none: replay only, even with an upstream given
-    replay = mockscope("rec mode none", "--record", "none", "--upstream", upstream.base, "--fixtures", str(new))
+    replay = mockscope_server("--record", "none", "--upstream", upstream.base, "--fixtures", str(new), label="rec mode none")
     assert chat(replay.base, "m1", "one").json() == first.json()
     assert chat(replay.base, "m1", "three").status_code == 400        # no match, not forwarded
     assert upstream.count == 2
@@ -230,7 +227,7 @@ def test_record_modes(mockscope, upstream, tmp_path):
 
     # all: always forwarded, the file overwritten (one file per request)
     everything = tmp_path / "all"
-    rec = recorder(mockscope, "rec mode all", upstream.base, everything, mode="all")
+    rec = recorder(mockscope_server, "rec mode all", upstream.base, everything, mode="all")
     chat(rec.base, "m1", "one")
     chat(rec.base, "m1", "one")
     assert upstream.count == 4
@@ -241,7 +238,7 @@ def test_record_modes(mockscope, upstream, tmp_path):
 
     # once: an empty folder records everything (like all) ...
     once = tmp_path / "once"
-    rec = recorder(mockscope, "rec mode once (empty)", upstream.base, once, mode="once")
+    rec = recorder(mockscope_server, "rec mode once (empty)", upstream.base, once, mode="once")
     assert "once (resolved: all)" in rec.log_text()
     chat(rec.base, "m1", "one")
     chat(rec.base, "m1", "one")
@@ -249,7 +246,7 @@ def test_record_modes(mockscope, upstream, tmp_path):
     assert len(fixture_files(once)) == 1
     rec.stop()
     # ... a folder that has fixtures only replays
-    rec = recorder(mockscope, "rec mode once (recorded)", upstream.base, once, mode="once")
+    rec = recorder(mockscope_server, "rec mode once (recorded)", upstream.base, once, mode="once")
     assert "once (resolved: none)" in rec.log_text()
     assert chat(rec.base, "m1", "one").json() == first.json()
     assert chat(rec.base, "m1", "four").status_code == 400
@@ -257,9 +254,9 @@ def test_record_modes(mockscope, upstream, tmp_path):
     rec.stop()
 
 
-def test_record_command_is_serve_record_new(mockscope, upstream, tmp_path):
+def test_record_command_is_serve_record_new(mockscope_server, upstream, tmp_path):
     folder = tmp_path / "fx"
-    srv = RecordCommand("rec command", ["--upstream", upstream.base, "--record-to", str(folder)]).start()
+    srv = RecordCommand("--upstream", upstream.base, "--record-to", str(folder), label="rec command").start()
     try:
         chat(srv.base, "m1", "one")
         chat(srv.base, "m1", "one")
@@ -283,9 +280,9 @@ def test_a_record_mode_without_an_upstream_is_refused():
 
 
 # ------------------------------------------------------------------ secrets
-def test_no_secret_reaches_a_fixture_or_the_log(mockscope, upstream, tmp_path):
+def test_no_secret_reaches_a_fixture_or_the_log(mockscope_server, upstream, tmp_path):
     folder = tmp_path / "fx"
-    rec = recorder(mockscope, "rec secrets", upstream.base, folder, "--redact", "X-Tenant", "--redact", "tenant_secret",
+    rec = recorder(mockscope_server, "rec secrets", upstream.base, folder, "--redact", "X-Tenant", "--redact", "tenant_secret",
                    mode="all")
     secret_headers = {"X-DashScope-ApiKey": FAKE_KEY, "X-Api-Key": FAKE_KEY, "Cookie": f"session={FAKE_KEY}",
                       "X-Tenant": HEADER_SECRET, "X-DashScope-SSE": "enable"}
@@ -316,7 +313,7 @@ def test_no_secret_reaches_a_fixture_or_the_log(mockscope, upstream, tmp_path):
     rec.stop()
 
     # What was recorded with a placeholder still replays for the request with the real key.
-    replay = mockscope("rec secrets replay", "--fixtures", str(folder))
+    replay = mockscope_server("--fixtures", str(folder), label="rec secrets replay")
     response = chat(replay.base, "test-secret", "plain words", headers=secret_headers, params=params, extra=extra)
     assert response.status_code == 200
     assert response.json()["api_key"] == "REDACTED"
@@ -337,24 +334,25 @@ def _stream_until_cut(base: str, model: str = "test-die") -> bytes:
     return got
 
 
-def test_an_interrupted_upstream_leaves_no_fixture(mockscope, upstream, tmp_path):
+def test_an_interrupted_upstream_leaves_no_fixture(mockscope_server, upstream, tmp_path):
     folder = tmp_path / "fx"
-    rec = recorder(mockscope, "rec interrupted", upstream.base, folder)
+    rec = recorder(mockscope_server, "rec interrupted", upstream.base, folder)
     got = _stream_until_cut(rec.base)
     assert got == b'data: {"n":1}\n\ndata: {"n":2}\n\n'                 # passed through until the cut
-    assert wait_for(lambda: "not recorded" in rec.log_text())
+    eventually(lambda: "not recorded" in rec.log_text(), message="the recorder's log line 'not recorded'",
+               describe=lambda _: "no such line:\n" + rec.log_text(5))
     assert every_file(folder) == []
     # A complete stream right after is recorded (the recorder is fine).
     assert chat(rec.base, "test-stream", "go", stream=True).status_code == 200
-    assert wait_for(lambda: len(fixture_files(folder)) == 1)
+    eventually(lambda: fixture_files(folder), lambda files: len(files) == 1, message="one fixture file recorded")
 
 
-def test_keep_partial_writes_a_partial_fixture_that_replay_ignores(mockscope, upstream, tmp_path):
+def test_keep_partial_writes_a_partial_fixture_that_replay_ignores(mockscope_server, upstream, tmp_path):
     folder = tmp_path / "fx"
-    rec = recorder(mockscope, "rec keep-partial", upstream.base, folder, "--keep-partial")
+    rec = recorder(mockscope_server, "rec keep-partial", upstream.base, folder, "--keep-partial")
     _stream_until_cut(rec.base)
-    assert wait_for(lambda: len(fixture_files(folder)) == 1)
-    path = fixture_files(folder)[0]
+    [path] = eventually(lambda: fixture_files(folder), lambda files: len(files) == 1,
+                        message="one (partial) fixture file recorded")
     assert path.name.endswith(".partial.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["metadata"]["partial"] is True
@@ -365,7 +363,7 @@ def test_keep_partial_writes_a_partial_fixture_that_replay_ignores(mockscope, up
     assert upstream.count == before + 1
     rec.stop()
 
-    replay = mockscope("rec partial replay", "--fixtures", str(folder))
+    replay = mockscope_server("--fixtures", str(folder), label="rec partial replay")
     with httpx.Client(timeout=30, trust_env=False) as client:
         status = client.get(f"{replay.base}/__admin/status").json()
     assert status["fixtures"] == 0
@@ -374,9 +372,9 @@ def test_keep_partial_writes_a_partial_fixture_that_replay_ignores(mockscope, up
 
 
 # ------------------------------------------------------------------ upstream errors
-def test_an_upstream_429_is_recorded_and_replayed_with_body_and_headers(mockscope, upstream, tmp_path):
+def test_an_upstream_429_is_recorded_and_replayed_with_body_and_headers(mockscope_server, upstream, tmp_path):
     folder = tmp_path / "fx"
-    rec = recorder(mockscope, "rec 429", upstream.base, folder)
+    rec = recorder(mockscope_server, "rec 429", upstream.base, folder)
 
     def rate_limited(srv):
         client = openai.OpenAI(api_key=FAKE_KEY, base_url=srv.compat_url, timeout=TIMEOUT, max_retries=0)
@@ -396,7 +394,7 @@ def test_an_upstream_429_is_recorded_and_replayed_with_body_and_headers(mockscop
     assert upstream.count == 1
     rec.stop()
 
-    replay = mockscope("rec 429 replay", "--fixtures", str(folder))
+    replay = mockscope_server("--fixtures", str(folder), label="rec 429 replay")
     replayed = rate_limited(replay)
     assert replayed.code == live.code
     assert replayed.body == live.body

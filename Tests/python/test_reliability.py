@@ -25,6 +25,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 
 import relib  # noqa: E402
+from mockscope_support import eventually  # noqa: E402
 from relib import CHAT_PATH, NATIVE_PATH, Server, read_response, recv_all  # noqa: E402
 
 # How far RSS may sit above the baseline once the hostile cases are over: the 100 MB upload keeps
@@ -44,6 +45,39 @@ def req(method: str, path: str, headers: str = "", body: bytes = b"", length: bo
 
 def chunked(path: str, chunks: bytes, headers: str = AUTH + JSON_CT) -> bytes:
     return f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Transfer-Encoding: chunked\r\n\r\n".encode() + chunks
+
+
+# ------------------------------------------------------------------------- waiting on the server
+def settled_fds(srv: Server, baseline_fds: int, why: str, timeout: float = 20.0) -> int:
+    """Waits until the server's fd count is back to `baseline_fds` (+2 for a health check in
+    flight) and no more than 2 connections to its port are open (relib.settle's condition: a
+    connection still in the listen queue has no fd yet); returns the fd count."""
+    return eventually(srv.fds, lambda fds: fds <= baseline_fds + 2 and relib.open_server_connections(srv.port) <= 2,
+                      timeout=timeout, message=why,
+                      describe=lambda fds: f"{fds} fds (baseline {baseline_fds}), "
+                                           f"{relib.open_server_connections(srv.port)} connections to port {srv.port}")
+
+
+def journal_settled(srv: Server, n: int) -> list:
+    """Waits until the journal holds `n` exchanges, every one finished; returns them."""
+    def entries() -> list:
+        status, body = srv.json("GET", "/__admin/requests")
+        assert status == 200, body
+        return body["requests"]
+
+    return eventually(entries, lambda es: len(es) >= n and all(e["complete"] for e in es),
+                      message=f"{n} exchanges journaled and complete",
+                      describe=lambda es: f"{len(es)} entries, {sum(not e['complete'] for e in es)} not complete")
+
+
+def logged(srv: Server, n: int, request: str) -> None:
+    """Waits until the server has written its log line for at least `n` exchanges that start
+    with `request` ("POST /path"): one line per exchange, written when it is over."""
+    def lines() -> list:
+        return [line for line in (srv.stdout() + srv.stderr()).splitlines() if f"[MockScope] {request}" in line]
+
+    eventually(lines, lambda found: len(found) >= n, message=f"{n} log lines for {request!r}",
+               describe=lambda found: f"{len(found)} such lines; the log ends:\n{srv.log_text(10)}")
 
 
 # ---------------------------------------------------------------------------------- known bugs
@@ -144,7 +178,9 @@ def hostile():
     # Warm up: one of each kind of answer, so that lazily built state is in the baseline.
     srv.json("POST", CHAT_PATH, relib.WHO_BODY, {"Authorization": "Bearer sk-reliability"})
     srv.json("GET", "/__admin/requests?limit=1")
-    time.sleep(0.3)
+    # The warm-up's connections are closed on both sides before the baseline is taken.
+    eventually(lambda: relib.open_server_connections(srv.port), lambda n: n == 0,
+               message="the warm-up's connections to the server closed")
     srv.baseline = (srv.rss_kb(), srv.fds())
     yield srv
     srv.stop()
@@ -254,7 +290,7 @@ def test_slowloris_does_not_starve_others(hostile):
                 except OSError:
                     pass
             i += 1
-            time.sleep(0.1)
+            time.sleep(0.1)  # deliberate pacing: the trickle rate is the attack (a byte per 100 ms)
 
     t = threading.Thread(target=trickle, daemon=True)
     t.start()
@@ -265,7 +301,7 @@ def test_slowloris_does_not_starve_others(hostile):
             status, body = hostile.json("POST", CHAT_PATH, relib.WHO_BODY, {"Authorization": "Bearer sk-reliability"}, timeout=5)
             worst = max(worst, time.monotonic() - started)
             assert status == 200, body
-            time.sleep(0.05)
+            time.sleep(0.05)  # deliberate pacing: the 20 normal requests spread over the trickle
     finally:
         stop.set()
         t.join(5)
@@ -273,8 +309,7 @@ def test_slowloris_does_not_starve_others(hostile):
             s.close()
     relib.write_result("slowloris", {"tricklers": 60, "normal_requests": 20, "slowest_normal_s": round(worst, 3)})
     assert worst < 1.0, f"a normal request took {worst:.2f} s while 60 clients trickled"
-    base_fds = hostile.baseline[1]
-    assert relib.settle(hostile, base_fds) <= base_fds + 2, "the tricklers' connections were not released"
+    settled_fds(hostile, hostile.baseline[1], "the tricklers' connections to be released")
 
 
 @known_bug("BUG-5")
@@ -288,13 +323,12 @@ def test_half_sent_requests_are_released(hostile):
         chunked(CHAT_PATH, b"7fffffffffffffff\r\nabc"),
         b"GET /__admin/health HTTP/1.1\r\nHost: x\r\nX-Unfinished: ",
     ]
-    base_fds = relib.settle(hostile, hostile.baseline[1])
+    base_fds = settled_fds(hostile, hostile.baseline[1], "the earlier cases' connections released, before the test")
     for data in partial * 20:
         s = hostile.connect()
         s.sendall(data)
         s.close()
-    fds = relib.settle(hostile, base_fds, timeout=45)
-    assert fds <= base_fds + 2, f"{fds - base_fds} of 60 half-sent connections still open after 45 s"
+    settled_fds(hostile, base_fds, "the 60 half-sent connections to be released", timeout=45)
     assert hostile.healthy()
 
 
@@ -302,7 +336,7 @@ def test_half_sent_requests_are_released(hostile):
 def test_zz_back_near_baseline(hostile):
     """Runs last in this module: after every hostile case, RSS and fds are back near baseline."""
     rss0, fds0 = hostile.baseline
-    fds = relib.settle(hostile, fds0)
+    fds = settled_fds(hostile, fds0, f"open fds back to the baseline {fds0}")
     rss = hostile.rss_kb()
     relib.write_result("hostile-http", {"cases": len(CASES) + 4, "rss_baseline_kb": rss0, "rss_after_kb": rss,
                                         "fds_baseline": fds0, "fds_after": fds})
@@ -398,7 +432,7 @@ def test_admin_token_guards_admin_routes_off_loopback():
         srv.request("POST", CHAT_PATH, json.dumps(relib.WHO_BODY).encode(),
                     {"Authorization": "Bearer sk-any", "Content-Type": "application/json", "X-MockScope-Admin-Token": token})
         _, _, journal = srv.request("GET", "/__admin/requests", headers={"X-MockScope-Admin-Token": token})
-        time.sleep(0.2)
+        logged(srv, 2, f"POST {CHAT_PATH}")  # both chat exchanges are in the log: it can be searched
         assert token not in journal.decode("utf-8", "replace")
         assert token not in srv.stdout() + srv.stderr()
 
@@ -490,7 +524,8 @@ def _leaks(text: str) -> list:
 def test_no_secret_in_logs_or_journal():
     with Server("--speed", "0", "--log-level", "trace", label="secrets") as srv:
         _secret_requests(srv)
-        time.sleep(0.3)
+        journal_settled(srv, 7)    # every exchange over: the journal, conduct and metrics are final
+        logged(srv, 7, "POST /")     # and each one's log line written
         places = {}
         for path in ("/__admin/requests", "/__admin/conduct", "/__admin/metrics", "/__admin/requests?api_key=" + SECRET):
             status, _, raw = srv.request("GET", path)
@@ -521,7 +556,8 @@ def test_no_secret_in_recorded_fixtures(tmp_path):
             rec.request("POST", CHAT_PATH, json.dumps({"model": "qwen-plus", "messages": [
                 {"role": "user", "content": f"remember {SECRET}"}]}).encode(), auth, timeout=20)
             rec.request("POST", CHAT_PATH + "?api_key=" + SECRET, json.dumps(relib.WHO_BODY).encode(), auth, timeout=20)
-            assert relib.wait_for(lambda: len(list(record_to.rglob("*.json"))) >= 3, 20), rec.log_text()
+            eventually(lambda: list(record_to.rglob("*.json")), lambda files: len(files) >= 3, timeout=20,
+                       message="3 recorded fixture files", describe=lambda files: f"{len(files)}:\n{rec.log_text()}")
             _, _, journal = rec.request("GET", "/__admin/requests")
             rec.stop()
             texts = {"stdout": rec.stdout(), "stderr": rec.stderr(), "journal": journal.decode("utf-8", "replace")}
@@ -545,7 +581,8 @@ def test_recorded_fixture_paths_stay_in_the_recording_folder(tmp_path):
                             auth, timeout=20)
             rec.request("POST", "/api/v1/apps/..%2F..%2Fescape/completion", json.dumps({"input": {"prompt": "p"}}).encode(), auth, timeout=20)
             rec.request("POST", "/api/v1/apps/%2E%2E/completion", json.dumps({"input": {"prompt": "q"}}).encode(), auth, timeout=20)
-            relib.wait_for(lambda: len(list(record_to.rglob("*.json"))) >= 7, 20)
+            eventually(lambda: list(record_to.rglob("*.json")), lambda files: len(files) >= 7, timeout=20,
+                       message="7 recorded fixture files", describe=lambda files: f"{len(files)}:\n{rec.log_text()}")
             log = rec.stdout() + rec.stderr()
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert written, log
@@ -567,7 +604,8 @@ def test_log_lines_cannot_be_forged():
                    "response": {"status": 200, "body": "x"}}
         srv.json("POST", "/__admin/fixtures", fixture)
         srv.request("GET", "/forged")
-        time.sleep(0.3)
+        logged(srv, 1, "GET /x")       # both exchanges' log lines are written: the log can be read
+        logged(srv, 1, "GET /forged ")
         srv.stop()
         lines = (srv.stdout() + srv.stderr()).splitlines()
     forged = [line for line in lines if line.lstrip().startswith(("2026-01-01T00:00:00", "FORGED"))]

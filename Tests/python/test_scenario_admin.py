@@ -170,13 +170,13 @@ def _statuses(server, n=RUNS):
     return [status_of(lambda: ask_who(client)) for _ in range(n)]
 
 
-def test_same_seed_same_faults(mockscope, tmp_path):
+def test_same_seed_same_faults(mockscope_server, tmp_path):
     path = tmp_path / "flaky-30.yaml"
     path.write_text(FLAKY_30, encoding="utf-8")
     runs = {}
     for label, seed in (("a", "1"), ("b", "1"), ("c", "2")):
-        srv = mockscope(f"flaky-30 seed {seed} {label}", "--speed", "0", "--seed", seed,
-                        "--scenario", str(path))
+        srv = mockscope_server("--speed", "0", "--seed", seed, "--scenario", str(path),
+                               label=f"flaky-30 seed {seed} {label}")
         try:
             runs[label] = _statuses(srv)
             if label == "a":

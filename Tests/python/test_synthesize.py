@@ -19,8 +19,8 @@ TOOLS = [
 
 
 @pytest.fixture(scope="module")
-def synth(mockscope):
-    return mockscope("synth", "--speed", "0", "--unmatched", "synthesize")
+def synth(mockscope_server):
+    return mockscope_server("--speed", "0", "--unmatched", "synthesize", label="synth")
 
 
 @pytest.fixture

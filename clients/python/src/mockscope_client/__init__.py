@@ -7,8 +7,12 @@
         client.chat.completions.create(..., extra_headers=fault_headers("http_error status=429"))
         assert ms.count(status=429) == 1
 
+`eventually(condition, ...)` waits on a condition (a journal entry complete, a gauge back to 0)
+with a bounded timeout instead of a sleep.
+
 The pytest plugin (registered as `mockscope`) adds the fixtures `mockscope` (one server for
-the session, default fixtures, --speed 0) and `mockscope_server` (a factory).
+the session, default fixtures, --speed 0), `mockscope_server` (a factory) and
+`mockscope_defaults` (the factory's default arguments, for a conftest.py to override).
 """
 
 from .server import (
@@ -21,6 +25,7 @@ from .server import (
     MockScopeError,
     Scenario,
     ServerStartError,
+    eventually,
     fault_headers,
     find_binary,
     fingerprint,

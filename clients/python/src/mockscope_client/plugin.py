@@ -5,6 +5,12 @@ Fixtures:
   mockscope_server   factory: mockscope_server("--scenario", "rate-limited", ...) starts a server
                      with these `mockscope serve` arguments; every server it started is stopped
                      at the end of the session (or earlier: `server.stop()`, or `with ... as s:`)
+  mockscope_defaults the MockScope keyword arguments every server started by the plugin gets
+                     unless the call gives its own (default: none); a suite overrides this
+                     fixture in its conftest.py, e.g. to start the servers in its own folder:
+                         @pytest.fixture(scope="session")
+                         def mockscope_defaults():
+                             return {"cwd": ROOT, "startup_timeout": 60}
 
 Configuration: the binary is --mockscope-bin, else $MOCKSCOPE_BIN, else `mockscope` on PATH;
 a fixtures folder to serve instead of the server's default is --mockscope-fixtures, else
@@ -14,13 +20,14 @@ $MOCKSCOPE_FIXTURES.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
 from .server import MockScope, ServerStartError
 
 _STARTED_KEY = pytest.StashKey[List[MockScope]]()
+_FIRST_STARTED_BY_TEST_KEY = pytest.StashKey[int]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,16 +53,31 @@ def fixtures_option(config: pytest.Config) -> Optional[str]:
 
 
 @pytest.fixture(scope="session")
-def mockscope_server(request: pytest.FixtureRequest) -> Callable[..., MockScope]:
+def mockscope_defaults() -> Dict[str, Any]:
+    """MockScope keyword arguments (`cwd`, `binary`, `startup_timeout`, `env`, ...) that every
+    server the plugin starts gets unless the call gives its own. None by default: override this
+    fixture in a conftest.py. --mockscope-bin / $MOCKSCOPE_BIN still win over a `binary` here,
+    --mockscope-fixtures / $MOCKSCOPE_FIXTURES over `fixtures`."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def mockscope_server(request: pytest.FixtureRequest, mockscope_defaults: Dict[str, Any]) -> Callable[..., MockScope]:
     """Factory: `mockscope_server(*serve_args, label=..., **MockScope_kwargs)` starts a server
-    and returns it running (raises ServerStartError when it does not start)."""
+    and returns it running (raises ServerStartError when it does not start). Keyword arguments
+    not given come from `mockscope_defaults`."""
     config = request.config
     mine: List[MockScope] = []
 
     def start(*args: str, **kwargs: Any) -> MockScope:
-        kwargs.setdefault("binary", binary_option(config))
+        given = kwargs
+        kwargs = {**mockscope_defaults, **given}
+        if "binary" not in given:
+            kwargs["binary"] = binary_option(config) or mockscope_defaults.get("binary")
+        if "--fixtures" in args and "fixtures" not in given:
+            kwargs.pop("fixtures", None)  # the call names its folders: no default one beside them
         folder = fixtures_option(config)
-        if folder and "fixtures" not in kwargs and "--fixtures" not in args:
+        if folder and "fixtures" not in given and "--fixtures" not in args:
             kwargs["fixtures"] = folder
         kwargs.setdefault("label", "mockscope " + " ".join(args) if args else "mockscope")
         server = MockScope(*args, **kwargs)
@@ -78,8 +100,16 @@ def mockscope(mockscope_server: Callable[..., MockScope]) -> MockScope:
         pytest.fail(str(e), pytrace=False)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_FIRST_STARTED_BY_TEST_KEY] = len(item.config.stash.get(_STARTED_KEY, []))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """A failing test gets the log of each server it used: one of its fixtures' values, or one
+    started while it ran (its own or a fixture's); a test that reached the factory only through
+    a fixture of its own that returns no server (a cache of servers, say) gets every one."""
     outcome = yield
     report = outcome.get_result()
     if not report.failed:
@@ -87,8 +117,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     started = item.config.stash.get(_STARTED_KEY, [])
     funcargs = getattr(item, "funcargs", {}) or {}
     used = [s for s in started if any(v is s for v in funcargs.values())]
-    if "mockscope_server" in funcargs:
-        used += [s for s in started if s not in used]
+    used += [s for s in started[item.stash.get(_FIRST_STARTED_BY_TEST_KEY, len(started)):] if s not in used]
+    if not used and "mockscope_server" in funcargs:
+        used = list(started)
     for server in used:
         state = "running" if server.alive() else f"exited {server.returncode}"
         report.sections.append((f"mockscope {server.label} ({state}) log, last 100 lines", server.log_text(100)))

@@ -11,7 +11,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 import requests
 
@@ -25,6 +25,7 @@ __all__ = [
     "scenario_headers",
     "fingerprint",
     "find_binary",
+    "eventually",
     "FAULT_HEADER",
     "SCENARIO_HEADER",
     "SPEED_HEADER",
@@ -40,6 +41,9 @@ _LISTEN_RE = re.compile(r"listening on (http://\S+)")
 _FINGERPRINT_RE = re.compile(r"^key-[0-9a-f]{8}$")
 _LOG_LINES_KEPT = 5000
 _ADMIN_TIMEOUT_S = 10.0
+_SHOWN_CHARS = 500
+
+T = TypeVar("T")
 
 
 class MockScopeError(RuntimeError):
@@ -65,6 +69,51 @@ class AdminError(MockScopeError):
         self.body = body
         detail = body.get("error") if isinstance(body, dict) and "error" in body else response.text[:500]
         super().__init__(f"{method} /__admin{path} -> HTTP {response.status_code}: {detail}")
+
+
+# ---------------------------------------------------------------- waiting on a condition
+def eventually(condition: Callable[[], T], until: Optional[Callable[[T], Any]] = None, *,
+               timeout: float = 5.0, interval: float = 0.01, message: Optional[str] = None,
+               describe: Optional[Callable[[T], str]] = None,
+               retry_on: Tuple[Type[BaseException], ...] = (AssertionError,)) -> T:
+    """Polls `condition()` until it holds and returns its value; raises AssertionError, saying
+    what was awaited and the last value seen, when it does not hold within `timeout` seconds.
+
+        eventually(lambda: ms.status()["activeStreams"] == 0, message="no stream open")
+        entries = eventually(ms.requests, lambda es: len(es) >= 2, message="two exchanges journaled")
+
+    Without `until` the condition holds when its value is truthy; with `until`, when
+    `until(value)` is (the value returned and shown is then the condition's own, a count or a
+    status, not a bare False). A call that raises one of `retry_on` (AssertionError: a check
+    written with asserts) has not held yet, and its message is the last value seen; any other
+    exception propagates at once. The condition is tried at once, then every `interval`
+    seconds, and a last time at the deadline. `message` names what is awaited (default: the
+    condition's name); `describe(value)` how the last value is shown (default: its repr, cut
+    at 500 characters).
+    """
+    what = message or getattr(condition, "__qualname__", None) or repr(condition)
+    show = describe or (lambda v: _cut(repr(v)))
+    deadline = time.monotonic() + timeout
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            value = condition()
+            held = until(value) if until is not None else value
+        except retry_on as e:
+            last = f"{type(e).__name__}: {_cut(str(e))}" if str(e) else type(e).__name__
+        else:
+            if held:
+                return value
+            last = show(value)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"waited {timeout:g} s ({tries} tries) for {what}; last seen: {last}")
+        time.sleep(min(interval, remaining))  # the poll interval: the wait itself is on the condition
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + f"... ({len(text)} characters)"
 
 
 # ---------------------------------------------------------------- small helpers
@@ -315,20 +364,28 @@ class MockScope:
         return self
 
     def _wait_healthy(self, deadline: float) -> Optional[str]:
-        last = "no answer"
-        while True:
+        """None once GET /__admin/health answers 200 (before `deadline`), else why not."""
+        class Exited(Exception):
+            pass
+
+        def health() -> Union[requests.Response, str]:
             if self.proc is not None and self.proc.poll() is not None:
-                return f"exited with code {self.proc.returncode} before it was ready"
+                raise Exited()
             try:
-                r = self.admin("GET", "/health", timeout=2)
-                if r.status_code == 200:
-                    return None
-                last = f"HTTP {r.status_code}: {r.text[:200]}"
+                return self.admin("GET", "/health", timeout=2)
             except requests.RequestException as e:
-                last = str(e)
-            if time.monotonic() >= deadline:
-                return f"did not answer GET /__admin/health with 200 within {self.startup_timeout:.0f} s ({last})"
-            time.sleep(0.05)
+                return str(e)
+
+        try:
+            eventually(health, lambda r: isinstance(r, requests.Response) and r.status_code == 200,
+                       timeout=max(0.0, deadline - time.monotonic()), interval=0.05,
+                       message="GET /__admin/health to answer 200",
+                       describe=lambda r: f"HTTP {r.status_code}: {r.text[:200]}" if isinstance(r, requests.Response) else r)
+        except Exited:
+            return f"exited with code {self.proc.returncode} before it was ready"
+        except AssertionError as e:
+            return f"did not answer GET /__admin/health with 200 within {self.startup_timeout:.0f} s ({e})"
+        return None
 
     def _drain(self, name: str, stream) -> None:
         try:
@@ -489,18 +546,18 @@ class MockScope:
         """Waits until at least `n` journal entries match the filters and, with `complete=True`,
         every one of them has finished (`bytes_sent`, `duration_ms`, `client_went_away` filled in);
         returns those entries. An exchange is journaled before its first byte is sent, so the
-        journal never lags an answer the client has read; its completion can lag by a moment."""
-        deadline = time.monotonic() + timeout
-        while True:
-            entries = self.requests(**filters)
-            if len(entries) >= n and (not complete or all(e.get("complete", True) for e in entries)):
-                return entries
-            if time.monotonic() >= deadline:
-                done = sum(1 for e in entries if e.get("complete", True))
-                raise AssertionError(f"the journal has {len(entries)} entries matching {filters or 'no filter'} "
-                                     f"({done} complete) after {timeout:.1f} s, expected at least {n}"
-                                     + (" all complete" if complete else ""))
-            time.sleep(0.01)
+        journal never lags an answer the client has read; its completion can lag by a moment.
+        Raises AssertionError (from `eventually`) when that does not happen within `timeout` s."""
+        def settled(entries: List[Dict[str, Any]]) -> bool:
+            return len(entries) >= n and (not complete or all(e.get("complete", True) for e in entries))
+
+        def describe(entries: List[Dict[str, Any]]) -> str:
+            done = sum(1 for e in entries if e.get("complete", True))
+            return f"{len(entries)} entries ({done} complete)"
+
+        return eventually(lambda: self.requests(**filters), settled, timeout=timeout, describe=describe,
+                          message=f"at least {n} journal entries matching {filters or 'no filter'}"
+                                  + (", all complete" if complete else ""))
 
     def clear(self) -> None:
         """DELETE /__admin/requests: empty the journal."""
