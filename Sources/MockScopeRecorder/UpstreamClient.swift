@@ -15,7 +15,7 @@ public struct Upstream: Sendable, Equatable, CustomStringConvertible {
     /// A path prefix put before every request's path (usually empty).
     public var basePath: String
 
-    /// DashScope's regions (shared/reference/dashscope-native.md §1).
+    /// DashScope's regions (docs/protocol-notes.md native §1).
     public enum Region: String, Sendable, CaseIterable {
         case beijing, singapore, us
 

@@ -52,7 +52,7 @@ public final class RateLimiterRegistry: Sendable {
     public func reset() { windows.withLock { $0.removeAll() } }
 }
 
-/// Default limits per model tier (China site, from shared/reference/dashscope-native.md §9; the
+/// Default limits per model tier (China site, from docs/protocol-notes.md native §9; the
 /// real values change over time: pass rpm/tpm to use others).
 public enum RateLimitDefaults {
     public static func limits(for model: String?) -> (rpm: Int, tpm: Int) {

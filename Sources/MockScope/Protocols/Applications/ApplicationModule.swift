@@ -20,11 +20,8 @@ public struct ApplicationModule: ProtocolModule {
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
-        let body: JSONValue, object: [String: JSONValue]
-        switch ChatRequestChecks.jsonObject(request, heads: heads) {
-        case .success(let parsed): (body, object) = parsed
-        case .failure(let refusal): return refusal.validation
-        }
+        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
+        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard object["input"]?.objectValue != nil else { return .refused(ErrorCatalog.emptyInput) }
         return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: heads.nativeStream))
     }

@@ -4,10 +4,7 @@ import MockScopeHTTPTypes
 public struct CompatibleChatModule: ProtocolModule {
     public static let path = "/compatible-mode/v1/chat/completions"
     /// The body fields that decide an answer (the rest, e.g. `temperature`, do not).
-    static let decidingFields = [
-        "model", "messages", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
-        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
-    ]
+    static let decidingFields = ["model", "messages"] + ChatRequestChecks.decidingSettings
 
     public init() {}
     public var name: String { "compatible-chat" }
@@ -20,11 +17,8 @@ public struct CompatibleChatModule: ProtocolModule {
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
-        let body: JSONValue, object: [String: JSONValue]
-        switch ChatRequestChecks.jsonObject(request, heads: heads) {
-        case .success(let parsed): (body, object) = parsed
-        case .failure(let refusal): return refusal.validation
-        }
+        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
+        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
         guard object["messages"]?.arrayValue != nil else { return .refused(ErrorCatalog.messagesMissing) }
         let stream = object["stream"]?.boolValue ?? false

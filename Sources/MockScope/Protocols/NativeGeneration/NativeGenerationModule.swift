@@ -8,10 +8,7 @@ public struct NativeGenerationModule: ProtocolModule {
     /// The endpoint detail of the multimodal path.
     static let multimodal = "multimodal"
     /// The `parameters` that decide an answer.
-    static let decidingParameters = [
-        "result_format", "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
-        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
-    ]
+    static let decidingParameters = ["result_format"] + ChatRequestChecks.decidingSettings
 
     public init() {}
     public var name: String { "native-generation" }
@@ -28,11 +25,8 @@ public struct NativeGenerationModule: ProtocolModule {
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
-        let body: JSONValue, object: [String: JSONValue]
-        switch ChatRequestChecks.jsonObject(request, heads: heads) {
-        case .success(let parsed): (body, object) = parsed
-        case .failure(let refusal): return refusal.validation
-        }
+        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
+        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
         guard let input = object["input"]?.objectValue else { return .refused(ErrorCatalog.emptyInput) }
         guard input["messages"]?.arrayValue != nil || input["prompt"]?.stringValue != nil else {

@@ -2,6 +2,19 @@ import MockScopeHTTPTypes
 
 /// The checks every chat-like module makes first: a JSON content type and a JSON object body.
 enum ChatRequestChecks {
+    /// The settings that decide a chat answer in both protocols (compatible: top level; native:
+    /// `parameters`); the rest, e.g. `temperature`, do not.
+    static let decidingSettings = [
+        "tools", "tool_choice", "parallel_tool_calls", "enable_thinking", "thinking_budget",
+        "response_format", "n", "enable_search", "max_tokens", "stop", "logprobs", "top_logprobs",
+    ]
+
+    /// The refusal `jsonObject` gave (a success is no refusal: it never comes here).
+    static func refusal(_ result: Result<(JSONValue, [String: JSONValue]), Refusal>) -> Validation {
+        if case .failure(let refusal) = result { return refusal.validation }
+        return .refused(ErrorCatalog.invalidJSON)
+    }
+
     /// The body as an object, or the refusal the real service gives.
     static func jsonObject(_ request: HTTPRequest, heads: RequestHeads) -> Result<(JSONValue, [String: JSONValue]), Refusal> {
         let contentType = heads.contentType ?? ""

@@ -9,14 +9,14 @@ public struct ErrorSpec: Sendable, Equatable {
     public var compatibleCode: String
     public var compatibleType: String
     public var compatibleMessage: String
-    /// Where the wording comes from (see shared/reference), or why it is a guess.
+    /// Where the wording comes from (docs/protocol-notes.md), or why it is a guess.
     public var source: String
 
     public func status(for api: APIProtocol) -> Int { api == .native ? nativeStatus : compatibleStatus }
 }
 
 /// Every error MockScope can send, with its status, code and message in both protocols, taken from
-/// `shared/reference/dashscope-native.md` §8 and `openai-compatible.md` §5.
+/// docs/protocol-notes.md, native §8 and compat §5 (the full catalog: errors §0–§12).
 public enum ErrorCatalog {
     public static let invalidParameter = ErrorSpec(
         name: "invalid_parameter", nativeStatus: 400, nativeCode: "InvalidParameter",
