@@ -58,6 +58,9 @@ public final class MicroHTTPDDaemon: Sendable {
         }
     }
 
+    /// Whether it is started (and not stopped).
+    public var isRunning: Bool { run.withLock { $0 != nil } }
+
     /// Stops accepting new connections; open ones go on until `stop`. For a graceful shutdown.
     public func stopAccepting() {
         run.withLock { run in

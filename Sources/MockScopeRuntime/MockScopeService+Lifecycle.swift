@@ -5,10 +5,10 @@ extension MockScopeService: Service {
     /// How long a graceful shutdown waits for open recordings to finish writing.
     public static let drainTimeout: Duration = .seconds(5)
 
-    /// Starts, serves until a graceful shutdown is asked for (SIGTERM/SIGINT through a
+    /// Starts (unless started already), serves until a graceful shutdown is asked for (SIGTERM/SIGINT through a
     /// `ServiceGroup`) or the task is cancelled, then drains: see `shutDownGracefully`.
     public func run() async throws {
-        try start()
+        if !daemon.isRunning { try start() }
         try? await gracefulShutdown()
         await shutDownGracefully()
     }

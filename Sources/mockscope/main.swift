@@ -183,6 +183,7 @@ struct ServeOptions: ParsableArguments {
         let server: MockScopeService
         do {
             server = try MockScopeService(options: options)
+            try server.start()
         } catch {
             FileHandle.standardError.write(Data("mockscope: \(error)\n".utf8))
             throw ExitCode(2)
