@@ -2,8 +2,9 @@ import MockScopeHTTPTypes
 
 /// One request on its way through the `ExchangePipeline`: each stage reads what the ones before it
 /// settled and adds its own part. Once `plan` (or `response`) is set, the answer is decided and
-/// the deciding stages that follow pass.
-struct Exchange {
+/// the deciding stages that follow pass. Not copyable: it is moved into its journal record at the
+/// end (a copy per request would cost a retain and a release per field).
+struct Exchange: ~Copyable {
     let request: HTTPRequest
     /// The header values the stages read, found in one pass.
     let heads: RequestHeads
@@ -27,10 +28,8 @@ struct Exchange {
     init(request: HTTPRequest, id: RequestID, endpoint: Endpoint, clockMs: Double) {
         self.request = request
         self.heads = RequestHeads(request.headers)
-        self.note = ExchangeNote(id: id)
+        self.note = ExchangeNote(id: id, endpoint: endpoint, clockMs: clockMs)
         self.endpoint = endpoint
-        note.endpoint = endpoint
-        note.clockMs = clockMs
     }
 
     /// Whether the answer is decided.

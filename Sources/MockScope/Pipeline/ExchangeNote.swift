@@ -25,12 +25,18 @@ public struct ExchangeNote: Sendable {
     /// The answer's `retry-after-ms` / `retry-after`, in ms.
     public var retryAfterMs: Double?
     /// The request's endpoint (worked out once).
-    var endpoint = Endpoint(module: UnownedPathModule())
+    var endpoint: Endpoint
     /// The remembered decision that answered a repeated request: its fixture and model are read
     /// from it when needed (not copied on the request path).
     var memo: DecisionMemo.Hit?
 
-    public init(id: RequestID) { self.id = id }
+    public init(id: RequestID) { self.init(id: id, endpoint: .unknown, clockMs: 0) }
+
+    init(id: RequestID, endpoint: Endpoint, clockMs: Double) {
+        self.id = id
+        self.endpoint = endpoint
+        self.clockMs = clockMs
+    }
 
     /// The fixture that answered, if any.
     public var fixtureName: String? { fixture ?? memo?.fixture.name }

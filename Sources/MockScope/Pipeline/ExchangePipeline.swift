@@ -33,8 +33,8 @@ struct ExchangePipeline: Sendable {
         }
 
         let started = MonotonicClock.now()
-        let memoKey = DecisionMemo.admits(request, endpoint: exchange.endpoint) ? DecisionMemo.Key(request, heads: exchange.heads) : nil
-        if let memoKey, let hit = state.memo.recall(memoKey) {
+        let memoized = DecisionMemo.admits(request, endpoint: exchange.endpoint)
+        if memoized, let hit = state.memo.recall(DecisionMemo.Key(request, heads: exchange.heads)) {
             exchange.memo = hit
             exchange.note.memo = hit
             exchange.note.stream = hit.stream
@@ -44,15 +44,16 @@ struct ExchangePipeline: Sendable {
             if !exchange.isDecided { validation.run(&exchange) }
             if !exchange.isDecided { decision.run(&exchange, state: state) }
             exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)
-            if let memoKey, let fixture = exchange.fixture, let validated = exchange.validated,
+            if memoized, let fixture = exchange.fixture, let validated = exchange.validated,
                !state.store.comparesExtras(method: request.method, path: request.path) {
-                state.memo.remember(memoKey, fixture: fixture, validated: validated, apiKey: exchange.apiKey, model: exchange.note.model)
+                state.memo.remember(DecisionMemo.Key(request, heads: exchange.heads), fixture: fixture, validated: validated,
+                                    apiKey: exchange.apiKey, model: exchange.note.model)
             }
         }
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
 
-        if !faults.mayApply(exchange.heads, settings: settings), let response = responding.remembered(&exchange, settings: settings) {
-            return response
+        if !faults.mayApply(exchange.heads, settings: settings), let response = responding.remembered(exchange, settings: settings) {
+            return responding.journaled(response, exchange)
         }
         if exchange.plan == nil, let hit = exchange.memo { exchange.plan = hit.fixture.plan }
         exchange.plan!.applySpeed(responding.speed(exchange, settings: settings))

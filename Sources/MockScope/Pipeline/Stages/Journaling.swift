@@ -6,7 +6,7 @@ import MockScopeHTTPTypes
 struct Journaling: Sendable {
     let journal: Journal
 
-    func record(_ exchange: Exchange, status: Int) -> JournalRecord {
+    func record(_ exchange: consuming Exchange, status: Int) -> JournalRecord {
         let record = JournalRecord(request: exchange.request, note: exchange.note, status: status)
         journal.record(record)
         return record

@@ -5,26 +5,30 @@ import MockScopeHTTPTypes
 struct Responding: Sendable {
     let journaling: Journaling
 
-    func speed(_ exchange: Exchange, settings: MockSettings) -> Double {
+    func speed(_ exchange: borrowing Exchange, settings: MockSettings) -> Double {
         ControlHeaders.speed(exchange.heads.speed) ?? settings.speed
     }
 
     /// A remembered fixture answer that nothing can change goes out as the response built for it
-    /// once: whole, or a stream at its recorded timing. Nil when it must be planned.
-    func remembered(_ exchange: inout Exchange, settings: MockSettings) -> HTTPResponse? {
+    /// once: whole, or a stream at its recorded timing (untagged: see `journaled`). Nil when it
+    /// must be planned.
+    func remembered(_ exchange: borrowing Exchange, settings: MockSettings) -> HTTPResponse? {
         guard let hit = exchange.memo else { return nil }
         if let prepared = hit.prepared {
-            exchange.note.retryAfterMs = hit.retryAfterMs
-            return HTTPResponse(status: prepared.status, headers: hit.fixture.response.headers, body: .prepared(prepared),
-                                tag: journaling.record(exchange, status: prepared.status))
+            return HTTPResponse(status: prepared.status, headers: hit.fixture.response.headers, body: .prepared(prepared))
         }
         if let chunks = hit.recordedChunks, speed(exchange, settings: settings) == 1 {
-            exchange.note.retryAfterMs = hit.retryAfterMs
-            let status = hit.fixture.response.status
-            return HTTPResponse(status: status, headers: hit.fixture.response.headers, body: .stream(chunks, ending: .complete),
-                                tag: journaling.record(exchange, status: status))
+            return HTTPResponse(status: hit.fixture.response.status, headers: hit.fixture.response.headers,
+                                body: .stream(chunks, ending: .complete))
         }
         return nil
+    }
+
+    /// `response`, journaled (a remembered answer: its retry-after is the fixture's).
+    func journaled(_ response: consuming HTTPResponse, _ exchange: consuming Exchange) -> HTTPResponse {
+        exchange.note.retryAfterMs = exchange.memo?.retryAfterMs
+        response.tag = journaling.record(exchange, status: response.status)
+        return response
     }
 
     func run(_ exchange: consuming Exchange, plan: consuming ResponsePlan) -> HTTPResponse {
