@@ -43,17 +43,10 @@ final class DecisionMemo: Sendable {
             hasher.combine(ByteDigest.of(method, seed: state))
         }
 
-        /// Header values compared as bytes (String's `==` compares by Unicode rules).
-        static func sameBytes(_ a: String?, _ b: String?) -> Bool {
-            guard var a, var b else { return a == nil && b == nil }
-            guard a.utf8.count == b.utf8.count else { return false }
-            return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
-        }
-
         /// Byte comparisons with memcmp (the synthesized `==` compared a body byte by byte).
         static func == (a: Key, b: Key) -> Bool {
             a.nativeStream == b.nativeStream && a.method == b.method && a.path == b.path && a.body.count == b.body.count
-                && Self.sameBytes(a.authorization, b.authorization) && Self.sameBytes(a.contentType, b.contentType)
+                && a.authorization == b.authorization && a.contentType == b.contentType
                 && a.body.withUnsafeBytes { x in b.body.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
         }
     }

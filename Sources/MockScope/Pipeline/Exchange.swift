@@ -1,11 +1,10 @@
 import MockScopeHTTPTypes
 
-/// One request on its way through the `ExchangePipeline`: each stage reads what the ones before it
-/// settled and adds its own part. Once `plan` (or `response`) is set, the answer is decided and
+/// One request on its way through the `ExchangePipeline`: each stage reads the request (passed
+/// beside it, never copied) and what the stages before it settled, and adds its own part. Once `plan` (or `response`) is set, the answer is decided and
 /// the deciding stages that follow pass. Not copyable: it is moved into its journal record at the
 /// end (a copy per request would cost a retain and a release per field).
 struct Exchange: ~Copyable {
-    let request: HTTPRequest
     /// The header values the stages read, found in one pass.
     let heads: RequestHeads
     /// What the journal and the log keep.
@@ -26,10 +25,16 @@ struct Exchange: ~Copyable {
     var response: HTTPResponse?
 
     init(request: HTTPRequest, id: RequestID, endpoint: Endpoint, clockMs: Double) {
-        self.request = request
         self.heads = RequestHeads(request.headers)
         self.note = ExchangeNote(id: id, endpoint: endpoint, clockMs: clockMs)
         self.endpoint = endpoint
+    }
+
+    /// The note, moved out for the journal (a placeholder is left in its place: no copy).
+    mutating func takeNote() -> ExchangeNote {
+        var note = ExchangeNote(id: self.note.id, endpoint: endpoint, clockMs: 0)
+        swap(&note, &self.note)
+        return note
     }
 
     /// Whether the answer is decided.

@@ -28,8 +28,8 @@ struct ExchangePipeline: Sendable {
         var exchange = Exchange(request: request, id: id, endpoint: routing.endpoint(for: request.path), clockMs: clockMs)
         let settings = state.settings
         if settings.record != .none {
-            forwarding.run(&exchange, state: state, forwarder: forwarder)
-            if let plan = exchange.plan { return responding.run(exchange, plan: plan) }
+            forwarding.run(request, &exchange, state: state, forwarder: forwarder)
+            if let plan = exchange.plan { return responding.run(request, &exchange, plan: plan) }
         }
 
         let started = MonotonicClock.now()
@@ -41,8 +41,8 @@ struct ExchangePipeline: Sendable {
             exchange.apiKey = hit.apiKey
         } else {
             authentication.run(&exchange, settings: settings)
-            if !exchange.isDecided { validation.run(&exchange) }
-            if !exchange.isDecided { decision.run(&exchange, state: state) }
+            if !exchange.isDecided { validation.run(request, &exchange) }
+            if !exchange.isDecided { decision.run(request, &exchange, state: state) }
             exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)
             if memoized, let fixture = exchange.fixture, let validated = exchange.validated,
                !state.store.comparesExtras(method: request.method, path: request.path) {
@@ -52,13 +52,13 @@ struct ExchangePipeline: Sendable {
         }
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
 
-        if !faults.mayApply(exchange.heads, settings: settings), let response = responding.remembered(exchange, settings: settings) {
-            return responding.journaled(response, exchange)
+        if !faults.mayApply(exchange.heads, settings: settings), let response = responding.remembered(request, &exchange, settings: settings) {
+            return response
         }
         if exchange.plan == nil, let hit = exchange.memo { exchange.plan = hit.fixture.plan }
         exchange.plan!.applySpeed(responding.speed(exchange, settings: settings))
-        faults.run(&exchange, settings: settings)
-        let plan = exchange.plan!
-        return responding.run(exchange, plan: plan)
+        faults.run(request, &exchange, settings: settings)
+        let plan = exchange.plan.take()!
+        return responding.run(request, &exchange, plan: plan)
     }
 }

@@ -29,7 +29,7 @@ struct FaultApplication: Sendable {
         heads.fault != nil || heads.scenario != nil || !settings.globalFaults.isEmpty || scenarios.anyActive
     }
 
-    func run(_ exchange: inout Exchange, settings: MockSettings) {
+    func run(_ request: HTTPRequest, _ exchange: inout Exchange, settings: MockSettings) {
         guard let api = exchange.endpoint.apiProtocol, exchange.plan != nil, mayApply(exchange.heads, settings: settings) else { return }
         var headerFaults: [any Fault] = []
         if let text = exchange.heads.fault {
@@ -48,7 +48,6 @@ struct FaultApplication: Sendable {
                                        message: "\(scenarioHeader): no scenario named \"\(unknown)\"; loaded: \(known.isEmpty ? "none" : known)")
             }
         }
-        let request = exchange.request
         let model = exchange.note.modelName
         let fixture = exchange.fixture ?? exchange.memo?.fixture
         let nowMs = clock.nowMs()

@@ -5,9 +5,9 @@ import MockScopeHTTPTypes
 /// `--unmatched synthesize` and the module makes one, else the no-match error naming the closest
 /// fixtures.
 struct FixtureDecision: Sendable {
-    func run(_ exchange: inout Exchange, state: ServerState) {
+    func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState) {
         guard let validated = exchange.validated else { return }
-        let request = exchange.request, endpoint = exchange.endpoint
+        let endpoint = exchange.endpoint
         let input = MatchInput(method: request.method, path: request.path, query: request.query,
                                headers: request.headers.fields, body: validated.body, endpoint: endpoint)
         switch state.store.match(input) {

@@ -3,10 +3,9 @@ import MockScopeHTTPTypes
 /// Record mode: `all` sends every request upstream, `new` those no fixture matches. The real
 /// service does its own auth and validation, so none is done here.
 struct Forwarding: Sendable {
-    func run(_ exchange: inout Exchange, state: ServerState, forwarder: (any Forwarder)?) {
+    func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState, forwarder: (any Forwarder)?) {
         let record = state.settings.record
         guard record == .all || record == .new, let forwarder else { return }
-        let request = exchange.request
         if record == .new {
             var body = GenericBody.parse(request.body)
             if exchange.endpoint.isGeneration, body?.objectValue == nil { body = nil }

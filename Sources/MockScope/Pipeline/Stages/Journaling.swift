@@ -6,8 +6,8 @@ import MockScopeHTTPTypes
 struct Journaling: Sendable {
     let journal: Journal
 
-    func record(_ exchange: consuming Exchange, status: Int) -> JournalRecord {
-        let record = JournalRecord(request: exchange.request, note: exchange.note, status: status)
+    func record(_ request: HTTPRequest, _ exchange: inout Exchange, status: Int) -> JournalRecord {
+        let record = JournalRecord(request: request, note: exchange.takeNote(), status: status)
         journal.record(record)
         return record
     }

@@ -1,8 +1,10 @@
+import MockScopeHTTPTypes
+
 /// Stage 3: the method the path takes, the size limit, then the module's own checks, which read
 /// the request into its parsed form.
 struct RequestValidation: Sendable {
-    func run(_ exchange: inout Exchange) {
-        let request = exchange.request, endpoint = exchange.endpoint
+    func run(_ request: HTTPRequest, _ exchange: inout Exchange) {
+        let endpoint = exchange.endpoint
         if endpoint.apiProtocol != nil {
             if let method = endpoint.expectedMethod, request.method != method {
                 exchange.refuse(ErrorCatalog.methodNotAllowed, message: "Method \(request.method) is not allowed on \(request.path); use \(method).")

@@ -10,30 +10,26 @@ struct Responding: Sendable {
     }
 
     /// A remembered fixture answer that nothing can change goes out as the response built for it
-    /// once: whole, or a stream at its recorded timing (untagged: see `journaled`). Nil when it
-    /// must be planned.
-    func remembered(_ exchange: borrowing Exchange, settings: MockSettings) -> HTTPResponse? {
+    /// once: whole, or a stream at its recorded timing. Nil when it must be planned.
+    func remembered(_ request: HTTPRequest, _ exchange: inout Exchange, settings: MockSettings) -> HTTPResponse? {
         guard let hit = exchange.memo else { return nil }
+        let body: HTTPBody
         if let prepared = hit.prepared {
-            return HTTPResponse(status: prepared.status, headers: hit.fixture.response.headers, body: .prepared(prepared))
+            body = .prepared(prepared)
+        } else if let chunks = hit.recordedChunks, speed(exchange, settings: settings) == 1 {
+            body = .stream(chunks, ending: .complete)
+        } else {
+            return nil
         }
-        if let chunks = hit.recordedChunks, speed(exchange, settings: settings) == 1 {
-            return HTTPResponse(status: hit.fixture.response.status, headers: hit.fixture.response.headers,
-                                body: .stream(chunks, ending: .complete))
-        }
-        return nil
+        exchange.note.retryAfterMs = hit.retryAfterMs
+        let status = hit.fixture.response.status
+        return HTTPResponse(status: status, headers: hit.fixture.response.headers, body: body,
+                            tag: journaling.record(request, &exchange, status: status))
     }
 
-    /// `response`, journaled (a remembered answer: its retry-after is the fixture's).
-    func journaled(_ response: consuming HTTPResponse, _ exchange: consuming Exchange) -> HTTPResponse {
-        exchange.note.retryAfterMs = exchange.memo?.retryAfterMs
-        response.tag = journaling.record(exchange, status: response.status)
-        return response
-    }
-
-    func run(_ exchange: consuming Exchange, plan: consuming ResponsePlan) -> HTTPResponse {
+    func run(_ request: HTTPRequest, _ exchange: inout Exchange, plan: consuming ResponsePlan) -> HTTPResponse {
         exchange.note.retryAfterMs = RetryAfter.ms(plan.headers)
         let status = plan.status
-        return plan.httpResponse(tag: journaling.record(exchange, status: status))
+        return plan.httpResponse(tag: journaling.record(request, &exchange, status: status))
     }
 }
