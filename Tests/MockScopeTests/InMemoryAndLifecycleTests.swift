@@ -87,7 +87,7 @@ import Testing
         let service = try MockScopeService(options: options, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
         let group = ServiceGroup(services: [service], logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
         let running = Task { try await group.run() }
-        try eventually("the service listens (port \(service.port))") { service.port != 0 }
+        try await eventuallyAsync("the service listens (port \(service.port))") { service.port != 0 }
         let health = try RawHTTP.exchange(port: service.port, "GET", "/__admin/health")
         #expect(health.status == 200)
         let port = service.port
