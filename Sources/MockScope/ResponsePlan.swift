@@ -13,16 +13,21 @@ public struct PlannedEvent: Sendable, Equatable {
     }
 }
 
-/// What MockScope has decided to answer: a value that faults rewrite before the HTTP layer runs it.
-/// Event times are ms from the request; `applySpeed` scales the recorded ones before faults add
-/// their own delays (which are never scaled).
+/// The body of a planned, recorded or fixture answer: whole, or events timed in ms from the
+/// request. (The HTTP layer's own form is `HTTPBody`, timed in ns, which adds prepared answers.)
+public enum PlannedBody: Sendable {
+    case whole([UInt8])
+    case events([PlannedEvent])
+    /// Proxied from an upstream as it arrives (recording); faults leave it alone.
+    case live(LiveResponse)
+}
+
+/// What MockScope has decided to answer: the domain's editable form of a response, which faults
+/// rewrite before `httpResponse` turns it into the HTTP layer's `HTTPResponse` (the same answer,
+/// timed in ns, with prepared bodies). Event times are ms from the request; `applySpeed` scales the
+/// recorded ones before faults add their own delays (which are never scaled).
 public struct ResponsePlan: Sendable {
-    public enum Body: Sendable {
-        case whole([UInt8])
-        case events([PlannedEvent])
-        /// Proxied from an upstream as it arrives (recording); faults leave it alone.
-        case live(LiveResponse)
-    }
+    public typealias Body = PlannedBody
 
     public var status: Int
     public var headers: HeaderFields

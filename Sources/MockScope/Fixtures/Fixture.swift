@@ -37,9 +37,9 @@ public struct RequestPattern: Sendable {
 public struct RecordedResponse: Sendable {
     public var status: Int
     public var headers: HeaderFields
-    public var body: ResponsePlan.Body
+    public var body: PlannedBody
 
-    public init(status: Int, headers: HeaderFields, body: ResponsePlan.Body) {
+    public init(status: Int, headers: HeaderFields, body: PlannedBody) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -70,7 +70,7 @@ public struct Fixture: Sendable {
     }
 
     /// The last `completion_tokens` / `output_tokens` count in a body (0 when there is none).
-    static func completionTokens(in body: ResponsePlan.Body) -> Int {
+    static func completionTokens(in body: PlannedBody) -> Int {
         let bytes: [UInt8]
         switch body {
         case .whole(let whole): bytes = whole

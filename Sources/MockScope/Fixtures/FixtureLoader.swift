@@ -244,7 +244,7 @@ public enum FixtureLoader {
                     ? "add exactly one of \"body\" (text), \"json\" (a JSON value) or \"events\" (a stream)"
                     : "has \(present.joined(separator: " and ")): keep exactly one of body, json, events")
             }
-            let body: ResponsePlan.Body
+            let body: PlannedBody
             if let text = object["body"] {
                 guard let string = text.stringValue else { throw fail("response.body", "must be a string (the exact body); use \"json\" for a JSON value") }
                 body = .whole(Array(string.utf8))
