@@ -120,12 +120,13 @@ public final class ExchangeHandler: HTTPHandler {
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let id = RequestID.next()
-        if Routing.isAdmin(request.path) { return AdminAPI(server: self).handle(request, requestID: id.text).httpResponse() }
+        let endpoint = pipeline.routing.endpoint(for: request.path)
+        if endpoint.isAdmin { return AdminAPI(server: self).handle(request, requestID: id.text).httpResponse() }
         // One reference to the store and settings in force (not copies: their storage is shared
         // by the HTTP layer's threads, and every copy would touch its reference counts).
         let state = state.withLock { $0 }
         let forwarder = state.settings.record == .none ? nil : self.forwarder.withLock { $0 }
-        return pipeline.run(request, id: id, state: state, forwarder: forwarder, clockMs: clock.nowMs(), metrics: metrics)
+        return pipeline.run(request, endpoint: endpoint, id: id, state: state, forwarder: forwarder, clockMs: clock.nowMs(), metrics: metrics)
     }
 
     public func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {

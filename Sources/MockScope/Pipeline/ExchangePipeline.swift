@@ -22,10 +22,10 @@ struct ExchangePipeline: Sendable {
     let faults: FaultApplication
     let responding: Responding
 
-    /// The answer to a protocol request (not an admin one), journaled.
-    func run(_ request: HTTPRequest, id: RequestID, state: ServerState, forwarder: (any Forwarder)?, clockMs: Double,
+    /// The answer to a protocol request (not an admin one) on the endpoint `routing` found, journaled.
+    func run(_ request: HTTPRequest, endpoint: Endpoint, id: RequestID, state: ServerState, forwarder: (any Forwarder)?, clockMs: Double,
              metrics: ServerMetrics) -> HTTPResponse {
-        var exchange = Exchange(request: request, id: id, endpoint: routing.endpoint(for: request.path), clockMs: clockMs)
+        var exchange = Exchange(request: request, id: id, endpoint: endpoint, clockMs: clockMs)
         let settings = state.settings
         if settings.record != .none {
             forwarding.run(request, &exchange, state: state, forwarder: forwarder)
@@ -52,8 +52,9 @@ struct ExchangePipeline: Sendable {
         }
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
 
-        if !faults.mayApply(exchange.heads, settings: settings), let response = responding.remembered(request, &exchange, settings: settings) {
-            return response
+        if !faults.mayApply(exchange.heads, settings: settings), let hit = exchange.memo,
+           let body = responding.rememberedBody(hit, speed: responding.speed(exchange, settings: settings)) {
+            return responding.run(request, &exchange, remembered: hit, body: body)
         }
         if exchange.plan == nil, let hit = exchange.memo { exchange.plan = hit.fixture.plan }
         exchange.plan!.applySpeed(responding.speed(exchange, settings: settings))

@@ -1,17 +1,24 @@
 /// What a request's path names: the protocol module that serves it, and what the module tells
-/// apart within its paths (an app's id, `multimodal`).
-public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+/// apart within its paths (an app's id, `multimodal`). An object: the request path passes it from
+/// stage to stage and into the journal, and a reference is the cheapest thing to pass.
+public final class Endpoint: Sendable, Equatable, CustomStringConvertible {
     public let module: any ProtocolModule
     /// Empty when the module has one kind of path.
     public let detail: String
+    /// MockScope's own routes (`/__admin/`), which the handler answers before the pipeline.
+    let isAdmin: Bool
 
     public init(module: any ProtocolModule, detail: String = "") {
         self.module = module
         self.detail = detail
+        self.isAdmin = module is AdminRoutesModule
     }
 
     /// The module that serves `path` (`ProtocolRegistry.standard`).
-    public init(path: String) { self = ProtocolRegistry.standard.endpoint(for: path) }
+    public convenience init(path: String) {
+        let endpoint = ProtocolRegistry.standard.endpoint(for: path)
+        self.init(module: endpoint.module, detail: endpoint.detail)
+    }
 
     public static func == (a: Endpoint, b: Endpoint) -> Bool { a.module.name == b.module.name && a.detail == b.detail }
 

@@ -31,9 +31,9 @@ public struct ProtocolRegistry: Sendable {
     ], fallback: UnownedPathModule(), knowsHotPaths: true)
 
     // The paths nearly every request names, found without asking each module.
-    private static let chat = Endpoint(module: CompatibleChatModule())
-    private static let text = Endpoint.nativeGeneration(multimodal: false)
-    private static let multimodal = Endpoint.nativeGeneration(multimodal: true)
+    private static let chat = Endpoint.compatibleChat
+    private static let text = Endpoint(module: NativeGenerationModule())
+    private static let multimodal = Endpoint(module: NativeGenerationModule(), detail: NativeGenerationModule.multimodal)
 
     public func endpoint(for path: String) -> Endpoint {
         if knowsHotPaths {

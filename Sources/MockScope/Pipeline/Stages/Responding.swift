@@ -9,18 +9,16 @@ struct Responding: Sendable {
         ControlHeaders.speed(exchange.heads.speed) ?? settings.speed
     }
 
-    /// A remembered fixture answer that nothing can change goes out as the response built for it
-    /// once: whole, or a stream at its recorded timing. Nil when it must be planned.
-    func remembered(_ request: HTTPRequest, _ exchange: inout Exchange, settings: MockSettings) -> HTTPResponse? {
-        guard let hit = exchange.memo else { return nil }
-        let body: HTTPBody
-        if let prepared = hit.prepared {
-            body = .prepared(prepared)
-        } else if let chunks = hit.recordedChunks, speed(exchange, settings: settings) == 1 {
-            body = .stream(chunks, ending: .complete)
-        } else {
-            return nil
-        }
+    /// The body a remembered fixture answer that nothing can change goes out with: the response
+    /// built for it once, or a stream's timed chunks at its recorded timing. Nil when it must be planned.
+    func rememberedBody(_ hit: DecisionMemo.Hit, speed: Double) -> HTTPBody? {
+        if let prepared = hit.prepared { return .prepared(prepared) }
+        if let chunks = hit.recordedChunks, speed == 1 { return .stream(chunks, ending: .complete) }
+        return nil
+    }
+
+    /// A remembered answer with `body`, journaled.
+    func run(_ request: HTTPRequest, _ exchange: inout Exchange, remembered hit: DecisionMemo.Hit, body: consuming HTTPBody) -> HTTPResponse {
         exchange.note.retryAfterMs = hit.retryAfterMs
         let status = hit.fixture.response.status
         return HTTPResponse(status: status, headers: hit.fixture.response.headers, body: body,
