@@ -43,15 +43,25 @@ public final class ServerMetrics: Sendable {
 
     /// One completed exchange. `path` should be a known route (unknown paths are counted as "other").
     public func exchange(path: String, status: Int, fixture: String, bytes: Int) {
+        exchange(counter: requestCounter(path: path, status: status, fixture: fixture), bytes: bytes)
+    }
+
+    /// One completed exchange whose labels' counter is known (`requestCounter`): a remembered
+    /// decision keeps its counter, so a repeated request looks no labels up.
+    public func exchange(counter: CoreMetrics.Counter, bytes: Int) {
+        counter.increment()
+        bytesSent.increment(by: Int64(bytes))
+    }
+
+    /// The `mockscope_requests_total` counter of these labels.
+    public func requestCounter(path: String, status: Int, fixture: String) -> CoreMetrics.Counter {
         let labels = ExchangeLabels(path: path, status: status, fixture: fixture)
-        let counter = exchanges.withLock { $0[labels] } ?? {
+        return exchanges.withLock { $0[labels] } ?? {
             let made = CoreMetrics.Counter(label: "mockscope_requests_total",
                                            dimensions: [("path", path), ("status", String(status)), ("fixture", fixture)], factory: factory)
             exchanges.withLock { if $0.count < Self.cachedLabelSets { $0[labels] = made } }
             return made
         }()
-        counter.increment()
-        bytesSent.increment(by: Int64(bytes))
     }
 
     public func faultFired(kind: String) {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CoreMetrics
 import MockScopeHTTPTypes
 import Synchronization
 
@@ -65,12 +66,16 @@ final class DecisionMemo: Sendable {
         let retryAfterMs: Double?
         /// A streamed answer's events as the HTTP layer sends them at the recorded timing.
         let recordedChunks: [TimedChunk]?
+        /// The requests counter of the exchange as it is answered unchanged (path, fixture, status).
+        let requestCounter: CoreMetrics.Counter
 
         var body: JSONValue? { validated.body }
         var stream: Bool { validated.stream }
 
-        init(fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?, prepared: (any PreparedAnswer)?) {
+        init(fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?, prepared: (any PreparedAnswer)?,
+             requestCounter: CoreMetrics.Counter) {
             self.fixture = fixture
+            self.requestCounter = requestCounter
             self.validated = validated
             self.apiKey = apiKey
             self.model = model
@@ -112,7 +117,8 @@ final class DecisionMemo: Sendable {
     func recall(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
 
     /// Remembers the stages' output for `key`: a fixture that needs no header or query of its own.
-    func remember(_ key: Key, fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?) {
+    func remember(_ key: Key, fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?,
+                  requestCounter: CoreMetrics.Counter) {
         guard key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
               fixture.request.query.isEmpty else { return }
         table.withLock { table in
@@ -126,7 +132,8 @@ final class DecisionMemo: Sendable {
                 prepared = preparer.prepare(status: fixture.response.status, headers: fixture.response.headers, body: bytes)
                 table.prepared[fixture.name] = prepared
             }
-            let hit = Hit(fixture: fixture, validated: validated, apiKey: apiKey, model: model, prepared: prepared)
+            let hit = Hit(fixture: fixture, validated: validated, apiKey: apiKey, model: model, prepared: prepared,
+                          requestCounter: requestCounter)
             if table.entries.updateValue(hit, forKey: key) == nil { table.bodyBytes += key.body.count }
         }
     }

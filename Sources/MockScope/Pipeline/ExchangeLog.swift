@@ -7,11 +7,24 @@ import MockScopeHTTPTypes
 struct ExchangeLog: Sendable {
     let logger: Logger
     let policy: SecretPolicy
+    /// The logger's level, read once (reading it per request copies the log handler).
+    private let level: Logger.Level
+
+    init(logger: Logger, policy: SecretPolicy) {
+        self.logger = logger
+        self.policy = policy
+        self.level = logger.logLevel
+    }
+
+    /// Whether `completed` would write anything for this note.
+    func writes(_ note: borrowing ExchangeNote) -> Bool {
+        level <= .info || (note.nearMiss != nil && level <= .warning)
+    }
 
     func completed(_ request: HTTPRequest, note: ExchangeNote, outcome: HTTPOutcome, millis: Double) {
         // Built only when it will be written: formatting is not free on this thread. Anything that
         // quotes the request (near-miss, fault text) may hold a secret it carried.
-        let logsLine = logger.logLevel <= .info, logsNearMiss = note.nearMiss != nil && logger.logLevel <= .warning
+        let logsLine = level <= .info, logsNearMiss = note.nearMiss != nil && level <= .warning
         guard logsLine || logsNearMiss else { return }
         let secrets = note.faults.isEmpty && note.nearMiss == nil ? nil : policy.scope(for: request)
         let nearMiss = note.nearMiss.map { secrets?.text($0) ?? $0 }

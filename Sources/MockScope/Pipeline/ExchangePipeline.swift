@@ -46,8 +46,11 @@ struct ExchangePipeline: Sendable {
             exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)
             if memoized, let fixture = exchange.fixture, let validated = exchange.validated,
                !state.store.comparesExtras(method: request.method, path: request.path) {
+                let endpoint = exchange.endpoint
+                let counter = metrics.requestCounter(path: endpoint.module.metricPath(request.path, endpoint: endpoint, fixture: fixture.name),
+                                                     status: fixture.response.status, fixture: fixture.name)
                 state.memo.remember(DecisionMemo.Key(request, heads: exchange.heads), fixture: fixture, validated: validated,
-                                    apiKey: exchange.apiKey, model: exchange.note.model)
+                                    apiKey: exchange.apiKey, model: exchange.note.model, requestCounter: counter)
             }
         }
         metrics.matched(nanoseconds: MonotonicClock.now() &- started)
