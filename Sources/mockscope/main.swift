@@ -95,7 +95,7 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Address to bind (numeric IPv4 or IPv6). Loopback unless you need otherwise.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one (printed at start).")
+    @Option(help: "Port to listen on; 0 picks a free one (printed at start, and written to --port-file).")
     var port: UInt16 = 8089
 
     @Option(name: .customLong("port-file"), help: ArgumentHelp("Once listening, write the bound port (decimal, then a newline) to this file, atomically (a temporary file in the same folder, renamed over it); the folder must exist. The file is left in place at exit.", valueName: "path"))
