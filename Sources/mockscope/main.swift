@@ -95,8 +95,11 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Address to bind (numeric IPv4 or IPv6). Loopback unless you need otherwise.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on; 0 picks a free one (printed at start).")
+    @Option(help: "Port to listen on; 0 picks a free one (printed at start, and written to --port-file).")
     var port: UInt16 = 8089
+
+    @Option(name: .customLong("port-file"), help: ArgumentHelp("Once listening, write the bound port (decimal, then a newline) to this file, atomically (a temporary file in the same folder, renamed over it); the folder must exist. The file is left in place at exit.", valueName: "path"))
+    var portFile: String?
 
     @Option(name: .customLong("fixtures"), help: ArgumentHelp("A folder of fixture files (repeatable).", valueName: "dir"))
     var fixtures: [String] = []
@@ -188,6 +191,15 @@ struct ServeOptions: ParsableArguments {
             FileHandle.standardError.write(Data("mockscope: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if let portFile {
+            do {
+                try PortFile.save(server.port, to: portFile)
+            } catch {
+                server.stop()
+                FileHandle.standardError.write(Data("mockscope: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         printBanner(server)
 
         // SIGINT/SIGTERM: a graceful shutdown (stop accepting, let recordings finish, end open
@@ -222,8 +234,46 @@ struct ServeOptions: ParsableArguments {
             let mode = record == .once ? "once (resolved: \(server.recordMode.rawValue))" : record.rawValue
             lines.append("  recording: \(mode), upstream \(recorder.options.upstream), to \(recorder.options.directory)")
         }
-        // Written straight to the file descriptor: a pipe must see it at once (tests wait for it).
+        // Written straight to the file descriptor: a pipe must see it at once (Tests/reliability and
+        // bench/run wait for it; a program that only needs the port reads --port-file instead).
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
+
+/// `serve --port-file PATH`: the bound port, for a process that started the server on port 0.
+enum PortFile {
+    struct WriteError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Writes "PORT\n" to `path` atomically: into a temporary file beside it, renamed over it, so
+    /// a reader sees no file or the whole line. Touches no other file (the temporary one is
+    /// removed when the write fails).
+    static func save(_ port: UInt16, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw WriteError(description: "--port-file \(path): the folder \(folder) does not exist (create it first)")
+        }
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+        func failure(_ what: String) -> WriteError {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            return WriteError(description: "--port-file \(path): cannot \(what): \(reason)")
+        }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("create \(temporary)") }
+        let line = Array("\(port)\n".utf8)
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == line.count else {
+            let error = failure("write \(temporary)")
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw failure("write \(temporary)") }
+        guard rename(temporary, path) == 0 else { throw failure("rename \(temporary) to it") }
     }
 }
 

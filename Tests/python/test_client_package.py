@@ -295,6 +295,49 @@ def test_fault_headers_and_fingerprint():
     assert fingerprint("sk-abc") == "key-25bb3315"
 
 
+# ------------------------------------------------------------------ the port file
+def test_the_port_file_holds_the_port_the_server_answers_on(tmp_path):
+    """`serve --port-file PATH` writes the bound port and a newline, and nothing else beside it;
+    the client reads it (its own temporary file when the arguments name none)."""
+    given = tmp_path / "port"
+    with MockScope("--speed", "0", "--port-file", str(given), binary=mockscope_support.server_binary(),
+                   label="port file") as ms:
+        text = given.read_text(encoding="ascii")
+        assert text.endswith("\n") and text.strip().isdigit(), repr(text)
+        port = int(text)
+        assert port != 0 and ms.port == port and ms.port_file == given
+        s = requests.Session()
+        s.trust_env = False
+        r = s.get(f"http://127.0.0.1:{port}/__admin/health", timeout=5)
+        assert r.status_code == 200, r.text
+        assert f"MockScope listening on http://127.0.0.1:{port}" in ms.log_text(), ms.log_text()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["port"]  # the temporary file was renamed
+    assert given.read_text(encoding="ascii") == text  # left in place at exit
+
+    with MockScope("--speed", "0", binary=mockscope_support.server_binary(), label="own port file") as ms:
+        own = ms.port_file
+        assert own is not None and own.read_text(encoding="ascii") == f"{ms.port}\n"
+        assert ms.status()["status"] == "ok"
+    assert not own.exists() and not own.parent.exists(), "the client's temporary folder was not removed"
+
+
+def test_a_port_file_in_a_missing_folder_fails_at_start(tmp_path):
+    missing = tmp_path / "no-such-folder" / "port"
+    run = subprocess.run([str(mockscope_support.server_binary()), "serve", "--port", "0", "--speed", "0",
+                          "--port-file", str(missing)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
+    assert f"--port-file {missing}: the folder {missing.parent} does not exist" in run.stderr, run.stderr
+    assert "listening on" not in run.stdout, run.stdout
+    assert not missing.parent.exists()
+    help_text = subprocess.run([str(mockscope_support.server_binary()), "serve", "--help"],
+                               capture_output=True, text=True, timeout=60).stdout
+    assert "--port-file <path>" in help_text, help_text
+
+    with pytest.raises(ServerStartError) as info:
+        MockScope("--port-file", str(missing), binary=mockscope_support.server_binary(), label="missing folder").start()
+    assert "exited with code 2" in str(info.value) and "does not exist" in str(info.value), str(info.value)
+
+
 def test_a_server_that_cannot_start_says_why():
     with pytest.raises(ServerStartError) as info:
         MockScope("--speed", "fast", binary=mockscope_support.server_binary()).start()

@@ -93,7 +93,7 @@ BUGS = {
     "BUG-6": "Content-Length with Transfer-Encoding, or two different Content-Lengths, are accepted on a kept-alive "
              "connection (request smuggling)",
     "BUG-7": "an unknown Transfer-Encoding is neither refused (501) nor closed: the connection is held",
-    "BUG-10": "the decision cache is bounded in entries (4,096), not bytes: distinct 60 KB bodies that match "
+    "BUG-10": "the decision cache (now DecisionMemo) is bounded in entries (4,096), not bytes: distinct 60 KB bodies that match "
               "(through fields that do not decide) hold ~120 KB each, ~0.5 GB in all",
 }
 
@@ -126,7 +126,7 @@ CASES = [
     ("header line without colon", b"GET /__admin/health HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n", {400, CLOSE}),
     ("non-UTF-8 in the path", b"GET /\xff\xfe/\xc0\xaf HTTP/1.1\r\nHost: x\r\n\r\n", {400, 404, CLOSE}),
     ("NUL in the path", b"GET /a\x00b HTTP/1.1\r\nHost: x\r\n\r\n", {400, 404, CLOSE}),
-    # huge headers (more than the 16 KiB connection memory)
+    # huge headers (more than the default 8 KiB of --connection-memory)
     ("URL of 20 KiB", req("GET", "/" + "a" * 20000), {414, 431, 400, CLOSE}),
     ("one header of 20 KiB", req("GET", "/__admin/health", "X-Big: " + "b" * 20000 + "\r\n"), {431, 400, CLOSE}),
     ("1,000 headers", req("GET", "/__admin/health", "".join(f"X-H{i}: {i}\r\n" for i in range(1000))), {431, 400, CLOSE}),
@@ -362,7 +362,8 @@ def test_disconnect_storm_1000_clients():
 def test_distinct_large_bodies_do_not_grow_memory():
     """2,000 requests that all match `compat/qwen-plus/who-are-you` but differ in a large field
     that does not decide the answer (`user`): memory must stay bounded well below what keeping
-    them all would cost (~150 MB: each body, and its parse, kept by the decision cache)."""
+    them all would cost (~150 MB: each body, and its parse, kept by the decision memo,
+    `DecisionMemo`)."""
     with Server("--speed", "0", label="cache") as srv:
         import http.client
         conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)

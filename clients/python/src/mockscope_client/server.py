@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -37,7 +38,6 @@ SCENARIO_HEADER = "X-MockScope-Scenario"
 SPEED_HEADER = "X-MockScope-Speed"
 ADMIN_TOKEN_HEADER = "X-MockScope-Admin-Token"
 
-_LISTEN_RE = re.compile(r"listening on (http://\S+)")
 _FINGERPRINT_RE = re.compile(r"^key-[0-9a-f]{8}$")
 _LOG_LINES_KEPT = 5000
 _ADMIN_TIMEOUT_S = 10.0
@@ -167,18 +167,15 @@ def find_binary(binary: Union[str, os.PathLike, None] = None) -> Path:
     return path
 
 
-def _loopback_url(url: str) -> str:
-    """The banner's URL, with an any-address bind (0.0.0.0, ::) replaced by loopback: the
-    helper talks to its server over loopback only."""
-    m = re.match(r"^(http://)(\[[^\]]*\]|[^/:]+)(:\d+)?(.*)$", url)
-    if not m:
-        return url
-    scheme, host, port, rest = m.groups()
+def _loopback_url(host: str, port: int) -> str:
+    """`http://HOST:PORT` for a server bound to `host` (`--host`), with an any-address bind
+    (0.0.0.0, ::) replaced by loopback: the helper talks to its server over loopback only."""
+    host = host.strip("[]")
     if host in ("0.0.0.0", ""):
         host = "127.0.0.1"
-    elif host in ("[::]", "[0:0:0:0:0:0:0:0]"):
-        host = "[::1]"
-    return f"{scheme}{host}{port or ''}{rest}".rstrip("/")
+    elif host in ("::", "0:0:0:0:0:0:0:0"):
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _option_value(args: Sequence[str], name: str) -> Optional[str]:
@@ -247,9 +244,10 @@ class MockScope:
             ...
             assert ms.count(path="/compatible-mode/v1/*") == 1
 
-    `args` are passed to `mockscope serve` (`--port 0` is added unless a port is given).
-    stdout and stderr are drained for the whole life of the process into a bounded log
-    (`log_text()`), so the pipes never fill.
+    `args` are passed to `mockscope serve` (`--port 0` is added unless a port is given, and
+    `--port-file` into a temporary folder unless one is given: the server writes the port it
+    bound there). stdout and stderr are drained for the whole life of the process into a
+    bounded log (`log_text()`), so the pipes never fill.
     """
 
     def __init__(self, *args: str, binary: Union[str, os.PathLike, None] = None,
@@ -273,11 +271,11 @@ class MockScope:
         self.stop_timeout = stop_timeout
         self.base: Optional[str] = None
         self.proc: Optional[subprocess.Popen] = None
+        self.port_file: Optional[Path] = None
+        self._port_dir: Optional[str] = None
         self._log: collections.deque = collections.deque(maxlen=_LOG_LINES_KEPT)
         self._lock = threading.Lock()
-        self._listening = threading.Event()
         self._threads: List[threading.Thread] = []
-        self._eof = 0
         self._sessions = threading.local()
 
     def __repr__(self) -> str:
@@ -323,17 +321,27 @@ class MockScope:
 
     # ------------------------------------------------------------- lifecycle
     def command(self) -> List[str]:
+        """The command line `start()` runs (without the `--port-file` it adds)."""
         cmd = [str(find_binary(self.binary)), "serve"]
         if _option_value(self.extra_args, "--port") is None:
             cmd += ["--port", "0"]
         return cmd + self.extra_args
 
     def start(self) -> "MockScope":
-        """Starts the process and waits until it listens and answers GET /__admin/health."""
+        """Starts the process, waits for the port it writes to its `--port-file`, then until it
+        answers GET /__admin/health."""
         if self.proc is not None:
             raise MockScopeError(f"mockscope ({self.label}) was already started")
         cmd = self.command()
         find_binary(cmd[0])  # a clear ServerStartError when it is missing
+        given = _option_value(self.extra_args, "--port-file")
+        if given is None:
+            self._port_dir = tempfile.mkdtemp(prefix="mockscope-")
+            self.port_file = Path(self._port_dir) / "port"
+            cmd += ["--port-file", str(self.port_file)]
+        else:  # the caller's own: a file left by an earlier run must not be read as this one's port
+            self.port_file = Path(self.cwd or ".") / given
+            self.port_file.unlink(missing_ok=True)
         self._append("client", "$ " + " ".join(cmd))
         env = None
         if self.env is not None:
@@ -347,21 +355,40 @@ class MockScope:
             t.start()
             self._threads.append(t)
         deadline = time.monotonic() + self.startup_timeout
-        self._listening.wait(self.startup_timeout)
-        why = None
-        if self.base is None:
-            try:  # its pipes close a moment before it can be reaped
-                code = self.proc.wait(2 if self._eof == 2 else 0.01)
-            except subprocess.TimeoutExpired:
-                code = None
-            why = (f"exited with code {code}" if code is not None
-                   else f"printed no 'listening on http://...' line within {self.startup_timeout:.0f} s")
-        else:
+        why = self._wait_port(deadline)
+        if why is None:
             why = self._wait_healthy(deadline)
         if why is not None:
             self.stop()
             raise ServerStartError(f"mockscope ({self.label}) {why}.\n--- server log ---\n{self.log_text()}")
         return self
+
+    def _wait_port(self, deadline: float) -> Optional[str]:
+        """None once the port file holds a port (before `deadline`; `self.base` is then set),
+        else why not. The server writes it atomically, once bound: it is absent or whole."""
+        assert self.proc is not None and self.port_file is not None
+        proc, port_file = self.proc, self.port_file
+
+        def port() -> Optional[int]:
+            if proc.poll() is not None:
+                return -1
+            try:
+                text = port_file.read_text(encoding="ascii")
+            except OSError:  # not written yet
+                return None
+            return int(text) if text.endswith("\n") and text.strip().isdigit() else None
+
+        try:
+            found = eventually(port, lambda p: p is not None, timeout=max(0.0, deadline - time.monotonic()),
+                               interval=0.02, message=f"the port in {port_file}")
+        except AssertionError:
+            return f"wrote no port to {port_file} within {self.startup_timeout:.0f} s"
+        if found == -1:
+            for t in self._threads:  # its last words (the reason) are in the log once the pipes close
+                t.join(2)
+            return f"exited with code {proc.returncode}"
+        self.base = _loopback_url(_option_value(self.extra_args, "--host") or "127.0.0.1", found)
+        return None
 
     def _wait_healthy(self, deadline: float) -> Optional[str]:
         """None once GET /__admin/health answers 200 (before `deadline`), else why not."""
@@ -388,20 +415,8 @@ class MockScope:
         return None
 
     def _drain(self, name: str, stream) -> None:
-        try:
-            for raw in iter(stream.readline, b""):
-                line = raw.decode("utf-8", "replace").rstrip("\r\n")
-                self._append(name, line)
-                if self.base is None:
-                    m = _LISTEN_RE.search(line)
-                    if m:
-                        self.base = _loopback_url(m.group(1))
-                        self._listening.set()
-        finally:
-            with self._lock:
-                self._eof += 1
-                if self._eof == 2:
-                    self._listening.set()  # the process is gone: stop waiting for the line
+        for raw in iter(stream.readline, b""):
+            self._append(name, raw.decode("utf-8", "replace").rstrip("\r\n"))
 
     def _append(self, name: str, line: str) -> None:
         with self._lock:
@@ -438,6 +453,9 @@ class MockScope:
             for t in self._threads:
                 t.join(2)
             self._append("client", f"exit code {self.proc.returncode}")
+        if self._port_dir is not None:
+            shutil.rmtree(self._port_dir, ignore_errors=True)
+            self._port_dir = None
         return self.proc.returncode
 
     def __enter__(self) -> "MockScope":
