@@ -65,13 +65,13 @@ public struct RecordingError: Error, CustomStringConvertible, Sendable {
 public struct FixtureWriter: Sendable {
     /// The recording folder.
     public let directory: String
-    public let redactor: SecretPolicy
+    public let secrets: SecretPolicy
     /// The upstream's host, for the metadata.
     public let upstreamHost: String
 
-    public init(directory: String, redactor: SecretPolicy = SecretPolicy(), upstreamHost: String) {
+    public init(directory: String, secrets: SecretPolicy = SecretPolicy(), upstreamHost: String) {
         self.directory = directory
-        self.redactor = redactor
+        self.secrets = secrets
         self.upstreamHost = upstreamHost
     }
 
@@ -96,7 +96,7 @@ public struct FixtureWriter: Sendable {
         // Secret query parameters are left out: a replayed request carries the real value, which a
         // placeholder would never match.
         var query: [(name: String, value: String)] = []
-        for item in request.query where !redactor.isSecretQuery(item.name) { query.append((item.name, scope.scrub(item.value))) }
+        for item in request.query where !secrets.isSecretQuery(item.name) { query.append((item.name, scope.scrub(item.value))) }
         query.sort { a, b in a.name != b.name ? a.name < b.name : a.value < b.value }
         // The headers that decide the answer: the native stream switches (never credentials).
         var headers: [(name: String, value: String)] = []
@@ -130,7 +130,7 @@ public struct FixtureWriter: Sendable {
 
     /// `<protocol>/<model>/<slug of the last user text>-<8 hex of a hash of the request>`.
     public func location(for request: HTTPRequest, partial: Bool = false) -> FixtureLocation {
-        location(for: requestPart(request, scope: redactor.scope(for: request)), partial: partial)
+        location(for: requestPart(request, scope: secrets.scope(for: request)), partial: partial)
     }
 
     func location(for part: RequestPart, partial: Bool) -> FixtureLocation {
@@ -190,7 +190,7 @@ public struct FixtureWriter: Sendable {
 
     /// The fixture JSON for an exchange, redacted.
     public func document(for exchange: RecordedExchange, version: String = Recorder.mockscopeVersion) -> (FixtureLocation, String) {
-        let scope = redactor.scope(for: exchange.request)
+        let scope = secrets.scope(for: exchange.request)
         let part = requestPart(exchange.request, scope: scope)
         let location = location(for: part, partial: exchange.partial)
 

@@ -49,7 +49,7 @@ public final class Recorder: Forwarder {
                 onRecorded: @escaping @Sendable (Fixture) -> Void = { _ in }) {
         self.options = options
         self.client = UpstreamClient(upstream: options.upstream)
-        self.writer = FixtureWriter(directory: options.directory, redactor: SecretPolicy(extraNames: options.redact),
+        self.writer = FixtureWriter(directory: options.directory, secrets: SecretPolicy(extraNames: options.redact),
                                     upstreamHost: options.upstream.hostDescription)
         self.logger = logger
         self.onRecorded = onRecorded
@@ -132,7 +132,7 @@ final class RecordingExchange: UpstreamSink {
         self.requestID = requestID
         self.live = live
         self.recorder = recorder
-        self.scope = recorder.writer.redactor.scope(for: request)
+        self.scope = recorder.writer.secrets.scope(for: request)
         self.what = LogLine.oneLine("\(request.method) \(request.path)\(scope.queryString(request.query))")
     }
 

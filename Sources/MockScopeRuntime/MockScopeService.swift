@@ -44,7 +44,7 @@ public final class MockScopeService: Sendable {
         handler.setFixtureSource { try Self.loadFixtures(directories, workingDirectory: workingDirectory).0 }
         if let setup = options.recording, let recordTo {
             let handler = self.handler
-            let recorder = Recorder(options: RecorderOptions(upstream: setup.upstream, directory: recordTo, redact: setup.redact,
+            let recorder = Recorder(options: RecorderOptions(upstream: setup.upstream, directory: recordTo, redact: options.redact + setup.redact,
                                                              keepPartial: setup.keepPartial),
                                     logger: logger, onRecorded: { [weak handler] fixture in handler?.addFixture(fixture) })
             handler.attachForwarder(recorder)

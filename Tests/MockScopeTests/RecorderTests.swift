@@ -78,7 +78,7 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
 
 // MARK: - Redaction
 
-@Suite struct RecorderRedactorTests {
+@Suite struct RecorderSecretPolicyTests {
     func request(headers: [(String, String)] = [], query: [(String, String)] = [], body: String = "") -> HTTPRequest {
         HTTPRequest(method: "POST", path: "/compatible-mode/v1/chat/completions", query: query.map { ($0.0, $0.1) },
                     headers: HeaderFields(headers.map { ($0.0, $0.1) }), body: Array(body.utf8))

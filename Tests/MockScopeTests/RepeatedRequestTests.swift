@@ -6,7 +6,7 @@ import MockScopeRuntime
 import MockScopeTesting
 import Testing
 
-/// A request seen before is answered from the decision cache: a whole answer as one response built
+/// A request seen before is answered from the decision memo (`DecisionMemo`): a whole answer as one response built
 /// once and shared, a stream as timed chunks made once. These check, over real sockets, that such
 /// answers are the fixture's exactly, that faults and scenarios still reach them, and that the
 /// journal still tells each exchange apart.
