@@ -267,6 +267,11 @@ public struct FixtureWriter: Sendable {
     /// Writes the exchange's fixture atomically (temporary file, fsync, rename, fsync the folder)
     /// and reads it back as the loader would.
     public func write(_ exchange: RecordedExchange) throws -> WrittenFixture {
+        // A chat-like fixture without a body pattern would answer every request on its route.
+        let endpoint = Endpoint(path: exchange.request.path)
+        if endpoint.isGeneration, (try? JSONValue.parse(exchange.request.body))?.objectValue == nil {
+            throw RecordingError("a \(endpoint.module.name) request without a JSON object body would match every request on its route; nothing written")
+        }
         let (location, text) = document(for: exchange)
         let path = (directory as NSString).appendingPathComponent(location.relativePath)
         let fixture: Fixture

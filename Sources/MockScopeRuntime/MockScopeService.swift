@@ -31,6 +31,7 @@ public final class MockScopeService: Sendable {
         var http = options.http
         http.host = options.host
         http.port = options.port
+        options.settings.boundToLoopback = Self.isLoopback(options.host)
         self.options = options
         self.fixtureSource = source
         if !Self.isLoopback(options.host), options.settings.adminToken == nil {

@@ -128,6 +128,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("admin-token"), help: ArgumentHelp("Require this token on /__admin/ routes (needed when --host is not loopback).", valueName: "token"))
     var adminToken: String?
 
+    @Flag(name: .customLong("allow-browser-requests"), help: "Answer protocol requests a web page could send (a foreign Origin, Sec-Fetch-Site: cross-site, a non-loopback Host while bound to loopback); refused with the protocol's 403 by default.")
+    var allowBrowserRequests = false
+
     @Option(help: "How many exchanges the request journal keeps (a ring: older ones drop off).")
     var journalSize = 1000
 
@@ -173,6 +176,7 @@ struct ServeOptions: ParsableArguments {
         let globalFaults = try rateLimit.map { try FaultRegistry.parse("rate_limit " + $0) } ?? []
         options.settings = MockSettings(speed: speed, unmatched: unmatched, apiKeys: Set(apiKeys), globalFaults: globalFaults)
         options.settings.adminToken = adminToken
+        options.settings.refusesBrowserRequests = !allowBrowserRequests
         options.journalSize = journalSize
         options.scenarios = scenarios
         options.seed = seed

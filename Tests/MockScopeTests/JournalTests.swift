@@ -228,9 +228,24 @@ import Testing
                                               headers: [("Origin", "http://127.0.0.1"), ("Content-Type", "application/json")], body: change)
         #expect(sameOrigin.status == 200)
         #expect(try speed() == 7)
-        // The protocol routes are not affected: a browser app may call the mock API itself.
+        // The protocol routes refuse what a page could send too (a recording must not be planted,
+        // near-miss text must not reach another site), unless --allow-browser-requests.
         let body = #"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"你是谁？"}]}"#
-        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON + [("Origin", "https://app.example")],
+        let refused = try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON + [("Origin", "https://app.example")],
+                                           body: body, host: "evil.example")
+        #expect(refused.status == 403)
+        #expect(refused.text.contains("--allow-browser-requests"))
+        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON + [("Sec-Fetch-Site", "cross-site")],
+                                     body: body).status == 403)
+        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: body,
+                                     host: "rebound.example:\(server.port)").status == 403)
+        #expect(try RawHTTP.exchange(port: server.port, "POST", Self.chatPath, headers: authJSON, body: body,
+                                     host: "localhost:\(server.port)").status == 200)
+        var open = MockSettings(speed: 0)
+        open.refusesBrowserRequests = false
+        let browserApp = try TestServer(settings: open)
+        defer { browserApp.stop() }
+        #expect(try RawHTTP.exchange(port: browserApp.port, "POST", Self.chatPath, headers: authJSON + [("Origin", "https://app.example")],
                                      body: body, host: "evil.example").status == 200)
     }
 }

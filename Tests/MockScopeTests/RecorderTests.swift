@@ -516,3 +516,50 @@ final class CollectedLog: Sendable {
         #expect(throws: RecordingConfigurationError.self) { _ = try MockScopeService(options: options) }
     }
 }
+
+/// Issue-19 finding 1: a web page could plant a fixture that answers every chat request.
+@Suite(.serialized) struct RecordingPoisoningTests {
+    static let chatPath = "/compatible-mode/v1/chat/completions"
+
+    /// A cross-site "simple" POST, empty or truncated JSON: answered here (403 / 400), never
+    /// forwarded, never written; the upstream sees none of them.
+    @Test func whatAPageOrTheProtocolRefusesIsNeitherForwardedNorRecorded() throws {
+        let upstream = try TestServer(settings: MockSettings(speed: 0, unmatched: .synthesize))
+        defer { upstream.stop() }
+        let folder = try RecorderWriterTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let recorder = try RecorderEndToEndTests.recorder(upstream: upstream.baseURL, folder: folder, mode: .all, log: CollectedLog())
+        defer { recorder.stop() }
+        let key = [("Authorization", "Bearer \(recorderFakeKey)")]
+        let page = try RawHTTP.exchange(port: recorder.port, "POST", Self.chatPath,
+                                        headers: [("Content-Type", "text/plain"), ("Origin", "https://evil.example")], body: "x")
+        #expect(page.status == 403)
+        let plain = try RawHTTP.exchange(port: recorder.port, "POST", Self.chatPath, headers: key + [("Content-Type", "text/plain")], body: "x")
+        #expect(plain.status == 400)
+        for body in ["", #"{"model":"qwen-plus","messages":["#] {
+            let bad = try RawHTTP.exchange(port: recorder.port, "POST", Self.chatPath, headers: key + [("Content-Type", "application/json")], body: body)
+            #expect(bad.status == 400, "\(body)")
+        }
+        #expect(upstream.requests().isEmpty, "forwarded: \(upstream.requests().map(\.body))")
+        #expect(RecorderEndToEndTests.jsonFiles(folder).isEmpty)
+        // A valid request still records.
+        let good = try RawHTTP.exchange(port: recorder.port, "POST", Self.chatPath, headers: key + [("Content-Type", "application/json")],
+                                        body: #"{"model":"qwen-plus","messages":[{"role":"user","content":"hello there"}]}"#)
+        #expect(good.status == 200)
+        try eventually("the recording on disk") { RecorderEndToEndTests.jsonFiles(folder).count == 1 }
+    }
+
+    /// The writer never writes a chat-like fixture without a body pattern, whoever asks.
+    @Test func noGenerationFixtureWithoutABodyPattern() throws {
+        let folder = try RecorderWriterTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let writer = FixtureWriter(directory: folder, upstreamHost: "example.test")
+        var exchange = RecorderWriterTests.exchange()
+        exchange.request.body = Array("x".utf8)
+        #expect(throws: RecordingError.self) { try writer.write(exchange) }
+        exchange.request.path = "/api/v1/services/aigc/text-generation/generation"
+        exchange.request.body = []
+        #expect(throws: RecordingError.self) { try writer.write(exchange) }
+        #expect(RecorderEndToEndTests.jsonFiles(folder).isEmpty)
+    }
+}

@@ -146,41 +146,14 @@ struct AdminAPI {
         return error(404, "no scenario named \"\(name)\"; loaded: \(known.isEmpty ? "none" : known)")
     }
 
-    /// Why an admin request that a web page could have made is refused, or nil (used when no
-    /// admin token is set; a token is proof enough). A page the user visits can POST to 127.0.0.1
-    /// (a "simple" cross-origin request needs no preflight) or reach it through a name it controls
-    /// (DNS rebinding); test code sends neither a foreign `Origin` nor `Sec-Fetch-Site:
-    /// cross-site`, and names the server by a loopback `Host`.
+    /// What a web page could send, refused without a token (a token is proof enough): see `BrowserGuard`.
     static func browserRefusal(_ headers: HeaderFields) -> String? {
-        let host = headers["host"]?.lowercased()
-        if let site = headers["sec-fetch-site"]?.lowercased(), site == "cross-site" || site == "same-site" {
-            return "admin requests from another web site are refused (Sec-Fetch-Site: \(site)); the admin API is for test code"
-        }
-        if let origin = headers["origin"]?.lowercased() {
-            let originHost = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
-            if originHost == nil || originHost != host {
-                return "admin requests from a web page of another origin (Origin: \(origin)) are refused; the admin API is for test code"
-            }
-        }
-        if let host, !isLoopback(host: host) {
-            return "without an admin token the admin API answers only a loopback Host (127.0.0.1, localhost, [::1]), not \"\(host)\"; "
-                + "call it by one of those, or serve with --admin-token"
-        }
-        return nil
+        BrowserGuard.refusal(host: headers["host"], origin: headers["origin"], fetchSite: headers["sec-fetch-site"],
+                             what: "admin requests", hostMustBeLoopback: true,
+                             remedy: "call it by one of those, or serve with --admin-token")
     }
 
-    /// `127.x.x.x`, `localhost`, `[::1]`, with or without a port.
-    static func isLoopback(host: String) -> Bool {
-        var name = Substring(host)
-        if name.hasPrefix("[") {
-            guard let close = name.firstIndex(of: "]") else { return false }
-            return name[name.index(after: name.startIndex)..<close] == "::1"
-        }
-        if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
-        if name == "localhost" || name.hasSuffix(".localhost") { return true }
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
+    static func isLoopback(host: String) -> Bool { BrowserGuard.isLoopback(host: host) }
 
     static func carries(_ token: String, _ headers: HeaderFields) -> Bool {
         if headers["x-mockscope-admin-token"] == token { return true }

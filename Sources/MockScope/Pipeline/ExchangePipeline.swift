@@ -5,9 +5,10 @@ import MockScopeHTTPTypes
 ///
 ///   0. MockScope's own routes (`/__admin/`) → `AdminAPI`
 ///   1. route         the path names a protocol module             `Routing`
-///   ·  record mode   forwarded upstream as is (`new`, `all`)        `Forwarding`
+///      guard         what a web page could send is refused          `BrowserGuard`
 ///   2. authenticate  `Authorization: Bearer`                        `Authentication`
 ///   3. validate      method, size, the module's own checks         `RequestValidation`
+///      record mode   a valid request goes upstream (`new`, `all`)   `Forwarding`
 ///   4. decide        fixture, invalid URL, synthesis, no match      `FixtureDecision`
 ///      (2–4 are memoized by their inputs: a repeated request skips them, `DecisionMemo`)
 ///   5. faults        global, scenarios', the request's own          `FaultApplication`
@@ -15,6 +16,7 @@ import MockScopeHTTPTypes
 ///   7. respond       the plan at the speed asked for                `Responding`
 struct ExchangePipeline: Sendable {
     let routing: Routing
+    let browserGuard = BrowserGuard()
     let forwarding = Forwarding()
     let authentication = Authentication()
     let validation = RequestValidation()
@@ -27,9 +29,13 @@ struct ExchangePipeline: Sendable {
              metrics: ServerMetrics) -> HTTPResponse {
         var exchange = Exchange(request: request, id: id, endpoint: endpoint, clockMs: clockMs)
         let settings = state.settings
-        if settings.record != .none {
-            forwarding.run(request, &exchange, state: state, forwarder: forwarder)
-            if let plan = exchange.plan { return responding.run(request, &exchange, plan: plan) }
+        browserGuard.run(&exchange, settings: settings)
+        if settings.record != .none || exchange.isDecided {
+            // Recording: only what the protocol accepts goes upstream (and so into a fixture).
+            if !exchange.isDecided { authentication.run(&exchange, settings: settings) }
+            if !exchange.isDecided { validation.run(request, &exchange) }
+            if !exchange.isDecided { forwarding.run(request, &exchange, state: state, forwarder: forwarder) }
+            if let plan = exchange.plan.take() { return responding.run(request, &exchange, plan: plan) }
         }
 
         let started = MonotonicClock.now()

@@ -11,6 +11,11 @@ public struct MockSettings: Sendable {
     public var globalFaults: [any Fault] = []
     /// When to forward to the real service and record (needs a forwarder attached).
     public var record: RecordMode = .none
+    /// Refuse protocol requests a web page could send (`BrowserGuard`); `--allow-browser-requests` clears it.
+    public var refusesBrowserRequests = true
+    /// The server listens on loopback only: a request must then name it by a loopback `Host`
+    /// (DNS rebinding). The runtime sets it from the bind address.
+    public var boundToLoopback = true
 
     public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = [], globalFaults: [any Fault] = []) {
         self.speed = speed
