@@ -65,6 +65,41 @@ HOSTILE_JSON = [
 ]
 
 
+# Values for every numeric field: huge, negative, fractional, non-finite, at and past each limit
+# (docs/scenarios.md and docs/fixture-format.md, "Limits"). Written as YAML/JSON number text.
+NUMBERS = ["0", "1", "-1", "1.5", "-0.5", "1e308", "-1e308", "1e400", "9223372036854775807", "9223372036854775808",
+           "-9223372036854775808", "18446744073709551616", "1000000000", "1000000001", "315360000000", "315360000001",
+           "86400000", "86400001", "1000000000000", "1000000000001"]
+YAML_ONLY_NUMBERS = [".inf", "-.inf", ".nan", "nan", "inf", "0x10", "+5"]
+
+
+def value_seeds(out: Path) -> None:
+    """Scenario and fixture seeds with each numeric field set to each hostile number."""
+    for field in ("times", "every", "chance", "from_ms", "until_ms"):
+        for number in NUMBERS + YAML_ONLY_NUMBERS:
+            yaml = f"name: v\nseed: 3\nsteps:\n  - times: 2\n    {field}: {number}\n    faults: [\"http_error status=429\"]\n  - faults: []\n"
+            if field == "times":
+                yaml = f"name: v\nsteps:\n  - times: 1\n    faults: []\n  - times: {number}\n    faults: []\n  - times: {number}\n    faults: []\n  - faults: []\n"
+            write(out, "scenario", yaml.encode())
+        for number in NUMBERS:
+            step = {"faults": [], "times": 1} if field != "times" else {"faults": []}
+            doc = '{"name":"v","steps":[' + json.dumps(step)[:-1] + f',"{field}":{number}}},{{"faults":[]}}]}}'
+            write(out, "scenario", doc.encode())
+    for number in NUMBERS + YAML_ONLY_NUMBERS:
+        write(out, "scenario", f"name: v\nseed: {number}\nsteps: [{{faults: []}}]\n".encode())
+        for fault in ("rate_limit rpm={n} tpm={n}", "drop after_bytes={n}", "stall after_events={n} ms={n}",
+                      "slow_chunks bytes_per_second={n}", "slow_chunks factor={n}", "latency ms={n}"):
+            write(out, "scenario", f"name: v\nsteps: [{{faults: [\"{fault.format(n=number)}\"]}}]\n".encode())
+    for number in NUMBERS + ["100", "101", "199", "200", "204", "304", "599", "600"]:
+        base = '{"mockscope":1,"request":{"method":"GET","path":"/v"},"response":{"status":%s,"body":"x"}}'
+        write(out, "fixture", (base % number).encode())
+        events = '{"mockscope":%s,"request":{"method":"POST","path":"/v"},"response":{"status":200,"events":[{"at":0,"data":"a"},{"at":%s,"data":"b"}]}}'
+        write(out, "fixture", (events % ("1", number)).encode())
+        write(out, "fixture", (events % (number, "1")).encode())
+        usage = '{"mockscope":1,"request":{"method":"GET","path":"/v"},"response":{"status":200,"json":{"usage":{"completion_tokens":%s}}}}'
+        write(out, "fixture", (usage % number).encode())
+
+
 def write(out: Path, target: str, data: bytes) -> None:
     folder = out / target
     folder.mkdir(parents=True, exist_ok=True)
@@ -167,6 +202,7 @@ def main() -> int:
                     if isinstance(fault, str):
                         write(out, "fault", fault.encode("utf-8"))
 
+    value_seeds(out)
     for fault in FAULTS:
         write(out, "fault", fault.encode("utf-8"))
     for data in HOSTILE_JSON:

@@ -34,11 +34,15 @@ public final class MockScopeService: Sendable {
         options.settings.boundToLoopback = Self.isLoopback(options.host)
         self.options = options
         self.fixtureSource = source
+        if let token = options.settings.adminToken, token.allSatisfy(\.isWhitespace) {
+            throw StartError.emptyAdminToken
+        }
         if !Self.isLoopback(options.host), options.settings.adminToken == nil {
             throw StartError.adminTokenRequired(host: options.host)
         }
         self.handler = ExchangeHandler(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
-                               seed: options.seed, journalSize: options.journalSize, logger: logger,
+                               seed: options.seed, journalSize: options.journalSize, journalBytes: options.journalBytes,
+                               rateLimitWindows: options.rateLimitWindows, logger: logger,
                                preparer: options.preparesAnswers ? MicroHTTPDAnswerPreparer() : nil, secrets: options.secretPolicy)
         let directories = options.fixtureDirectories
         let workingDirectory = options.readsWorkingDirectory

@@ -18,6 +18,10 @@ public struct ServerOptions: Sendable {
     public var clock: MockClock.Mode = .real
     /// How many exchanges the request journal keeps.
     public var journalSize = 1000
+    /// The most bytes the journal's entries may hold (the oldest go first; `--journal-bytes`).
+    public var journalBytes = Journal.defaultByteLimit
+    /// The most rate-limit windows held at once (idle ones expire; `--rate-limit-windows`).
+    public var rateLimitWindows = RateLimiterRegistry.defaultMaxWindows
     /// Whether the working directory's `./fixtures` and `./scenarios` are served (the CLI does;
     /// an embedded server such as `TestServer` serves only what it is given and the built-ins).
     public var readsWorkingDirectory = true

@@ -134,6 +134,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "How many exchanges the request journal keeps (a ring: older ones drop off).")
     var journalSize = 1000
 
+    @Option(help: ArgumentHelp("The most bytes the journal's entries hold (at least 1 MiB; the oldest drop off first; each client string is capped too).", valueName: "bytes"))
+    var journalBytes = Journal.defaultByteLimit
+
+    @Option(help: ArgumentHelp("The most rate-limit windows held at once (idle ones expire after a minute on the server's clock; the least recently used go when full).", valueName: "count"))
+    var rateLimitWindows = RateLimiterRegistry.defaultMaxWindows
+
     @Option(help: "Largest request body accepted, in bytes (larger gets the protocol's 413).")
     var maxBodyBytes = 8 * 1024 * 1024
 
@@ -156,6 +162,10 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        guard journalBytes >= Journal.minimumByteLimit else {
+            throw ValidationError("--journal-bytes must be at least \(Journal.minimumByteLimit) (1 MiB).")
+        }
+        guard rateLimitWindows >= 1 else { throw ValidationError("--rate-limit-windows must be at least 1.") }
         guard connectionMemory >= 4096 else { throw ValidationError("--connection-memory must be at least 4096 bytes.") }
         if let rateLimit {
             do { _ = try FaultRegistry.parse("rate_limit " + rateLimit) } catch { throw ValidationError("--rate-limit: \(error)") }
@@ -178,6 +188,8 @@ struct ServeOptions: ParsableArguments {
         options.settings.adminToken = adminToken
         options.settings.refusesBrowserRequests = !allowBrowserRequests
         options.journalSize = journalSize
+        options.journalBytes = journalBytes
+        options.rateLimitWindows = rateLimitWindows
         options.scenarios = scenarios
         options.seed = seed
         options.clock = clock

@@ -49,8 +49,9 @@ struct AdminAPI {
         case ("GET", "clock"):
             return clockState()
         case ("POST", "clock"):
-            guard let body = try? JSONValue.parse(request.body), let advance = body["advance_ms"]?.numberValue, advance >= 0 else {
-                return error(400, "send {\"advance_ms\": N} with N >= 0")
+            guard let body = try? JSONValue.parse(request.body), let advance = body["advance_ms"]?.numberValue, advance.isFinite,
+                  advance >= 0, advance <= MockClock.maxAdvanceMs else {
+                return error(400, "send {\"advance_ms\": N} with N from 0 to \(Int(MockClock.maxAdvanceMs)) (ten years) per call")
             }
             guard server.clock.advance(ms: advance) else {
                 return error(409, "the clock is real; start the server with --clock virtual to move it")
@@ -155,9 +156,26 @@ struct AdminAPI {
 
     static func isLoopback(host: String) -> Bool { BrowserGuard.isLoopback(host: host) }
 
+    /// Whether the request carries the admin token (either header), compared in constant time.
+    /// An empty token never matches (the runtime refuses one at start as well).
     static func carries(_ token: String, _ headers: HeaderFields) -> Bool {
-        if headers["x-mockscope-admin-token"] == token { return true }
-        return BearerKey.parse(headers) == token
+        let inHeader = sameToken(headers["x-mockscope-admin-token"], token)
+        let asBearer = sameToken(BearerKey.parse(headers), token)
+        return inHeader || asBearer
+    }
+
+    /// Compares every byte whatever differs, so the time taken says nothing about how much of
+    /// `given` is right (only about `given`'s own length, which the client knows).
+    static func sameToken(_ given: String?, _ token: String) -> Bool {
+        let expected = Array(token.utf8)
+        guard let given, !expected.isEmpty else { return false }
+        var difference = UInt(bitPattern: given.utf8.count ^ expected.count)
+        var index = 0
+        for byte in given.utf8 {
+            difference |= UInt(byte ^ expected[index % expected.count])
+            index &+= 1
+        }
+        return difference == 0
     }
 
     func json(_ status: Int, _ body: (inout JSONWriter.ObjectWriter) -> Void) -> ResponsePlan {

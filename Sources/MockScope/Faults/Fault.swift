@@ -90,10 +90,15 @@ public struct FaultParameters: Sendable, Equatable {
         return value
     }
 
+    /// The largest whole-number parameter (counts of events, bytes, requests, tokens): far beyond
+    /// any use, and far from overflowing when added up.
+    public static let maxInt = 1_000_000_000_000
+
     public func int(_ name: String, atLeast minimum: Int = 0) throws(FaultSpecError) -> Int? {
         guard let text = values[name] else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            throw .invalidValue(kind: kind, name: name, value: text, expected: "a whole number >= \(minimum)")
+        guard let value = Int(text), value >= minimum, value <= Self.maxInt else {
+            throw .invalidValue(kind: kind, name: name, value: String(text.prefix(40)),
+                                expected: "a whole number from \(minimum) to \(Self.maxInt)")
         }
         return value
     }

@@ -30,11 +30,11 @@ public struct RateLimitFault: Fault {
             let defaults = RateLimitDefaults.limits(for: context.model)
             limits = (defaults.rpm, defaults.tpm)
         }
-        var key = "\(limits.rpm ?? 0)/\(limits.tpm ?? 0)"
+        let key: RateWindowKey
         switch scope {
-        case "key": key += "|\(context.apiKey ?? "")"
-        case "global": break
-        default: key += "|\(context.apiKey ?? "")|\(context.model ?? "")"
+        case "key": key = RateWindowKey(rpm: limits.rpm, tpm: limits.tpm, apiKey: context.apiKey ?? "", model: nil)
+        case "global": key = RateWindowKey(rpm: limits.rpm, tpm: limits.tpm, apiKey: nil, model: nil)
+        default: key = RateWindowKey(rpm: limits.rpm, tpm: limits.tpm, apiKey: context.apiKey ?? "", model: context.model ?? "")
         }
         let tokens = context.promptTokens + context.completionTokens
         let spec: ErrorSpec

@@ -19,6 +19,14 @@ public struct FixtureLoadError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// The bounds the fixture loader holds every number to (docs/fixture-format.md, "Limits").
+public enum FixtureLimits {
+    /// `response.status`: final statuses only, and not 304 (checked apart).
+    public static let statuses: ClosedRange<Double> = 200...599
+    /// `response.events[].at`: a day, in ms.
+    public static let maxEventMs: Double = 86_400_000
+}
+
 /// Reads fixture files (format: docs/fixture-format.md, schema: schema/fixture.schema.json).
 public enum FixtureLoader {
     /// Loads every `*.json` below each folder (names starting with `.` or ending in `.tmp` are skipped).
@@ -234,8 +242,10 @@ public enum FixtureLoader {
                 throw fail("response.\(extra)", "unknown field; allowed: \(known.sorted().joined(separator: ", "))")
             }
             guard let statusNumber = object["status"]?.numberValue, statusNumber == statusNumber.rounded(),
-                  (100...599).contains(statusNumber) else {
-                throw fail("response.status", "missing or not an HTTP status (100-599)")
+                  FixtureLimits.statuses.contains(statusNumber), statusNumber != 304 else {
+                let found = object["status"].map { String(String(describing: $0).prefix(40)) } ?? "nothing"
+                throw fail("response.status", "must be a final HTTP status from 200 to 599 other than 304 (1xx and 304 answers have "
+                           + "no body and would break the next answer on the connection), not \(found)")
             }
             let headers = HeaderFields(try stringMap(object["headers"], "response.headers"))
             let present = ["body", "json", "events"].filter { object[$0] != nil }
@@ -265,8 +275,9 @@ public enum FixtureLoader {
             for (index, item) in items.enumerated() {
                 let location = "response.events[\(index)]"
                 guard let event = item.objectValue else { throw fail(location, "must be an object {\"at\": ms, \"data\": text}") }
-                guard let at = event["at"]?.numberValue, at >= 0, at.isFinite else {
-                    throw fail("\(location).at", "missing or negative: the event's time in ms from the request")
+                guard let at = event["at"]?.numberValue, at >= 0, at.isFinite, at <= FixtureLimits.maxEventMs else {
+                    throw fail("\(location).at", "missing, negative or over \(Int(FixtureLimits.maxEventMs)) (a day): "
+                               + "the event's time in ms from the request")
                 }
                 guard at >= previous else {
                     throw fail("\(location).at", "\(at) comes before the previous event's \(previous); offsets must not decrease")

@@ -150,10 +150,13 @@ final class JournalRecord: @unchecked Sendable {
         var complete = false
     }
 
-    let request: HTTPRequest
-    let note: ExchangeNote
+    /// Written only by `bound(policy:)`, before the record is shared.
+    private(set) var request: HTTPRequest
+    private(set) var note: ExchangeNote
     var id = 0
     var outcome: Outcome
+    /// What the record holds, as the journal accounts it (`Journal.accountedBytes`).
+    private(set) var bytes = 0
 
     init(request: HTTPRequest, note: consuming ExchangeNote, status: Int) {
         var request = request
@@ -161,6 +164,85 @@ final class JournalRecord: @unchecked Sendable {
         self.request = request
         self.note = note
         self.outcome = Outcome(status: status)
+    }
+
+    /// Caps every string the client chose (`Journal.stringLimit` each; `Journal.fieldsLimit` for all
+    /// the headers, all the query parameters, all the faults) and counts the bytes kept. Called once,
+    /// by `Journal.record`, before anything else sees the record. The common request has nothing to
+    /// cut: this only counts. Whatever is cut is first scrubbed of the request's secrets (worked out
+    /// from the whole request), so a cut never leaves part of a key behind.
+    func bound(policy: SecretPolicy) {
+        if needsCutting {
+            let scope = policy.scope(for: request)
+            let limit = Journal.stringLimit
+            let cut = { (text: String, limit: Int) -> String in
+                text.utf8.count > limit ? Journal.capped(scope.scrub(text), limit) : text
+            }
+            let longSecret = scope.secrets.contains { $0.utf8.count > limit }
+            if longSecret {
+                // A key longer than the cap would be cut in the headers and then not found whole
+                // in the body when it is read: scrub the body now.
+                request.body = Array(scope.scrub(String(decoding: request.body, as: UTF8.self)).utf8.prefix(Journal.bodyLimit))
+            }
+            request.path = cut(request.path, limit)
+            request.query = Journal.cappedFields(request.query.map { (name: cut($0.name, limit), value: cut($0.value, limit)) })
+            request.headers = HeaderFields(Journal.cappedFields(request.headers.fields.map {
+                (name: cut($0.name, limit), value: policy.isSecretHeader($0.name) && $0.value.utf8.count > limit ? SecretPolicy.placeholder : cut($0.value, limit))
+            }))
+            request.method = cut(request.method, 64)
+            note.model = note.modelName.map { cut($0, limit) }
+            note.nearMiss = note.nearMiss.map { cut($0, Journal.nearMissLimit) }
+            note.error = note.error.map { cut($0, limit) }
+            note.fixture = note.fixture.map { cut($0, limit) }
+            note.apiKey = note.apiKey.map { cut($0, limit) }
+            var faultBytes = 0
+            note.faults = note.faults.prefix { fault in
+                faultBytes += min(fault.utf8.count, limit)
+                return faultBytes <= Journal.fieldsLimit
+            }.map { cut($0, limit) }
+            note.scenarios = note.scenarios.prefix(64).map { cut($0, limit) }
+            if longSecret, let nearMiss = note.nearMiss { note.nearMiss = scope.scrub(nearMiss) }
+        }
+        bytes = accounted
+    }
+
+    /// Whether any string is over its cap (only reads lengths: O(1) per native string).
+    private var needsCutting: Bool {
+        let limit = Journal.stringLimit
+        if request.path.utf8.count > limit || request.method.utf8.count > 64 { return true }
+        if (note.modelName?.utf8.count ?? 0) > limit || (note.nearMiss?.utf8.count ?? 0) > Journal.nearMissLimit { return true }
+        if (note.error?.utf8.count ?? 0) > limit || (note.fixture?.utf8.count ?? 0) > limit || (note.apiKey?.utf8.count ?? 0) > limit { return true }
+        if note.scenarios.count > 64 || note.scenarios.contains(where: { $0.utf8.count > limit }) { return true }
+        var total = 0
+        for field in request.headers.fields {
+            if field.name.utf8.count > limit || field.value.utf8.count > limit { return true }
+            total += field.name.utf8.count + field.value.utf8.count
+        }
+        if total > Journal.fieldsLimit { return true }
+        total = 0
+        for field in request.query {
+            if field.name.utf8.count > limit || field.value.utf8.count > limit { return true }
+            total += field.name.utf8.count + field.value.utf8.count
+        }
+        if total > Journal.fieldsLimit { return true }
+        total = 0
+        for fault in note.faults {
+            if fault.utf8.count > limit { return true }
+            total += fault.utf8.count
+        }
+        return total > Journal.fieldsLimit
+    }
+
+    /// The bytes the record keeps: its strings and body, plus a fixed overhead per record and per field.
+    private var accounted: Int {
+        var total = Journal.recordOverhead + request.body.count + request.method.utf8.count + request.path.utf8.count
+        for field in request.headers.fields { total += Journal.fieldOverhead + field.name.utf8.count + field.value.utf8.count }
+        for field in request.query { total += Journal.fieldOverhead + field.name.utf8.count + field.value.utf8.count }
+        for fault in note.faults { total += Journal.fieldOverhead + fault.utf8.count }
+        for scenario in note.scenarios { total += Journal.fieldOverhead + scenario.utf8.count }
+        total += (note.model?.utf8.count ?? 0) + (note.nearMiss?.utf8.count ?? 0) + (note.error?.utf8.count ?? 0)
+        total += (note.fixture?.utf8.count ?? 0) + (note.apiKey?.utf8.count ?? 0)
+        return total
     }
 
     /// The public form, with `id` and `outcome` as read under the journal's lock. The key's
@@ -179,43 +261,104 @@ final class JournalRecord: @unchecked Sendable {
     }
 }
 
-/// The last N exchanges, in a ring: a long soak does not grow it.
+/// The last N exchanges, in a ring, and at most `byteLimit` bytes of them: a long soak does not
+/// grow it, and neither do requests with huge strings (each is capped, and the oldest entries go
+/// first when the total is over the limit).
 public final class Journal: Sendable {
     public static let bodyLimit = 16 * 1024
+    /// The most kept of any one string a client chose (model, path, a query or header value, an error).
+    public static let stringLimit = 4 * 1024
+    /// The most kept of a near-miss report.
+    public static let nearMissLimit = 8 * 1024
+    /// The most kept of all of a request's headers (and of its query parameters, and of its faults):
+    /// the later ones are dropped.
+    public static let fieldsLimit = 32 * 1024
+    /// The default `--journal-bytes`: 64 MiB.
+    public static let defaultByteLimit = 64 * 1024 * 1024
+    /// The smallest byte limit: a few of the largest records.
+    public static let minimumByteLimit = 1024 * 1024
+    static let recordOverhead = 512
+    static let fieldOverhead = 32
 
     private struct State {
         var ring: [JournalRecord?]
         var nextID = 1
         var total = 0
+        /// The bytes the records in the ring hold (`JournalRecord.bytes`).
+        var bytes = 0
+        /// Every id below this has left the ring.
+        var oldest = 1
     }
 
     public let capacity: Int
+    /// The most bytes the records kept may hold (`--journal-bytes`).
+    public let byteLimit: Int
     private let state: Mutex<State>
     private let fingerprints = KeyFingerprints()
 
     /// What is secret in what the journal hands out.
     public let policy: SecretPolicy
 
-    public init(capacity: Int = 1000, policy: SecretPolicy = .standard) {
+    public init(capacity: Int = 1000, byteLimit: Int = Journal.defaultByteLimit, policy: SecretPolicy = .standard) {
         self.policy = policy
         self.capacity = max(1, capacity)
+        self.byteLimit = max(Self.minimumByteLimit, byteLimit)
         state = Mutex(State(ring: Array(repeating: nil, count: max(1, capacity))))
     }
 
     /// Records an exchange whose answer is decided and gives it its id. Ids follow recording
-    /// order, so the ring is in id order and a full ring drops the oldest record.
+    /// order, so the ring is in id order; a full ring, or one over its byte limit, drops the oldest.
     func record(_ record: JournalRecord) {
-        // The record it replaces is freed after the lock is released.
-        let replaced = state.withLock { state -> JournalRecord? in
+        record.bound(policy: policy)
+        // The records it drops are freed after the lock is released.
+        let dropped = state.withLock { state -> [JournalRecord] in
             record.id = state.nextID
             state.nextID += 1
             state.total += 1
             let slot = record.id % state.ring.count
-            let replaced = state.ring[slot].take()
+            var dropped: [JournalRecord] = []
+            if let replaced = state.ring[slot].take() {
+                state.bytes -= replaced.bytes
+                dropped.append(replaced)
+            }
             state.ring[slot] = record
-            return replaced
+            state.bytes += record.bytes
+            var oldest = max(state.oldest, record.id - state.ring.count + 1)
+            while state.bytes > byteLimit, oldest < record.id {
+                let index = oldest % state.ring.count
+                if let old = state.ring[index], old.id == oldest {
+                    state.bytes -= old.bytes
+                    dropped.append(old)
+                    state.ring[index] = nil
+                }
+                oldest += 1
+            }
+            state.oldest = oldest
+            return dropped
         }
-        withExtendedLifetime(replaced) {}
+        withExtendedLifetime(dropped) {}
+    }
+
+    /// The bytes the kept records hold, as accounted (never over `byteLimit` but for a single
+    /// record, which `JournalRecord.bound` keeps far smaller than the smallest limit).
+    public var accountedBytes: Int { state.withLock { $0.bytes } }
+
+    /// A string cut to at most `limit` bytes on a scalar boundary, marked with "…".
+    static func capped(_ text: String, _ limit: Int) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > limit else { return text }
+        var end = utf8.index(utf8.startIndex, offsetBy: max(0, limit - 3))  // "…" takes 3 bytes
+        while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
+        return String(decoding: utf8[..<end], as: UTF8.self) + "…"
+    }
+
+    /// Fields kept while their names and values add up to at most `fieldsLimit` bytes.
+    static func cappedFields(_ fields: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        var total = 0
+        return Array(fields.prefix { field in
+            total += field.name.utf8.count + field.value.utf8.count
+            return total <= fieldsLimit
+        })
     }
 
     /// Fills in how an exchange ended (kept even when the ring has dropped it: nobody reads it then).
@@ -243,9 +386,14 @@ public final class Journal: Sendable {
     public var total: Int { state.withLock { $0.total } }
 
     public func clear() {
-        state.withLock { state in
+        let dropped = state.withLock { state -> [JournalRecord?] in
+            let dropped = state.ring
             state.ring = Array(repeating: nil, count: state.ring.count)
+            state.bytes = 0
+            state.oldest = state.nextID
+            return dropped
         }
+        withExtendedLifetime(dropped) {}
     }
 
 

@@ -15,7 +15,7 @@ public final class ExchangeHandler: HTTPHandler {
     public let logger: Logger
     public let scenarios: ScenarioEngine
     public let clock: MockClock
-    public let rateLimits = RateLimiterRegistry()
+    public let rateLimits: RateLimiterRegistry
     public let journal: Journal
     public let metrics = ServerMetrics()
     /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
@@ -28,12 +28,14 @@ public final class ExchangeHandler: HTTPHandler {
     private let log: ExchangeLog
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
-                journalSize: Int = 1000, logger: Logger = Logger(label: "mockscope"), preparer: (any AnswerPreparer)? = nil,
-                protocols: ProtocolRegistry = .standard, secrets: SecretPolicy = .standard) {
+                journalSize: Int = 1000, journalBytes: Int = Journal.defaultByteLimit,
+                rateLimitWindows: Int = RateLimiterRegistry.defaultMaxWindows, logger: Logger = Logger(label: "mockscope"),
+                preparer: (any AnswerPreparer)? = nil, protocols: ProtocolRegistry = .standard, secrets: SecretPolicy = .standard) {
         self.preparer = preparer
         self.state = Mutex(ServerState(store: store, settings: settings, storeGeneration: 0, preparer: preparer))
         self.initialSettings = settings
-        self.journal = Journal(capacity: journalSize, policy: secrets)
+        self.journal = Journal(capacity: journalSize, byteLimit: journalBytes, policy: secrets)
+        self.rateLimits = RateLimiterRegistry(maxWindows: rateLimitWindows)
         self.logger = logger
         self.clock = clock
         self.scenarios = ScenarioEngine(defaultSeed: seed)

@@ -23,11 +23,19 @@ public final class MockClock: Sendable {
         mode == .virtual ? virtualMs.withLock { $0 } : Double(MonotonicClock.now() &- origin) / 1e6
     }
 
-    /// Moves a virtual clock forward. Returns false on a real clock.
+    /// The most one `advance` may move the clock: ten years, in ms (`POST /__admin/clock` refuses more).
+    public static let maxAdvanceMs: Double = 315_360_000_000
+    /// Where a virtual clock stops: about 31,700 years, where doubles still count every ms exactly.
+    public static let maxVirtualMs: Double = 1e15
+
+    /// Moves a virtual clock forward by `ms` (negative and non-finite values count as 0, more than
+    /// `maxAdvanceMs` as that), never past `maxVirtualMs`: the clock stays finite, so windows
+    /// keep working. Returns false on a real clock.
     @discardableResult
     public func advance(ms: Double) -> Bool {
         guard mode == .virtual else { return false }
-        virtualMs.withLock { $0 += max(0, ms) }
+        let step = ms.isFinite ? min(max(0, ms), Self.maxAdvanceMs) : 0
+        virtualMs.withLock { $0 = min($0 + step, Self.maxVirtualMs) }
         return true
     }
 }

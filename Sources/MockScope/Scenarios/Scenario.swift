@@ -77,6 +77,20 @@ public struct ScenarioStep: Sendable {
     }
 }
 
+/// The bounds the scenario loader holds every value to (docs/scenarios.md, "Limits").
+public enum ScenarioLimits {
+    /// `times` and `every`: from 1 to a billion requests.
+    public static let maxCount = 1_000_000_000
+    /// `from_ms` / `until_ms`: ten years, in ms (the bound of `POST /__admin/clock` too).
+    public static let maxWindowMs: Double = 315_360_000_000
+    /// A scenario file's size, in bytes.
+    public static let maxFileBytes = 1 << 20
+    /// Nodes in a scenario once YAML aliases are expanded (an alias bomb stops here).
+    public static let maxNodes = 100_000
+    /// Steps in one scenario.
+    public static let maxSteps = 10_000
+}
+
 /// A named way to misbehave (docs/scenarios.md).
 public struct Scenario: Sendable {
     public var name: String
@@ -99,12 +113,16 @@ public struct Scenario: Sendable {
 
     /// The step for the `n`th matched request (1-based) and its position inside that step, or nil
     /// when the steps are used up.
+    /// Overflow-safe whatever the steps hold: the loader bounds `times` (`ScenarioLimits`), but a
+    /// scenario built in code may not, and a step whose end is past `Int.max` simply never ends.
     public func step(forRequest n: Int) -> (step: ScenarioStep, position: Int)? {
+        guard n >= 1 else { return nil }
         var start = 0
         for step in steps {
             guard let times = step.times else { return (step, n - start) }
-            if n <= start + times { return (step, n - start) }
-            start += times
+            let (end, overflow) = start.addingReportingOverflow(max(0, times))
+            if overflow || n <= end { return (step, n - start) }
+            start = end
         }
         return nil
     }

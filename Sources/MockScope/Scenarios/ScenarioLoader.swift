@@ -26,8 +26,12 @@ public enum ScenarioLoader {
 
     // MARK: sources
 
-    /// Parses one YAML document.
+    /// Parses one YAML document (at most `ScenarioLimits.maxFileBytes`, and at most
+    /// `ScenarioLimits.maxNodes` nodes once its aliases are expanded).
     public static func parse(yaml: String, file: String) -> Result<Scenario, ScenarioProblem> {
+        if yaml.utf8.count > ScenarioLimits.maxFileBytes {
+            return .failure(ScenarioProblem(file: file, location: "-", message: tooLarge(bytes: yaml.utf8.count)))
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -37,20 +41,50 @@ public enum ScenarioLoader {
             return .failure(ScenarioProblem(file: file, location: "-", message: "not valid YAML: \(error)"))
         }
         guard let node else { return .failure(ScenarioProblem(file: file, location: "line 1", message: "the file is empty; write a scenario (docs/scenarios.md)")) }
-        return validate(tree(node), file: file, origin: file)
+        var budget = ScenarioLimits.maxNodes
+        guard let root = tree(node, budget: &budget) else {
+            return .failure(ScenarioProblem(file: file, location: node.mark.map { "line \($0.line)" } ?? "-", message: tooManyNodes))
+        }
+        return validate(root, file: file, origin: file)
     }
+
+    static func tooLarge(bytes: Int) -> String {
+        "the file is \(bytes) bytes; a scenario may be at most \(ScenarioLimits.maxFileBytes) bytes (docs/scenarios.md, Limits)"
+    }
+
+    static let tooManyNodes = "the document has more than \(ScenarioLimits.maxNodes) values once its aliases (*name) are expanded; "
+        + "write the values out or use fewer aliases (docs/scenarios.md, Limits)"
 
     /// Parses a scenario sent as JSON to the admin API.
     public static func parse(json: JSONValue, origin: String = "admin") -> Result<Scenario, ScenarioProblem> {
         validate(tree(json, at: "$"), file: origin, origin: origin)
     }
 
-    static func tree(_ node: Node) -> Tree {
+    /// The neutral tree of a YAML node, or nil when it would have more than `budget` nodes. Yams
+    /// shares an alias's node with its anchor, so a few lines of aliases are a tiny node graph but
+    /// an exponential tree: the budget counts every node as it is expanded, and stops there.
+    static func tree(_ node: Node, budget: inout Int) -> Tree? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         let at = node.mark.map { "line \($0.line)" } ?? "-"
         switch node {
         case .scalar(let scalar): return .scalar(scalar.string, at: at)
-        case .sequence(let sequence): return .list(sequence.map(tree), at: at)
-        case .mapping(let mapping): return .map(mapping.map { (key: $0.key.string ?? "\($0.key)", value: tree($0.value)) }, at: at)
+        case .sequence(let sequence):
+            var items: [Tree] = []
+            for item in sequence {
+                guard let child = tree(item, budget: &budget) else { return nil }
+                items.append(child)
+            }
+            return .list(items, at: at)
+        case .mapping(let mapping):
+            var pairs: [(key: String, value: Tree)] = []
+            for (key, value) in mapping {
+                // A key is a node too (an alias to a large mapping used as a key counts whole).
+                budget -= 1
+                guard budget >= 0, let child = tree(value, budget: &budget) else { return nil }
+                pairs.append((key: key.string ?? String(describing: key).prefix(200).description, value: child))
+            }
+            return .map(pairs, at: at)
         case .alias: return .scalar("", at: at)
         }
     }
@@ -122,17 +156,19 @@ public enum ScenarioLoader {
             return text
         }
 
-        func number(_ tree: Tree, _ what: String, minimum: Double = 0, maximum: Double = .infinity) throws -> Double {
+        func number(_ tree: Tree, _ what: String, minimum: Double = 0, maximum: Double) throws -> Double {
             let text = try string(tree, what)
-            guard let value = Double(text), value >= minimum, value <= maximum else {
+            guard let value = Double(text), value.isFinite, value >= minimum, value <= maximum else {
                 throw fail(tree, "\(what) must be a number from \(show(minimum)) to \(show(maximum)), not \"\(text)\"")
             }
             return value
         }
 
-        func integer(_ tree: Tree, _ what: String, minimum: Int = 1) throws -> Int {
+        func integer(_ tree: Tree, _ what: String, minimum: Int = 1, maximum: Int = ScenarioLimits.maxCount) throws -> Int {
             let text = try string(tree, what)
-            guard let value = Int(text), value >= minimum else { throw fail(tree, "\(what) must be a whole number >= \(minimum), not \"\(text)\"") }
+            guard let value = Int(text), value >= minimum, value <= maximum else {
+                throw fail(tree, "\(what) must be a whole number from \(minimum) to \(maximum), not \"\(text.prefix(40))\"")
+            }
             return value
         }
 
@@ -149,11 +185,16 @@ public enum ScenarioLoader {
             let selector = try fields["match"].map(selectorFrom) ?? ScenarioSelector()
             var seed: UInt64?
             if let seedTree = fields["seed"] {
-                guard let value = UInt64(try string(seedTree, "seed")) else { throw fail(seedTree, "seed must be a whole number >= 0") }
+                guard let value = UInt64(try string(seedTree, "seed")) else {
+                    throw fail(seedTree, "seed must be a whole number from 0 to \(UInt64.max)")
+                }
                 seed = value
             }
             guard let stepsTree = fields["steps"] else { throw fail(root, "missing \"steps\": list what happens to the matched requests") }
             guard case .list(let items, _) = stepsTree, !items.isEmpty else { throw fail(stepsTree, "steps must be a non-empty list") }
+            guard items.count <= ScenarioLimits.maxSteps else {
+                throw fail(stepsTree, "\(items.count) steps; a scenario may have at most \(ScenarioLimits.maxSteps)")
+            }
             var steps: [ScenarioStep] = []
             for (index, item) in items.enumerated() {
                 let step = try stepFrom(item)
@@ -192,8 +233,8 @@ public enum ScenarioLoader {
             step.times = try fields["times"].map { try integer($0, "times") }
             step.every = try fields["every"].map { try integer($0, "every") }
             step.chance = try fields["chance"].map { try number($0, "chance", minimum: 0, maximum: 1) }
-            step.fromMs = try fields["from_ms"].map { try number($0, "from_ms") }
-            step.untilMs = try fields["until_ms"].map { try number($0, "until_ms") }
+            step.fromMs = try fields["from_ms"].map { try number($0, "from_ms", maximum: ScenarioLimits.maxWindowMs) }
+            step.untilMs = try fields["until_ms"].map { try number($0, "until_ms", maximum: ScenarioLimits.maxWindowMs) }
             if let from = step.fromMs, let until = step.untilMs, until <= from {
                 throw fail(fields["until_ms"]!, "until_ms must be later than from_ms")
             }
@@ -243,6 +284,10 @@ public enum ScenarioLoader {
     }
 
     public static func load(file: String) -> Result<Scenario, ScenarioProblem> {
+        // The size is checked before the file is read whole.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > ScenarioLimits.maxFileBytes {
+            return .failure(ScenarioProblem(file: file, location: "-", message: tooLarge(bytes: size)))
+        }
         guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
             return .failure(ScenarioProblem(file: file, location: "-", message: "cannot be read as UTF-8 text"))
         }

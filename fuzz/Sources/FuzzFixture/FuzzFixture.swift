@@ -8,6 +8,12 @@ import FuzzSupport
 public func fuzzFixture(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = Fuzz.bytes(data, size)
     guard case .success(let fixture) = FixtureLoader.parse(input, file: "fuzz.json", defaultName: "fuzz") else { return 0 }
+    // Values, not only syntax: a status that has a body, event times within a day.
+    Fuzz.require((200...599).contains(fixture.response.status) && fixture.response.status != 304,
+                 "status \(fixture.response.status) loaded: \(Fuzz.show(input, limit: 300))")
+    if case .events(let events) = fixture.response.body {
+        Fuzz.require(events.allSatisfy { $0.atMs.isFinite && $0.atMs >= 0 && $0.atMs <= FixtureLimits.maxEventMs }, "event time out of range")
+    }
     _ = fixture.plan.httpResponse()
     guard !fixture.isPartial else { return 0 }
     let store = FixtureStore([fixture])

@@ -11,6 +11,17 @@ private let probes: [ScenarioRequest] = [
 ]
 
 private func exercise(_ scenario: Scenario) {
+    // Values, not only syntax: what loads is within the documented limits (docs/scenarios.md),
+    // and walking the steps never overflows, however far the count goes.
+    for step in scenario.steps {
+        Fuzz.require((step.times ?? 1) >= 1 && (step.times ?? 1) <= ScenarioLimits.maxCount, "times out of range: \(step.times ?? 0)")
+        Fuzz.require((step.every ?? 1) >= 1 && (step.every ?? 1) <= ScenarioLimits.maxCount, "every out of range: \(step.every ?? 0)")
+        for ms in [step.fromMs, step.untilMs].compactMap({ $0 }) {
+            Fuzz.require(ms.isFinite && ms >= 0 && ms <= ScenarioLimits.maxWindowMs, "window out of range: \(ms)")
+        }
+        if let chance = step.chance { Fuzz.require(chance >= 0 && chance <= 1, "chance out of range: \(chance)") }
+    }
+    for n in [1, 2, 1_000_000_000, Int.max / 2, Int.max] { _ = scenario.step(forRequest: n) }
     let engine = ScenarioEngine(defaultSeed: 1)
     engine.add(scenario, active: true, nowMs: 0)
     for round in 0..<3 {
