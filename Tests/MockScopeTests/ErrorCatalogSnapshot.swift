@@ -4,16 +4,9 @@ import Testing
 /// The error catalog's values as they stood before it was split per protocol (taken from the old
 /// `ErrorCatalog` by a throwaway dump): every name's stated error in both built-in dialects.
 struct ErrorSnapshotRow: Sendable {
-    struct Stated: Sendable, Equatable {
-        var status: Int
-        var code: String
-        var type: String
-        var message: String
-    }
-
     var name: String
-    var native: Stated
-    var compatible: Stated
+    var native: StatedError
+    var compatible: StatedError
 }
 
 let errorCatalogSnapshot: [ErrorSnapshotRow] = [
@@ -155,10 +148,6 @@ let errorCatalogSnapshot: [ErrorSnapshotRow] = [
 ]
 
 @Suite struct ErrorCatalogSnapshotTests {
-    private func row(_ error: StatedError) -> ErrorSnapshotRow.Stated {
-        ErrorSnapshotRow.Stated(status: error.status, code: error.code, type: error.type, message: error.message)
-    }
-
     /// Each built-in table has exactly the catalog's names: none missing, none extra.
     @Test func everyTableCoversTheCatalog() {
         let names = Set(ErrorCatalog.all.map(\.name))
@@ -172,8 +161,8 @@ let errorCatalogSnapshot: [ErrorSnapshotRow] = [
         #expect(ErrorCatalog.all.map(\.name) == errorCatalogSnapshot.map(\.name))
         for expected in errorCatalogSnapshot {
             let spec = try #require(ErrorCatalog.named(expected.name))
-            #expect(row(NativeErrorDialect().stated(spec, message: nil, model: nil)) == expected.native, "\(expected.name) native")
-            #expect(row(CompatibleErrorDialect().stated(spec, message: nil, model: nil)) == expected.compatible,
+            #expect(NativeErrorDialect().stated(spec, message: nil, model: nil) == expected.native, "\(expected.name) native")
+            #expect(CompatibleErrorDialect().stated(spec, message: nil, model: nil) == expected.compatible,
                     "\(expected.name) compatible")
         }
     }

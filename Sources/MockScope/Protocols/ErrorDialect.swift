@@ -6,20 +6,35 @@ public struct StatedError: Sendable, Equatable {
     public var code: String
     public var type: String
     public var message: String
+}
 
-    public init(status: Int, code: String, type: String, message: String) {
-        self.status = status
-        self.code = code
-        self.type = type
-        self.message = message
+/// What one protocol says for one catalog name: a row of its error table (data only).
+struct ErrorWording: Sendable, Equatable {
+    var status: Int
+    /// Empty for an error answered with an empty body (compatible mode's `invalid_url`).
+    var code: String
+    /// nil: the protocol has no type apart from the code (native).
+    var type: String? = nil
+    /// May hold `{model}`, filled with the request's model when it is known.
+    var message: String
+    /// Where the wording comes from (docs/protocol-notes.md), or why it is a guess.
+    var source: String
+    /// The wording in the middle of a stream, where it differs.
+    var midStreamMessage: String? = nil
+}
+
+extension StatedError {
+    /// `row` stated; `message` replaces its wording, else `{model}` in the wording becomes `model`
+    /// when it is known.
+    init(_ row: ErrorWording, message: String?, model: String?) {
+        var wording = message ?? row.message
+        if message == nil, let model { wording = wording.replacing("{model}", with: model) }
+        self.init(status: row.status, code: row.code, type: row.type ?? row.code, message: wording)
     }
 
-    /// `message` in place of a table's `wording` when given; else the wording, with `{model}` in it
-    /// replaced by the request's model when it is known.
-    public static func wording(_ wording: String, message: String?, model: String?) -> String {
-        if let message { return message }
-        guard let model else { return wording }
-        return wording.replacing("{model}", with: model)
+    /// A status no catalog entry names: `code` as code and type, the message `HTTP <status>`.
+    static func generic(status: Int, code: String, message: String?) -> StatedError {
+        StatedError(status: status, code: code, type: code, message: message ?? "HTTP \(status)")
     }
 }
 
@@ -30,7 +45,7 @@ public struct StatedError: Sendable, Equatable {
 /// own brings a dialect and changes nothing else.
 public protocol ErrorDialect: Sendable {
     /// `spec` in this dialect's words; `message` replaces the wording, and `{model}` in the wording
-    /// becomes `model` when it is known (`StatedError.wording`).
+    /// becomes `model` when it is known.
     func stated(_ spec: ErrorSpec, message: String?, model: String?) -> StatedError
     /// `spec` as sent in the middle of a stream (default: as `stated`).
     func statedMidStream(_ spec: ErrorSpec, message: String?, model: String?) -> StatedError
@@ -65,6 +80,12 @@ public protocol ErrorDialect: Sendable {
 }
 
 extension ErrorDialect {
+    /// `spec` as `table` words it (the dialect's generic 500 for a name the table lacks).
+    func stated(_ spec: ErrorSpec, in table: [String: ErrorWording], message: String?, model: String?) -> StatedError {
+        guard let row = table[spec.name] else { return generic(status: 500, message: message) }
+        return StatedError(row, message: message, model: model)
+    }
+
     public func statedMidStream(_ spec: ErrorSpec, message: String?, model: String?) -> StatedError {
         stated(spec, message: message, model: model)
     }

@@ -5,9 +5,7 @@ public struct CompatibleErrorDialect: ErrorDialect {
     public init() {}
 
     public func stated(_ spec: ErrorSpec, message: String?, model: String?) -> StatedError {
-        guard let entry = CompatibleErrorTable.entries[spec.name] else { return generic(status: 500, message: message) }
-        return StatedError(status: entry.status, code: entry.code, type: entry.type,
-                           message: StatedError.wording(entry.message, message: message, model: model))
+        stated(spec, in: CompatibleErrorTable.entries, message: message, model: model)
     }
 
     /// Mid-stream, an entry's own mid-stream wording (output inspection) when no message is given.
@@ -16,8 +14,7 @@ public struct CompatibleErrorDialect: ErrorDialect {
     }
 
     public func generic(status: Int, message: String?) -> StatedError {
-        let code = CompatibleErrorTable.genericCode
-        return StatedError(status: status, code: code, type: code, message: message ?? "HTTP \(status)")
+        .generic(status: status, code: CompatibleErrorTable.genericCode, message: message)
     }
 
     /// An entry without a code (`invalid_url`) is the real service's empty-bodied answer.

@@ -5,14 +5,11 @@ public struct NativeErrorDialect: ErrorDialect {
 
     /// Native errors have no type apart from their code.
     public func stated(_ spec: ErrorSpec, message: String?, model: String?) -> StatedError {
-        guard let entry = NativeErrorTable.entries[spec.name] else { return generic(status: 500, message: message) }
-        return StatedError(status: entry.status, code: entry.code, type: entry.code,
-                           message: StatedError.wording(entry.message, message: message, model: model))
+        stated(spec, in: NativeErrorTable.entries, message: message, model: model)
     }
 
     public func generic(status: Int, message: String?) -> StatedError {
-        let code = NativeErrorTable.genericCode
-        return StatedError(status: status, code: code, type: code, message: message ?? "HTTP \(status)")
+        .generic(status: status, code: NativeErrorTable.genericCode, message: message)
     }
 
     public func body(_ error: StatedError, requestID: String) -> String {
