@@ -195,9 +195,9 @@ final class RecordingExchange: UpstreamSink {
         }
         if !hadHead {
             let upstream = recorder.options.upstream.hostDescription
-            let api = Endpoint(path: request.path).apiProtocol ?? .compatible
+            let dialect = Endpoint(path: request.path).errorDialect
             let message = "MockScope (recording) got no answer from the upstream \(upstream): \(reason)"
-            let body = ProtocolResponses.errorBody(ErrorCatalog.serviceUnavailable, api: api, requestID: requestID, message: message)
+            let body = dialect.body(dialect.stated(ErrorCatalog.serviceUnavailable, message: message, model: nil), requestID: requestID)
             live.fail(status: 502, headers: ProtocolResponses.headers(contentType: "application/json", requestID: requestID),
                       body: Array(body.utf8))
             recorder.logger.warning("not recorded: \(what): \(reason)")

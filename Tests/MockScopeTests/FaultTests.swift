@@ -47,7 +47,12 @@ private func wholePlan() -> ResponsePlan {
 }
 
 private func context(_ api: APIProtocol?, model: String? = nil, seed: UInt64 = 1) -> FaultContext {
-    FaultContext(api: api, requestID: requestID, model: model, random: SeededRandom(seed: seed))
+    FaultContext(dialect: (api ?? .compatible).errorDialect, requestID: requestID, model: model, random: SeededRandom(seed: seed))
+}
+
+/// `spec` in `api`'s words, as its catalog table has them.
+private func words(_ spec: ErrorSpec, _ api: APIProtocol) -> StatedError {
+    api.errorDialect.stated(spec, message: nil, model: nil)
 }
 
 /// Parses `spec` and applies every fault in order.
@@ -183,23 +188,24 @@ private let statusTable: [StatusExpectation] = [
         for spec in ErrorCatalog.all {
             for api in [APIProtocol.native, .compatible] {
                 let plan = try applying("http_error code=\(spec.name)", to: compatStream(), api: api)
-                #expect(plan.status == spec.status(for: api), "\(spec.name) \(api)")
+                let stated = words(spec, api)
+                #expect(plan.status == stated.status, "\(spec.name) \(api)")
                 #expect(plan.headers["x-request-id"] == requestID)
-                let reference = ProtocolResponses.errorPlan(spec, api: api, requestID: requestID)
+                let reference = api.errorDialect.errorPlan(spec, requestID: requestID)
                 #expect(try wholeText(plan) == (try wholeText(reference)), "\(spec.name) \(api)")
-                if api == .compatible, spec.compatibleCode.isEmpty {
+                if api == .compatible, stated.code.isEmpty {
                     #expect(try wholeText(plan).isEmpty)
                     continue
                 }
                 let body = try JSONValue.parse(try wholeText(plan))
                 if api == .native {
-                    #expect(body["code"]?.stringValue == spec.nativeCode)
-                    #expect(body["message"]?.stringValue == spec.nativeMessage)
+                    #expect(body["code"]?.stringValue == stated.code)
+                    #expect(body["message"]?.stringValue == stated.message)
                     #expect(body["request_id"]?.stringValue == requestID)
                 } else {
-                    #expect(body["error"]?["code"]?.stringValue == spec.compatibleCode)
-                    #expect(body["error"]?["type"]?.stringValue == spec.compatibleType)
-                    #expect(body["error"]?["message"]?.stringValue == spec.compatibleMessage)
+                    #expect(body["error"]?["code"]?.stringValue == stated.code)
+                    #expect(body["error"]?["type"]?.stringValue == stated.type)
+                    #expect(body["error"]?["message"]?.stringValue == stated.message)
                 }
             }
         }
@@ -210,7 +216,7 @@ private let statusTable: [StatusExpectation] = [
         #expect(plan.status == 503)
         let body = try JSONValue.parse(try wholeText(plan))
         #expect(body["code"]?.stringValue == "Arrearage")
-        #expect(body["message"]?.stringValue == ErrorCatalog.arrearage.nativeMessage)
+        #expect(body["message"]?.stringValue == words(ErrorCatalog.arrearage, .native).message)
         // code alone keeps the entry's own status per protocol.
         #expect(try applying("http_error code=model_not_found", to: wholePlan(), api: .native).status == 400)
         #expect(try applying("http_error code=model_not_found", to: wholePlan(), api: .compatible).status == 404)
@@ -231,7 +237,7 @@ private let statusTable: [StatusExpectation] = [
         let known = try JSONValue.parse(try wholeText(try applying("http_error code=model_not_found", to: wholePlan(), model: "qwen-max")))
         #expect(known["error"]?["message"]?.stringValue == "The model `qwen-max` does not exist or you do not have access to it.")
         let unknown = try JSONValue.parse(try wholeText(try applying("http_error code=model_not_found", to: wholePlan())))
-        #expect(unknown["error"]?["message"]?.stringValue == ErrorCatalog.modelNotFound.compatibleMessage)
+        #expect(unknown["error"]?["message"]?.stringValue == words(ErrorCatalog.modelNotFound, .compatible).message)
     }
 
     @Test func sseFormatNative() throws {
@@ -630,7 +636,7 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
         let all = try events(plan)
         #expect(all.count == 3)
         #expect(all[2].atMs == source[2].atMs)
-        let json = #"{"code":"Arrearage","message":"\#(ErrorCatalog.arrearage.nativeMessage)","request_id":"\#(requestID)"}"#
+        let json = #"{"code":"Arrearage","message":"\#(words(ErrorCatalog.arrearage, .native).message)","request_id":"\#(requestID)"}"#
         #expect(String(decoding: all[2].bytes, as: UTF8.self) == nativeStatusFrame(400, json, id: 3))
         #expect(try JSONValue.parse(json)["code"]?.stringValue == "Arrearage")
 
@@ -653,7 +659,7 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
         #expect(Array(all.prefix(5)) == source.prefix(5).map { String(decoding: $0.bytes, as: UTF8.self) })
         let json = try JSONValue.parse(String(all[5].dropFirst(6).dropLast(2)))
         #expect(json["error"]?["code"]?.stringValue == "internal_error")
-        #expect(json["error"]?["message"]?.stringValue == ErrorCatalog.internalError.compatibleMessage)
+        #expect(json["error"]?["message"]?.stringValue == words(ErrorCatalog.internalError, .compatible).message)
     }
 
     @Test func aWholeBodyIsLeftAlone() throws {

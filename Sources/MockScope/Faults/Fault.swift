@@ -13,8 +13,8 @@ public protocol Fault: Sendable, CustomStringConvertible {
 
 /// What a fault may need to know about the exchange it breaks.
 public struct FaultContext: Sendable {
-    /// The protocol whose shapes errors take (nil: a path no protocol owns; errors use compat shapes).
-    public var api: APIProtocol?
+    /// How the exchange's protocol states and frames errors (the module's `errorDialect`).
+    public var dialect: any ErrorDialect
     public var requestID: String
     public var model: String?
     public var apiKey: String?
@@ -29,10 +29,10 @@ public struct FaultContext: Sendable {
     /// Shared rate-limit windows.
     public var rateLimits: RateLimiterRegistry?
 
-    public init(api: APIProtocol?, requestID: String, model: String? = nil, apiKey: String? = nil, promptTokens: Int = 0,
+    public init(dialect: any ErrorDialect, requestID: String, model: String? = nil, apiKey: String? = nil, promptTokens: Int = 0,
                 completionTokens: Int = 0, nowMs: Double = 0, random: SeededRandom = SeededRandom(seed: 1),
                 rateLimits: RateLimiterRegistry? = nil) {
-        self.api = api
+        self.dialect = dialect
         self.requestID = requestID
         self.model = model
         self.apiKey = apiKey

@@ -3,12 +3,14 @@ import MockScopeHTTPTypes
 /// `http_error status=N code=NAME message="..." format=json|sse|html retry_after=S retry_after_ms=MS
 /// should_retry=true|false`: answers with the protocol's own error instead of the planned answer.
 ///
+/// The error takes the shapes of the exchange's `ErrorDialect`.
+///
 /// - `code` names an `ErrorCatalog` entry; with only `status`, the catalog's usual code for that
 ///   status is used (400 invalid_parameter, 401 invalid_api_key, 403 access_denied,
 ///   404 model_not_found, 408 request_timeout, 413 request_too_large, 429 rate_limit_requests,
-///   500 internal_error, 503 service_unavailable, 504 gateway_timeout), and any other status gets a
-///   generic body (native code `MockScope.HTTPError`, compatible code and type `http_error`,
-///   message `HTTP <status>`). With both, the entry's body is sent with the given status.
+///   500 internal_error, 503 service_unavailable, 504 gateway_timeout), and any other status gets the
+///   dialect's generic body (native code `MockScope.HTTPError`, compatible code and type
+///   `http_error`, message `HTTP <status>`). With both, the entry's body is sent with the given status.
 /// - `format=json` (default): the error body as a non-stream answer (a compatible-mode
 ///   `invalid_url` is the real empty-bodied 404 unless a message is asked for).
 ///   `format=sse`: the error as an event stream, as sent to stream requests rejected before
@@ -84,60 +86,35 @@ public struct HTTPErrorFault: Fault {
         ])
     }
 
-    /// The catalog entry this fault sends (a generic one for an uncatalogued status).
-    public var spec: ErrorSpec {
-        if let code, let spec = ErrorCatalog.named(code) { return spec }
-        if let status, let name = Self.defaultCodes[status], let spec = ErrorCatalog.named(name) { return spec }
-        return Self.generic(status: status ?? 500)
+    /// The catalog entry this fault sends; nil: a status with no entry (the dialect's generic error).
+    public var spec: ErrorSpec? {
+        if let code { return ErrorCatalog.named(code) }
+        return status.flatMap { Self.defaultCodes[$0] }.flatMap(ErrorCatalog.named)
     }
 
-    /// The body for a status the catalog has no entry for.
-    static func generic(status: Int) -> ErrorSpec {
-        ErrorSpec(name: "http_error", nativeStatus: status, nativeCode: "MockScope.HTTPError", nativeMessage: "HTTP \(status)",
-                  compatibleStatus: status, compatibleCode: "http_error", compatibleType: "http_error",
-                  compatibleMessage: "HTTP \(status)", source: "MockScope's own: a status with no catalog entry")
-    }
-
-    /// The error as `api` states it, with this fault's status and message.
-    func stated(api: APIProtocol, model: String?) -> StatedError {
-        var spec = self.spec
-        // A compatible-mode entry with no body (invalid_url) gets the generic fields when a body is needed.
-        if api == .compatible, spec.compatibleCode.isEmpty, message != nil || format != .json {
-            let generic = Self.generic(status: status ?? spec.compatibleStatus)
-            spec.compatibleCode = generic.compatibleCode
-            spec.compatibleType = generic.compatibleType
-            spec.compatibleMessage = generic.compatibleMessage
+    /// The error in `dialect`'s words, with this fault's status and message.
+    func stated(in dialect: any ErrorDialect, model: String?) -> StatedError {
+        var error = spec.map { dialect.stated($0, message: message, model: model) }
+            ?? dialect.generic(status: status ?? 500, message: message)
+        // An entry answered with no body (compatible invalid_url) gets the generic fields when a body is needed.
+        if dialect.answersEmpty(error), message != nil || format != .json {
+            error = dialect.generic(status: status ?? error.status, message: message)
         }
-        var error = StatedError(spec, api: api, message: message, model: model)
         if let status { error.status = status }
         return error
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
         guard !PlanCutting.isLive(plan) else { return }
-        let api = context.api ?? .compatible
-        let error = stated(api: api, model: context.model)
+        let dialect = context.dialect
+        let error = stated(in: dialect, model: context.model)
         let requestID = context.requestID
         var answer: ResponsePlan
         switch format {
         case .json:
-            if api == .compatible, error.code.isEmpty {
-                answer = ResponsePlan(status: error.status, headers: HeaderFields([("x-request-id", requestID)]), body: .whole([]))
-            } else {
-                let body = api == .native
-                    ? ErrorFraming.nativeJSON(error, requestID: requestID)
-                    : Self.compatibleJSON(error, requestID: requestID)
-                answer = ResponsePlan(status: error.status,
-                                      headers: ProtocolResponses.headers(contentType: "application/json", requestID: requestID),
-                                      body: .whole(Array(body.utf8)))
-            }
+            answer = dialect.answer(error, requestID: requestID)
         case .sse:
-            let frame = api == .native
-                ? ErrorFraming.nativeFrame(id: 1, error, requestID: requestID)
-                : ErrorFraming.compatiblePreStreamFrame(error, requestID: requestID)
-            let contentType = api == .native ? ErrorFraming.nativeEventStream : ErrorFraming.compatibleEventStream
-            answer = ResponsePlan(status: error.status, headers: ProtocolResponses.headers(contentType: contentType, requestID: requestID),
-                                  body: .events([PlannedEvent(atMs: 0, text: frame)]))
+            answer = dialect.preStreamAnswer(error, requestID: requestID)
         case .html:
             answer = ResponsePlan(status: error.status,
                                   headers: HeaderFields([("content-type", "text/html"), ("x-request-id", requestID)]),
@@ -150,16 +127,6 @@ public struct HTTPErrorFault: Fault {
         answer.hang = plan.hang
         answer.hangMs = plan.hangMs
         plan = answer
-    }
-
-    /// The compatible error body, as `ProtocolResponses.errorBody` writes it.
-    static func compatibleJSON(_ error: StatedError, requestID: String) -> String {
-        var writer = JSONWriter()
-        writer.object { o in
-            ProtocolResponses.compatibleError(message: error.message, type: error.type, code: error.code, into: &o)
-            o.field("request_id", string: requestID)
-        }
-        return writer.text
     }
 
     /// A front gateway's error page (what a load balancer sends when the service behind it fails).

@@ -1,6 +1,7 @@
 /// `stream_error after_events=N [code=NAME] [message="..."]`: after N events of a streamed answer,
 /// the error framed as the real service frames it mid-stream, at the time the next event was due
-/// (or the last kept one's); then the stream ends normally. The status stays 200.
+/// (or the last kept one's); then the stream ends normally. The status stays 200. The exchange's
+/// `ErrorDialect` words and frames the error:
 ///
 /// - compatible: `data: {"error":{"message","type","param":null,"code"}}` and no `[DONE]` (a
 ///   `[DONE]` among the first N events is left out, so the error is always seen);
@@ -18,8 +19,6 @@ public struct StreamErrorFault: Fault {
     public var message: String?
 
     public static let defaultCode = "data_inspection_failed"
-    /// openai-compatible.md §5.3: the wording of an output inspection failure mid-stream.
-    static let compatibleOutputInspectionMessage = "Output data may contain inappropriate content."
 
     public init(_ parameters: FaultParameters) throws(FaultSpecError) {
         guard let after = try parameters.int("after_events") else {
@@ -42,28 +41,20 @@ public struct StreamErrorFault: Fault {
         FaultText.describe(Self.kind, [("after_events", String(afterEvents)), ("code", code), ("message", message)])
     }
 
-    /// The error as `api` states it mid-stream.
-    func stated(api: APIProtocol, model: String?) -> StatedError {
-        let spec = ErrorCatalog.named(code) ?? ErrorCatalog.dataInspectionFailed
-        var wording = message
-        if wording == nil, api == .compatible, spec.name == ErrorCatalog.dataInspectionFailed.name {
-            wording = Self.compatibleOutputInspectionMessage
-        }
-        return StatedError(spec, api: api, message: wording, model: model)
+    /// The error in `dialect`'s words mid-stream.
+    func stated(in dialect: any ErrorDialect, model: String?) -> StatedError {
+        dialect.statedMidStream(ErrorCatalog.named(code) ?? ErrorCatalog.dataInspectionFailed, message: message, model: model)
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
         guard !PlanCutting.isLive(plan) else { return }
         guard case .events(let events) = plan.body else { return }
-        let api = context.api ?? .compatible
+        let dialect = context.dialect
         var kept = Array(events.prefix(afterEvents))
-        if api == .compatible { kept.removeAll { MalformedChunkFault.isDone($0.bytes) } }
+        if dialect.errorReplacesDone { kept.removeAll { dialect.isDone($0.bytes) } }
         let atMs = afterEvents < events.count ? events[afterEvents].atMs : (kept.last?.atMs ?? 0)
-        let error = stated(api: api, model: context.model)
-        let frame = api == .native
-            ? ErrorFraming.nativeFrame(id: kept.count + 1, error, requestID: context.requestID)
-            : ErrorFraming.compatibleMidStreamFrame(error)
-        kept.append(PlannedEvent(atMs: atMs, text: frame))
+        let error = stated(in: dialect, model: context.model)
+        kept.append(PlannedEvent(atMs: atMs, text: dialect.midStreamFrame(error, number: kept.count + 1, requestID: context.requestID)))
         plan.body = .events(kept)
         plan.ending = .complete
     }

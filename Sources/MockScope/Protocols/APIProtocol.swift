@@ -1,7 +1,17 @@
-/// The error and framing shapes a module's answers take: DashScope speaks two.
+/// The two protocols DashScope speaks; each has its own error dialect.
 public enum APIProtocol: String, Sendable, Codable {
     /// `/compatible-mode/v1/...`: OpenAI's shapes.
     case compatible
     /// `/api/v1/...`: DashScope's own shapes.
     case native
+}
+
+extension APIProtocol {
+    /// The error dialect DashScope speaks in this protocol.
+    public var errorDialect: any ErrorDialect {
+        switch self {
+        case .compatible: CompatibleErrorDialect()
+        case .native: NativeErrorDialect()
+        }
+    }
 }

@@ -24,8 +24,10 @@ public final class Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { detail.isEmpty ? module.name : "\(module.name)(\(detail))" }
 
-    /// The protocol whose error shapes this path uses (nil: a path no protocol owns).
+    /// The protocol this path belongs to (nil: a path no protocol owns).
     public var apiProtocol: APIProtocol? { module.errorProtocol }
+    /// How errors on this path are stated and framed.
+    public var errorDialect: any ErrorDialect { module.errorDialect }
     /// The method the real service answers on this path, when MockScope knows it.
     public var expectedMethod: String? { module.expectedMethod }
     /// Whether the path is one of the chat-like endpoints whose body MockScope understands.

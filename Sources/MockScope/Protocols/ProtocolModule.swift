@@ -2,14 +2,18 @@ import MockScopeHTTPTypes
 
 /// One family of endpoints (a folder under `Protocols/`): it recognises its paths, checks a request
 /// and reads it into what the decision needs, says what of a body decides the answer, synthesizes
-/// an answer, and names its labels. Error bodies take the shapes of its `errorProtocol`. The
+/// an answer, and names its labels. Its errors take the shapes of its `errorDialect`. The
 /// pipeline knows modules only through this protocol; `ProtocolRegistry` lists them.
 public protocol ProtocolModule: Sendable {
     /// A stable name (journal, metrics, logs): `compatible-chat`.
     var name: String { get }
-    /// Whose error shapes its answers use; nil: no protocol at all (only a recorded fixture
-    /// answers, anything else gets an empty 404; no key is asked for).
+    /// Which of DashScope's protocols it belongs to (labels, recording folders, and by default its
+    /// error dialect); nil: no protocol at all (only a recorded fixture answers, anything else gets
+    /// an empty 404; no key is asked for).
     var errorProtocol: APIProtocol? { get }
+    /// How its errors are stated and framed, whole and in streams (faults and the pipeline's own
+    /// refusals alike). Defaults to its `errorProtocol`'s dialect (compatible mode's for none).
+    var errorDialect: any ErrorDialect { get }
     /// The method the real service answers on (nil: whatever was recorded).
     var expectedMethod: String? { get }
     /// Chat-like: bodies are checked strictly, a miss is a no-match error or a synthesized answer,
@@ -37,6 +41,7 @@ public protocol ProtocolModule: Sendable {
 extension ProtocolModule {
     public var expectedMethod: String? { nil }
     public var understandsBodies: Bool { false }
+    public var errorDialect: any ErrorDialect { (errorProtocol ?? .compatible).errorDialect }
 
     /// A body the module has no knowledge of: JSON if it parses, else its text.
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
@@ -65,8 +70,8 @@ extension ProtocolModule {
 
     public func lastUserText(_ body: JSONValue?) -> String? { ChatText.lastUserText(body) }
 
-    /// The protocol's error answer for `spec` (the pipeline's own refusals).
+    /// The module's error answer for `spec` (the pipeline's own refusals).
     public func errorPlan(_ spec: ErrorSpec, requestID: String, message: String? = nil) -> ResponsePlan {
-        ProtocolResponses.errorPlan(spec, api: errorProtocol ?? .compatible, requestID: requestID, message: message)
+        errorDialect.errorPlan(spec, requestID: requestID, message: message)
     }
 }

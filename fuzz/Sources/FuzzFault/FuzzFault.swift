@@ -45,9 +45,9 @@ public func fuzzFault(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for (api, base) in basePlans {
         for attempt in 0..<2 {
             var plan = base
-            var context = FaultContext(api: api, requestID: requestID, model: "qwen-plus", apiKey: "sk-fuzz", promptTokens: 12,
-                                       completionTokens: 3, nowMs: Double(attempt) * 10, random: SeededRandom(seed: 7),
-                                       rateLimits: rateLimits)
+            var context = FaultContext(dialect: api.errorDialect, requestID: requestID, model: "qwen-plus", apiKey: "sk-fuzz",
+                                       promptTokens: 12, completionTokens: 3, nowMs: Double(attempt) * 10,
+                                       random: SeededRandom(seed: 7), rateLimits: rateLimits)
             for fault in faults { fault.apply(to: &plan, context: &context) }
             let request = HTTPRequest(method: "POST", path: "/", receivedAt: 0)
             ResponseChecks.check(plan.httpResponse(), for: request, input: input)

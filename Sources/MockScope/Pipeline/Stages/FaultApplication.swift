@@ -30,7 +30,7 @@ struct FaultApplication: Sendable {
     }
 
     func run(_ request: HTTPRequest, _ exchange: inout Exchange, settings: MockSettings) {
-        guard let api = exchange.endpoint.apiProtocol, exchange.plan != nil, mayApply(exchange.heads, settings: settings) else { return }
+        guard exchange.endpoint.apiProtocol != nil, exchange.plan != nil, mayApply(exchange.heads, settings: settings) else { return }
         var headerFaults: [any Fault] = []
         if let text = exchange.heads.fault {
             do {
@@ -56,7 +56,7 @@ struct FaultApplication: Sendable {
                                         forced: forced, nowMs: nowMs)
         let faults = settings.globalFaults + selected.faults + headerFaults
         guard !faults.isEmpty else { return }
-        var context = FaultContext(api: api, requestID: exchange.note.requestID, model: model, apiKey: exchange.apiKey,
+        var context = FaultContext(dialect: exchange.endpoint.errorDialect, requestID: exchange.note.requestID, model: model, apiKey: exchange.apiKey,
                                    promptTokens: TokenEstimate.prompt(exchange.body),
                                    completionTokens: fixture?.completionTokens ?? 0,
                                    nowMs: nowMs, random: selected.random ?? headerRandom.next(), rateLimits: rateLimits)

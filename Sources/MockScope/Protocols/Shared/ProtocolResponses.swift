@@ -2,7 +2,7 @@ import Foundation
 import MockScopeHTTPTypes
 import Synchronization
 
-/// The shapes both protocols share a need for: error bodies and the headers of every answer.
+/// What every protocol's answers share: request ids and the gateway's headers (errors: `ErrorDialect`).
 public enum ProtocolResponses {
     /// A new request id, shaped like DashScope's (a random lower-case UUID, version 4).
     public static func newRequestID() -> String { RequestID.next().text }
@@ -10,47 +10,6 @@ public enum ProtocolResponses {
     /// Headers the real gateway sends on every answer.
     public static func headers(contentType: String, requestID: String) -> HeaderFields {
         HeaderFields([("content-type", contentType), ("x-request-id", requestID), ("x-dashscope-call-gateway", "true")])
-    }
-
-    /// The error body of `api` for `spec`, with `message` in place of the catalog's wording when given.
-    public static func errorBody(_ spec: ErrorSpec, api: APIProtocol, requestID: String, message: String? = nil) -> String {
-        var writer = JSONWriter()
-        switch api {
-        case .native:
-            writer.object { o in
-                o.field("code", string: spec.nativeCode)
-                o.field("message", string: message ?? spec.nativeMessage)
-                o.field("request_id", string: requestID)
-            }
-        case .compatible:
-            writer.object { o in
-                compatibleError(message: message ?? spec.compatibleMessage, type: spec.compatibleType, code: spec.compatibleCode, into: &o)
-                o.field("request_id", string: requestID)
-            }
-        }
-        return writer.text
-    }
-
-    /// Compatible mode's error member, `"error":{"message","type","param":null,"code"}`, as the
-    /// real service writes it (body, pre-stream and mid-stream alike).
-    public static func compatibleError(message: String, type: String, code: String, into o: inout JSONWriter.ObjectWriter) {
-        o.field("error", object: { e in
-            e.field("message", string: message)
-            e.field("type", string: type)
-            e.field("param", string: nil)
-            e.field("code", string: code)
-        })
-    }
-
-    /// A complete error answer. Compatible-mode 404s have an empty body, as the real service's do.
-    public static func errorPlan(_ spec: ErrorSpec, api: APIProtocol, requestID: String, message: String? = nil) -> ResponsePlan {
-        let status = spec.status(for: api)
-        if api == .compatible, spec.compatibleCode.isEmpty {
-            return ResponsePlan(status: status, headers: HeaderFields([("x-request-id", requestID)]), body: .whole([]))
-        }
-        let body = errorBody(spec, api: api, requestID: requestID, message: message)
-        return ResponsePlan(status: status, headers: headers(contentType: "application/json", requestID: requestID),
-                            body: .whole(Array(body.utf8)))
     }
 }
 
