@@ -82,3 +82,72 @@ import Testing
         #expect(matchedName(store.match(try Self.input(#"{"model":"m","messages":[{"role":"user","content":"q4321"}]}"#))) == "f4321")
     }
 }
+
+/// Issue-19 finding 11: adding a fixture no longer rebuilds the store. A store changed one
+/// fixture at a time answers exactly as one built whole from the same fixtures.
+@Suite struct FixtureStoreChangeTests {
+    static let chat = "/compatible-mode/v1/chat/completions"
+
+    static func body(_ i: Int) -> String { #"{"model":"qwen-plus","messages":[{"role":"user","content":"q\#(i)"}]}"# }
+
+    static func fixture(_ i: Int, name: String? = nil) throws -> Fixture {
+        switch i % 4 {
+        case 0: return try FixtureStoreTests.fixture(name ?? "f\(i)", body: Self.body(i))
+        case 1: return try FixtureStoreTests.fixture(name ?? "f\(i)", body: Self.body(i), ignore: ["messages.0.content"])
+        case 2: return try FixtureStoreTests.fixture(name ?? "f\(i)", body: #"{"messages":[{"content":"q\#(i % 7)"}]}"#, match: .subset)
+        default: return try FixtureStoreTests.fixture(name ?? "f\(i)", body: Self.body(i), headers: [("X-Tenant", "t\(i % 3)")])
+        }
+    }
+
+    func answer(_ store: FixtureStore, _ i: Int, tenant: Int) throws -> String {
+        let input = try FixtureStoreTests.input(Self.body(i), headers: [("X-Tenant", "t\(tenant)")])
+        switch store.match(input) {
+        case .matched(let fixture): return fixture.name
+        case .missed(let nearMiss): return "miss(\(nearMiss.fixturesOnRoute))"
+        }
+    }
+
+    @Test func aStoreChangedOneByOneAnswersAsOneBuiltWhole() throws {
+        var random = SeededRandom(seed: 7)
+        var store = FixtureStore([])
+        var reference: [Fixture] = []
+        for step in 0..<400 {
+            let roll = random.next() % 10
+            if roll < 7 {
+                // Add, or replace by name (a re-recording).
+                let i = Int(random.next() % 120)
+                let fixture = try Self.fixture(i, name: roll == 0 ? "f\(i % 40)" : nil)
+                store = store.adding(fixture)
+                reference.removeAll { $0.name == fixture.name }
+                reference.append(fixture)
+            } else if let victim = reference.randomElement(using: &random) {
+                store = try #require(store.removing(named: victim.name))
+                reference.removeAll { $0.name == victim.name }
+            }
+            if step % 50 == 49 || step == 399 {
+                let whole = FixtureStore(reference)
+                #expect(store.count == whole.count)
+                #expect(store.fixtures.map(\.name) == whole.fixtures.map(\.name))
+                for i in 0..<120 {
+                    for tenant in 0..<3 {
+                        let changed = try answer(store, i, tenant: tenant), built = try answer(whole, i, tenant: tenant)
+                        #expect(changed == built, "step \(step), q\(i), t\(tenant)")
+                    }
+                }
+            }
+        }
+        #expect(store.segments.count <= 12, "segments: \(store.segments.map(\.entries.count))")
+        #expect(store.removing(named: "no such fixture") == nil)
+    }
+
+    /// Segments stay logarithmic in number, and each fixture is indexed a logarithmic number of times.
+    @Test func addsKeepFewSegments() throws {
+        var store = FixtureStore([])
+        for i in 0..<2000 { store = store.adding(try FixtureStoreTests.fixture("g\(i)", body: Self.body(i))) }
+        #expect(store.count == 2000)
+        #expect(store.segments.count <= 12, "segments: \(store.segments.map(\.entries.count))")
+        if case .matched(let fixture) = store.match(try FixtureStoreTests.input(Self.body(1234))) { #expect(fixture.name == "g1234") } else {
+            Issue.record("no match")
+        }
+    }
+}

@@ -86,8 +86,10 @@ import Testing
         options.settings = MockSettings(speed: 0)
         let service = try MockScopeService(options: options, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
         let group = ServiceGroup(services: [service], logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // Started here (run() starts only what is not running): the group's task may wait for a
+        // thread of the cooperative pool, which the suite's blocking tests share.
+        try service.start()
         let running = Task { try await group.run() }
-        try await eventuallyAsync("the service listens (port \(service.port))") { service.port != 0 }
         let health = try RawHTTP.exchange(port: service.port, "GET", "/__admin/health")
         #expect(health.status == 200)
         let port = service.port

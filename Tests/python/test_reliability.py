@@ -249,7 +249,7 @@ def test_hundred_megabyte_body_gets_413(hostile):
     """A 100 MB body (default limit 8 MiB): the protocol's 413 once it is read, or a close."""
     n = 100 * 1024 * 1024
     sock = hostile.connect(timeout=30)
-    head = (f"POST {CHAT_PATH} HTTP/1.1\r\nHost: x\r\n{AUTH}{JSON_CT}Content-Length: {n}\r\n\r\n").encode()
+    head = (f"POST {CHAT_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n{AUTH}{JSON_CT}Content-Length: {n}\r\n\r\n").encode()
     sock.sendall(head)
     piece = b"a" * (1 << 20)
     sent, closed = 0, False

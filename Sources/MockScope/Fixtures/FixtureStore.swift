@@ -1,181 +1,150 @@
-import MockScopeHTTPTypes
-
-/// What a request looks like to the store: computed once per request.
-public struct MatchInput: Sendable {
-    public var method: String
-    public var path: String
-    public var endpoint: Endpoint
-    public var query: [(name: String, value: String)]
-    public var headers: [(name: String, value: String)]
-    /// The parsed body (nil when empty or not JSON).
-    public var body: JSONValue?
-    /// `Matcher.project` of the body.
-    public var projection: JSONValue?
-
-    public init(method: String, path: String, query: [(name: String, value: String)] = [],
-                headers: [(name: String, value: String)], body: JSONValue?, endpoint: Endpoint? = nil) {
-        self.method = method
-        self.path = path
-        self.endpoint = endpoint ?? Endpoint(path: path)
-        self.query = query
-        self.headers = headers
-        self.body = body
-        self.projection = Matcher.project(self.endpoint, headers: headers, body: body)
-    }
-}
-
-/// Why nothing matched: the closest fixtures and how they differ.
-public struct NearMiss: Sendable, CustomStringConvertible {
-    public struct Candidate: Sendable {
-        public var fixture: String
-        public var differences: [Matcher.Difference]
-    }
-    public var method: String
-    public var path: String
-    public var candidates: [Candidate]
-    public var fixturesOnRoute: Int
-
-    public var description: String {
-        var text = "No fixture matches \(method) \(path)."
-        if candidates.isEmpty {
-            text += " No fixture is recorded for this method and path."
-        } else {
-            let parts = candidates.map { candidate -> String in
-                guard let first = candidate.differences.first else { return "\"\(candidate.fixture)\" (its headers or query differ)" }
-                let more = candidate.differences.count > 1 ? "\(candidate.differences.count) differences, first " : ""
-                return "\"\(candidate.fixture)\" (\(more)\(first.path): fixture has \(Self.show(first.fixture)), request has \(Self.show(first.request)))"
-            }
-            text += " Closest: " + parts.joined(separator: "; ") + "."
-        }
-        return text + " Record it, add a fixture, or serve with --unmatched synthesize."
-    }
-
-    static func show(_ value: JSONValue?) -> String {
-        guard let value else { return "nothing" }
-        var text = CanonicalJSON.string(value)
-        if text.count > 80 { text = String(text.prefix(77)) + "..." }
-        return text
-    }
-}
-
-/// The outcome of a lookup.
-public enum MatchResult: Sendable {
-    case matched(Fixture)
-    case missed(NearMiss)
-}
-
 /// Fixtures indexed for lookup: exact fixtures by method, path and canonical key (cost does not
-/// grow with their number), then subset fixtures of the same route, most specific first.
+/// grow with their number), then subset fixtures of the same route, most specific first. Among
+/// exact fixtures the one that ignores least wins (no ignore paths before some, fewer before
+/// more), then the one added first.
+///
+/// Immutable, and cheap to change: a store is a short list of indexed segments (the
+/// "logarithmic method"). Adding a fixture appends a segment of one and merges the youngest
+/// segments while the younger is at least half the size of the older, so a fixture is re-indexed
+/// O(log n) times in all and an add costs amortized O(log n) — from its precomputed projection,
+/// never by re-reading the fixtures. A removed or replaced fixture is tombstoned until its segment
+/// is next merged. Lookups ask each segment, oldest first, which keeps the first-loaded-wins order
+/// of a single index.
 public final class FixtureStore: Sendable {
-    public let fixtures: [Fixture]
-    private let ignoreSets: [[String]]
-    private let exact: [ExactKey: [Int]]
-    private let subset: [Route: [Int]]
-    private let byRoute: [Route: [Int]]
-    /// Precomputed per fixture: its projection with its own ignore paths removed.
-    private let projections: [JSONValue?]
-    /// Routes where some fixture compares headers or the query: a request's body and key alone
-    /// do not decide there (`DecisionMemo` remembers nothing on them).
-    private let routesComparingExtras: Set<Route>
-
-    struct Route: Hashable {
-        var method: String
-        var path: String
-    }
-
-    struct ExactKey: Hashable {
-        var ignoreSet: Int
-        var route: Route
-        var key: String
-    }
+    /// The segments, oldest first.
+    let segments: [FixtureSegment]
+    /// Ignore-path sets in the order first seen (shared by every segment: keys name them by index).
+    let ignoreSets: [[String]]
+    /// The indices of `ignoreSets` in the order lookups try them: fewest paths first.
+    let lookupOrder: [Int]
+    /// Ids of fixtures removed or replaced, still held by a segment.
+    let removed: Set<UInt64>
+    /// The next fixture's id (ids follow insertion order).
+    let nextID: UInt64
 
     public init(_ fixtures: [Fixture]) {
-        let live = fixtures.filter { !$0.isPartial }
-        self.fixtures = live
         var ignoreSets: [[String]] = []
-        var exact: [ExactKey: [Int]] = [:]
-        var subset: [Route: [Int]] = [:]
-        var byRoute: [Route: [Int]] = [:]
-        var projections: [JSONValue?] = []
-        // Projecting and keying is pure per fixture: done on every core, then indexed in order.
-        let keyed = live.parallelMap { fixture -> (projection: JSONValue?, key: String?) in
-            let pattern = fixture.request
-            if pattern.match == .subset || pattern.body == nil {
-                return (Matcher.applying(ignore: pattern.ignore, to: pattern.body.map(CanonicalJSON.normalized)), nil)
-            }
-            let projection = Matcher.applying(ignore: pattern.ignore,
-                                              to: Matcher.project(Endpoint(path: pattern.path), headers: pattern.headers, body: pattern.body))
-            return (projection, Matcher.key(projection))
-        }
-        var routesComparingExtras: Set<Route> = []
-        for (index, fixture) in live.enumerated() {
-            let pattern = fixture.request
-            let route = Route(method: pattern.method, path: pattern.path)
-            byRoute[route, default: []].append(index)
-            if !pattern.query.isEmpty || !pattern.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }) {
-                routesComparingExtras.insert(route)
-            }
-            projections.append(keyed[index].projection)
-            guard let key = keyed[index].key else {
-                subset[route, default: []].append(index)
-                continue
-            }
-            let ignoreKey = pattern.ignore.sorted()
-            let setIndex = ignoreSets.firstIndex(of: ignoreKey) ?? {
-                ignoreSets.append(ignoreKey)
-                return ignoreSets.count - 1
-            }()
-            exact[ExactKey(ignoreSet: setIndex, route: route, key: key), default: []].append(index)
-        }
-        for route in subset.keys {
-            subset[route]!.sort { Self.specificity(live[$0].request.body) > Self.specificity(live[$1].request.body) }
-        }
+        let live = fixtures.filter { !$0.isPartial }
+        let entries = FixtureSegment.entries(for: live, firstID: 0, ignoreSets: &ignoreSets)
+        self.segments = entries.isEmpty ? [] : [FixtureSegment(entries)]
         self.ignoreSets = ignoreSets
-        self.exact = exact
-        self.subset = subset
-        self.byRoute = byRoute
-        self.projections = projections
-        self.routesComparingExtras = routesComparingExtras
+        self.lookupOrder = Self.lookupOrder(ignoreSets)
+        self.removed = []
+        self.nextID = UInt64(live.count)
     }
+
+    init(segments: [FixtureSegment], ignoreSets: [[String]], removed: Set<UInt64>, nextID: UInt64) {
+        self.segments = segments
+        self.ignoreSets = ignoreSets
+        self.lookupOrder = Self.lookupOrder(ignoreSets)
+        self.removed = removed
+        self.nextID = nextID
+    }
+
+    /// The live fixtures, in the order they were added (built when asked: admin listings, reloads).
+    public var fixtures: [Fixture] { liveEntries.map(\.fixture) }
+
+    private var liveEntries: [FixtureSegment.Entry] {
+        segments.flatMap { $0.entries }.filter { !removed.contains($0.id) }
+    }
+
+    public var count: Int { segments.reduce(0) { $0 + $1.entries.count } - removed.count }
+
+    public func fixture(named name: String) -> Fixture? { live(named: name)?.fixture }
+
+    private func live(named name: String) -> FixtureSegment.Entry? {
+        for segment in segments.reversed() {
+            for index in segment.byName[name] ?? [] where !removed.contains(segment.entries[index].id) { return segment.entries[index] }
+        }
+        return nil
+    }
+
+    /// Fewest ignore paths first, then by the paths: an order that does not depend on history.
+    static func lookupOrder(_ sets: [[String]]) -> [Int] {
+        sets.indices.sorted { a, b in
+            sets[a].count != sets[b].count ? sets[a].count < sets[b].count : sets[a].lexicographicallyPrecedes(sets[b])
+        }
+    }
+
+    // MARK: changes
+
+    /// This store with `fixture` added last, replacing a fixture of the same name. Amortized
+    /// O(log n): see the type's comment. A partial recording is not added.
+    public func adding(_ fixture: Fixture) -> FixtureStore {
+        guard !fixture.isPartial else { return self }
+        var removed = self.removed
+        if let old = live(named: fixture.name) { removed.insert(old.id) }
+        var ignoreSets = self.ignoreSets
+        var segments = self.segments
+        segments.append(FixtureSegment(FixtureSegment.entries(for: [fixture], firstID: nextID, ignoreSets: &ignoreSets)))
+        // Merge while the younger segment is at least half the older: sizes stay roughly
+        // doubling from the youngest, so there are O(log n) segments.
+        while segments.count >= 2, segments[segments.count - 1].entries.count * 2 >= segments[segments.count - 2].entries.count {
+            let young = segments.removeLast(), old = segments.removeLast()
+            let kept = (old.entries + young.entries).filter { !removed.contains($0.id) }
+            for entry in old.entries + young.entries where removed.contains(entry.id) { removed.remove(entry.id) }
+            if !kept.isEmpty { segments.append(FixtureSegment(kept)) }
+        }
+        return FixtureStore(segments: segments, ignoreSets: ignoreSets, removed: removed, nextID: nextID + 1).compactedIfMostlyRemoved()
+    }
+
+    /// This store without the fixture named `name`, or nil when there is none. O(1) but for the
+    /// occasional compaction (when most held fixtures are removed ones).
+    public func removing(named name: String) -> FixtureStore? {
+        guard let old = live(named: name) else { return nil }
+        var removed = self.removed
+        removed.insert(old.id)
+        return FixtureStore(segments: segments, ignoreSets: ignoreSets, removed: removed, nextID: nextID).compactedIfMostlyRemoved()
+    }
+
+    /// One segment of the live fixtures when tombstones outnumber them (amortized O(1) per removal).
+    private func compactedIfMostlyRemoved() -> FixtureStore {
+        guard removed.count > 16, removed.count * 2 > count + removed.count else { return self }
+        let live = liveEntries
+        return FixtureStore(segments: live.isEmpty ? [] : [FixtureSegment(live)], ignoreSets: ignoreSets, removed: [], nextID: nextID)
+    }
+
+    // MARK: lookups
 
     /// Whether some fixture on this route compares headers (other than the stream switches) or the query.
     public func comparesExtras(method: String, path: String) -> Bool {
-        !routesComparingExtras.isEmpty && routesComparingExtras.contains(Route(method: method, path: path))
+        let route = FixtureSegment.Route(method: method, path: path)
+        return segments.contains { !$0.routesComparingExtras.isEmpty && $0.routesComparingExtras.contains(route) }
     }
-
-    static func specificity(_ value: JSONValue?) -> Int {
-        switch value {
-        case .object(let members)?: return members.values.reduce(0) { $0 + specificity($1) }
-        case nil: return 0
-        default: return 1
-        }
-    }
-
-    public var count: Int { fixtures.count }
-
-    public func fixture(named name: String) -> Fixture? { fixtures.first { $0.name == name } }
 
     /// Finds the fixture for a request, or reports the closest ones.
     public func match(_ input: MatchInput) -> MatchResult {
-        let route = Route(method: input.method, path: input.path)
-        for (setIndex, ignore) in ignoreSets.enumerated() {
-            let key = Matcher.key(Matcher.applying(ignore: ignore, to: input.projection))
-            if let candidates = exact[ExactKey(ignoreSet: setIndex, route: route, key: key)] {
-                for index in candidates where extrasMatch(fixtures[index].request, input) { return .matched(fixtures[index]) }
+        let route = FixtureSegment.Route(method: input.method, path: input.path)
+        for setIndex in lookupOrder {
+            let key = Matcher.key(Matcher.applying(ignore: ignoreSets[setIndex], to: input.projection))
+            let exactKey = FixtureSegment.ExactKey(ignoreSet: setIndex, route: route, key: key)
+            for segment in segments {
+                for index in segment.exact[exactKey] ?? [] {
+                    let entry = segment.entries[index]
+                    if !removed.contains(entry.id), Self.extrasMatch(entry.fixture.request, input) { return .matched(entry.fixture) }
+                }
             }
         }
-        for index in subset[route] ?? [] {
-            let pattern = fixtures[index].request
-            guard extrasMatch(pattern, input) else { continue }
-            guard let wanted = pattern.body else { return .matched(fixtures[index]) }
+        for entry in subsetCandidates(route) {
+            let pattern = entry.fixture.request
+            guard Self.extrasMatch(pattern, input) else { continue }
+            guard let wanted = pattern.body else { return .matched(entry.fixture) }
             let body = Matcher.applying(ignore: pattern.ignore, to: input.body) ?? .null
-            if Matcher.isSubset(Matcher.applying(ignore: pattern.ignore, to: wanted)!, of: body) { return .matched(fixtures[index]) }
+            if Matcher.isSubset(Matcher.applying(ignore: pattern.ignore, to: wanted)!, of: body) { return .matched(entry.fixture) }
         }
         return .missed(nearMiss(input, route: route))
     }
 
+    /// The route's subset fixtures of every segment, most specific first (then oldest first).
+    private func subsetCandidates(_ route: FixtureSegment.Route) -> [FixtureSegment.Entry] {
+        if segments.count == 1 { return (segments[0].subset[route] ?? []).map { segments[0].entries[$0] }.filter { !removed.contains($0.id) } }
+        return segments.flatMap { segment in (segment.subset[route] ?? []).map { segment.entries[$0] } }
+            .filter { !removed.contains($0.id) }
+            .sorted { $0.specificity != $1.specificity ? $0.specificity > $1.specificity : $0.id < $1.id }
+    }
+
     /// Query and listed headers (the native stream switches are part of the projection instead).
-    private func extrasMatch(_ pattern: RequestPattern, _ input: MatchInput) -> Bool {
+    static func extrasMatch(_ pattern: RequestPattern, _ input: MatchInput) -> Bool {
         for (name, value) in pattern.query where !input.query.contains(where: { $0.name == name && $0.value == value }) {
             return false
         }
@@ -185,15 +154,15 @@ public final class FixtureStore: Sendable {
         return true
     }
 
-    private func nearMiss(_ input: MatchInput, route: Route) -> NearMiss {
-        let onRoute = byRoute[route] ?? []
+    private func nearMiss(_ input: MatchInput, route: FixtureSegment.Route) -> NearMiss {
+        let onRoute = segments.flatMap { segment in (segment.byRoute[route] ?? []).map { segment.entries[$0] } }.filter { !removed.contains($0.id) }
         var candidates: [NearMiss.Candidate] = []
-        for index in onRoute.prefix(500) {
-            let pattern = fixtures[index].request
+        for entry in onRoute.prefix(500) {
+            let pattern = entry.fixture.request
             let request = Matcher.applying(ignore: pattern.ignore, to: pattern.match == .subset ? input.body : input.projection)
-            var differences = Matcher.differences(fixture: projections[index], request: request)
+            var differences = Matcher.differences(fixture: entry.projection, request: request)
             if pattern.match == .subset { differences = differences.filter { $0.fixture != nil } }
-            candidates.append(NearMiss.Candidate(fixture: fixtures[index].name, differences: differences))
+            candidates.append(NearMiss.Candidate(fixture: entry.fixture.name, differences: differences))
         }
         candidates.sort { $0.differences.count < $1.differences.count }
         return NearMiss(method: input.method, path: input.path, candidates: Array(candidates.prefix(3)), fixturesOnRoute: onRoute.count)

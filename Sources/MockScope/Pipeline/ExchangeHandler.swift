@@ -65,15 +65,14 @@ public final class ExchangeHandler: HTTPHandler {
         }
     }
 
-    /// Replaces the store with one built from `change(current fixtures)` (nil: no change). The new
-    /// store is built outside the lock — building indexes every fixture, and requests must not wait
-    /// on it (a recording session adds a fixture per exchange) — then swapped in, unless the store
-    /// changed meanwhile: then it is built again from that one. Returns whether it changed.
-    private func changeStore(_ change: ([Fixture]) -> [Fixture]?) -> Bool {
+    /// Replaces the store with `change(current store)` (nil: no change). The new store is built
+    /// outside the lock — requests must not wait on it (a recording session adds a fixture per
+    /// exchange) — then swapped in, unless the store changed meanwhile: then it is built again
+    /// from that one. Returns whether it changed.
+    private func changeStore(_ change: (FixtureStore) -> FixtureStore?) -> Bool {
         while true {
             let current = state.withLock { $0 }
-            guard let fixtures = change(current.store.fixtures) else { return false }
-            let store = FixtureStore(fixtures)
+            guard let store = change(current.store) else { return false }
             let swapped = state.withLock { state -> Bool in
                 guard state.storeGeneration == current.storeGeneration else { return false }
                 state = ServerState(store: store, settings: state.settings, storeGeneration: state.storeGeneration + 1, preparer: preparer)
@@ -96,9 +95,7 @@ public final class ExchangeHandler: HTTPHandler {
 
     /// Removes a fixture by name; false when there is none.
     public func removeFixture(named name: String) -> Bool {
-        changeStore { fixtures in
-            fixtures.contains { $0.name == name } ? fixtures.filter { $0.name != name } : nil
-        }
+        changeStore { $0.removing(named: name) }
     }
 
     /// Attaches the recorder's forwarder (used when `settings.record` is `new` or `all`).
@@ -106,7 +103,7 @@ public final class ExchangeHandler: HTTPHandler {
 
     /// Adds (or replaces, by name) a fixture at runtime: a new recording, or a test's own stub.
     public func addFixture(_ fixture: Fixture) {
-        _ = changeStore { fixtures in fixtures.filter { $0.name != fixture.name } + [fixture] }
+        _ = changeStore { $0.adding(fixture) }
     }
 
     /// Lets the admin status report the HTTP layer's counts of open streams and open requests.

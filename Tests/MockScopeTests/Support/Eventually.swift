@@ -23,17 +23,3 @@ func eventually(_ what: @autoclosure () -> String, timeout: Duration = .seconds(
 /// How often `eventually` looks (seconds).
 private let pollInterval = 0.002
 
-/// `eventually` for async tests: it suspends between looks instead of blocking a thread of the
-/// cooperative pool (which the awaited work may itself need: with two cores the pool has two).
-func eventuallyAsync(_ what: @autoclosure () -> String, timeout: Duration = .seconds(5),
-                     sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now.advanced(by: timeout)
-    while true {
-        if try condition() { return }
-        if clock.now >= deadline { break }
-        try await Task.sleep(for: .milliseconds(2))
-    }
-    let conditionHeld = try condition()
-    try #require(conditionHeld, "timed out after \(timeout) waiting for \(what())", sourceLocation: sourceLocation)
-}

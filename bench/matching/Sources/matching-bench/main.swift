@@ -14,6 +14,12 @@
 //
 //   matching-bench --handle [--threads N] [--lookups N]
 //
+//   matching-bench --adds [SIZES...]
+//
+// Store changes: adds SIZE distinct fixtures one at a time through ExchangeHandler.addFixture (what
+// the recorder and `POST /__admin/fixtures` do), then removes a tenth of them; prints ms in all and
+// µs per add, for each size (default 1000 10000): linear time is the same µs per add at both.
+//
 // The whole domain side of one replayed request, in process: ExchangeHandler.handle then .completed
 // for a repeated request (the decision cache's hit path, journal, metrics), ns per request; the
 // CPU MockScope adds to libmicrohttpd's per request, without the network's noise.
@@ -48,6 +54,7 @@ var sizes: [Int] = []
 var lookups = 100_000
 var misses = 200
 var handleMode = false
+var addsMode = false
 var threads = 1
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
@@ -56,11 +63,39 @@ while !arguments.isEmpty {
     case "--lookups": lookups = Int(arguments.removeFirst())!
     case "--misses": misses = Int(arguments.removeFirst())!
     case "--handle": handleMode = true
+    case "--adds": addsMode = true
     case "--threads": threads = Int(arguments.removeFirst())!
     default: sizes.append(Int(argument)!)
     }
 }
-if sizes.isEmpty { sizes = [1_000, 10_000, 100_000] }
+if sizes.isEmpty { sizes = addsMode ? [1_000, 10_000] : [1_000, 10_000, 100_000] }
+
+/// The --adds figure (see the top of this file).
+func addsBenchmark(sizes: [Int]) {
+    for size in sizes {
+        let fixtures = (0..<size).map { i -> Fixture in
+            guard case .success(let fixture) = FixtureLoader.parse(Array(fixtureJSON(i).utf8), file: "bench-\(i).json", defaultName: "bench/q\(i)")
+            else { fatalError("generated fixture does not load") }
+            return fixture
+        }
+        let server = ExchangeHandler(store: FixtureStore([]), settings: MockSettings(speed: 0))
+        let start = now()
+        for fixture in fixtures { server.addFixture(fixture) }
+        let added = now()
+        for i in stride(from: 0, to: size, by: 10) { _ = server.removeFixture(named: "bench/q\(i)") }
+        let removed = now()
+        guard server.store.count == size - (size + 9) / 10, case .matched = server.store.match(input(requestBody(1))) else {
+            fatalError("the store lost fixtures")
+        }
+        let addMs = Double(added - start) / 1e6, removeMs = Double(removed - added) / 1e6
+        print(#"{"adds":\#(size),"add_ms":\#(Int(addMs)),"us_per_add":\#((addMs * 1000 / Double(size) * 10).rounded() / 10),"removes":\#((size + 9) / 10),"us_per_remove":\#((removeMs * 1000 / Double((size + 9) / 10) * 10).rounded() / 10)}"#)
+    }
+}
+
+if addsMode {
+    addsBenchmark(sizes: sizes)
+    exit(0)
+}
 
 /// The --handle figure (see the top of this file).
 func handleBenchmark(lookups: Int, threads: Int) {

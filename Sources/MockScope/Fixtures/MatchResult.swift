@@ -1,0 +1,5 @@
+/// The outcome of a lookup.
+public enum MatchResult: Sendable {
+    case matched(Fixture)
+    case missed(NearMiss)
+}
