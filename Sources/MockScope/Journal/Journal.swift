@@ -172,7 +172,9 @@ final class JournalRecord: @unchecked Sendable {
     /// cut: this only counts. Whatever is cut is first scrubbed of the request's secrets (worked out
     /// from the whole request), so a cut never leaves part of a key behind.
     func bound(policy: SecretPolicy) {
-        if needsCutting {
+        let measured = measure()
+        bytes = measured.bytes
+        if measured.needsCutting {
             let scope = policy.scope(for: request)
             let limit = Journal.stringLimit
             let cut = { (text: String, limit: Int) -> String in
@@ -202,47 +204,50 @@ final class JournalRecord: @unchecked Sendable {
             }.map { cut($0, limit) }
             note.scenarios = note.scenarios.prefix(64).map { cut($0, limit) }
             if longSecret, let nearMiss = note.nearMiss { note.nearMiss = scope.scrub(nearMiss) }
+            bytes = measure().bytes
         }
-        bytes = accounted
     }
 
-    /// Whether any string is over its cap (only reads lengths: O(1) per native string).
-    private var needsCutting: Bool {
+    /// The bytes the record keeps (its strings and body, plus a fixed overhead per record and per
+    /// field), and whether any string is over its cap: one pass that reads lengths only (O(1) per
+    /// native string), as it runs for every request.
+    private func measure() -> (bytes: Int, needsCutting: Bool) {
         let limit = Journal.stringLimit
-        if request.path.utf8.count > limit || request.method.utf8.count > 64 { return true }
-        if (note.modelName?.utf8.count ?? 0) > limit || (note.nearMiss?.utf8.count ?? 0) > Journal.nearMissLimit { return true }
-        if (note.error?.utf8.count ?? 0) > limit || (note.fixture?.utf8.count ?? 0) > limit || (note.apiKey?.utf8.count ?? 0) > limit { return true }
-        if note.scenarios.count > 64 || note.scenarios.contains(where: { $0.utf8.count > limit }) { return true }
-        var total = 0
-        for field in request.headers.fields {
-            if field.name.utf8.count > limit || field.value.utf8.count > limit { return true }
-            total += field.name.utf8.count + field.value.utf8.count
-        }
-        if total > Journal.fieldsLimit { return true }
-        total = 0
-        for field in request.query {
-            if field.name.utf8.count > limit || field.value.utf8.count > limit { return true }
-            total += field.name.utf8.count + field.value.utf8.count
-        }
-        if total > Journal.fieldsLimit { return true }
-        total = 0
-        for fault in note.faults {
-            if fault.utf8.count > limit { return true }
-            total += fault.utf8.count
-        }
-        return total > Journal.fieldsLimit
-    }
-
-    /// The bytes the record keeps: its strings and body, plus a fixed overhead per record and per field.
-    private var accounted: Int {
+        var over = request.path.utf8.count > limit || request.method.utf8.count > 64
         var total = Journal.recordOverhead + request.body.count + request.method.utf8.count + request.path.utf8.count
-        for field in request.headers.fields { total += Journal.fieldOverhead + field.name.utf8.count + field.value.utf8.count }
-        for field in request.query { total += Journal.fieldOverhead + field.name.utf8.count + field.value.utf8.count }
-        for fault in note.faults { total += Journal.fieldOverhead + fault.utf8.count }
-        for scenario in note.scenarios { total += Journal.fieldOverhead + scenario.utf8.count }
-        total += (note.model?.utf8.count ?? 0) + (note.nearMiss?.utf8.count ?? 0) + (note.error?.utf8.count ?? 0)
-        total += (note.fixture?.utf8.count ?? 0) + (note.apiKey?.utf8.count ?? 0)
-        return total
+        var fields = 0
+        for field in request.headers.fields {
+            let name = field.name.utf8.count, value = field.value.utf8.count
+            if name > limit || value > limit { over = true }
+            fields += name + value
+        }
+        total += fields + request.headers.fields.count * Journal.fieldOverhead
+        if fields > Journal.fieldsLimit { over = true }
+        fields = 0
+        for field in request.query {
+            let name = field.name.utf8.count, value = field.value.utf8.count
+            if name > limit || value > limit { over = true }
+            fields += name + value
+        }
+        total += fields + request.query.count * Journal.fieldOverhead
+        if fields > Journal.fieldsLimit { over = true }
+        fields = 0
+        for fault in note.faults {
+            if fault.utf8.count > limit { over = true }
+            fields += fault.utf8.count
+        }
+        total += fields + note.faults.count * Journal.fieldOverhead
+        if fields > Journal.fieldsLimit { over = true }
+        if note.scenarios.count > 64 { over = true }
+        for scenario in note.scenarios {
+            if scenario.utf8.count > limit { over = true }
+            total += Journal.fieldOverhead + scenario.utf8.count
+        }
+        let model = note.modelName?.utf8.count ?? 0, nearMiss = note.nearMiss?.utf8.count ?? 0, error = note.error?.utf8.count ?? 0
+        let fixture = note.fixture?.utf8.count ?? 0, apiKey = note.apiKey?.utf8.count ?? 0
+        if model > limit || nearMiss > Journal.nearMissLimit || error > limit || fixture > limit || apiKey > limit { over = true }
+        total += (note.model?.utf8.count ?? 0) + nearMiss + error + fixture + apiKey
+        return (total, over)
     }
 
     /// The public form, with `id` and `outcome` as read under the journal's lock. The key's
@@ -311,16 +316,15 @@ public final class Journal: Sendable {
     func record(_ record: JournalRecord) {
         record.bound(policy: policy)
         // The records it drops are freed after the lock is released.
-        let dropped = state.withLock { state -> [JournalRecord] in
+        // The usual case drops one record, the one whose slot is taken: no array is made for it.
+        let dropped = state.withLock { state -> (replaced: JournalRecord?, evicted: [JournalRecord]) in
             record.id = state.nextID
             state.nextID += 1
             state.total += 1
             let slot = record.id % state.ring.count
             var dropped: [JournalRecord] = []
-            if let replaced = state.ring[slot].take() {
-                state.bytes -= replaced.bytes
-                dropped.append(replaced)
-            }
+            let replaced = state.ring[slot].take()
+            if let replaced { state.bytes -= replaced.bytes }
             state.ring[slot] = record
             state.bytes += record.bytes
             var oldest = max(state.oldest, record.id - state.ring.count + 1)
@@ -334,7 +338,7 @@ public final class Journal: Sendable {
                 oldest += 1
             }
             state.oldest = oldest
-            return dropped
+            return (replaced, dropped)
         }
         withExtendedLifetime(dropped) {}
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stage 1b: what a web page the user visits can send is refused, on protocol routes as on the
 /// admin API. A page can POST to 127.0.0.1 (a "simple" cross-origin request needs no preflight)
 /// or reach it through a name it controls (DNS rebinding); an SDK, curl or test code sends
@@ -19,20 +25,25 @@ struct BrowserGuard: Sendable {
         }
     }
 
-    private static let loopbackNames: [[UInt8]] = [Array("127.0.0.1".utf8), Array("localhost".utf8), Array("[::1]".utf8)]
-
     /// `127.0.0.1`, `localhost` or `[::1]`, with or without a port: byte-level, as every request
     /// carries a Host (anything else goes to `isLoopback`).
     static func isPlainLoopback(_ host: String) -> Bool {
-        var host = host
-        return host.withUTF8 { bytes in
-            for name in loopbackNames where bytes.count >= name.count && bytes.starts(with: name) {
-                guard bytes.count > name.count else { return true }
-                guard bytes[name.count] == UInt8(ascii: ":") else { continue }
-                return bytes[(name.count + 1)...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        let plain = host.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let name: StaticString
+            switch bytes.first {
+            case UInt8(ascii: "1"): name = "127.0.0.1"
+            case UInt8(ascii: "l"): name = "localhost"
+            case UInt8(ascii: "["): name = "[::1]"
+            default: return false
             }
-            return isLoopback(host: String(decoding: bytes, as: UTF8.self).lowercased())
+            let count = name.utf8CodeUnitCount
+            guard bytes.count >= count, memcmp(bytes.baseAddress!, name.utf8Start, count) == 0 else { return false }
+            guard bytes.count > count else { return true }
+            guard bytes[count] == UInt8(ascii: ":"), bytes.count > count + 1 else { return false }
+            for index in (count + 1)..<bytes.count where bytes[index] < 0x30 || bytes[index] > 0x39 { return false }
+            return true
         }
+        return plain == true || isLoopback(host: host.lowercased())
     }
 
     /// Why a request looks sent by a web page of another site, or nil.
