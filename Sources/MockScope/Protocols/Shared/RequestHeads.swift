@@ -23,11 +23,11 @@ public struct RequestHeads: Sendable {
             // The length first: most fields are ruled out without comparing a byte.
             switch fields[index].name.utf8.count {
             case 4:
-                if host == nil, fields[index].name.caseInsensitiveEquals("host") { host = fields[index].value }
+                if host == nil, Self.startsWith(fields[index].name, "h"), fields[index].name.caseInsensitiveEquals("host") { host = fields[index].value }
             case 6:
                 if !nativeStream, fields[index].name.caseInsensitiveEquals("accept") {
                     nativeStream = fields[index].value.containsASCIICaseInsensitive("text/event-stream")
-                } else if origin == nil, fields[index].name.caseInsensitiveEquals("origin") {
+                } else if origin == nil, Self.startsWith(fields[index].name, "o"), fields[index].name.caseInsensitiveEquals("origin") {
                     origin = fields[index].value
                 }
             case 12:
@@ -35,7 +35,9 @@ public struct RequestHeads: Sendable {
             case 13:
                 if authorization == nil, fields[index].name.caseInsensitiveEquals("authorization") { authorization = fields[index].value }
             case 14:
-                if fetchSite == nil, fields[index].name.caseInsensitiveEquals("sec-fetch-site") { fetchSite = fields[index].value }
+                if fetchSite == nil, Self.startsWith(fields[index].name, "s"), fields[index].name.caseInsensitiveEquals("sec-fetch-site") {
+                    fetchSite = fields[index].value
+                }
             case 15:
                 if !nativeStream, fields[index].name.caseInsensitiveEquals("x-dashscope-sse") {
                     nativeStream = fields[index].value.caseInsensitiveEquals("enable")
@@ -49,5 +51,12 @@ public struct RequestHeads: Sendable {
                 break
             }
         }
+    }
+
+    /// Whether `name` starts with the lower-case ASCII `letter`, in either case: rules out most
+    /// names of the same length before a whole comparison.
+    @inline(__always) private static func startsWith(_ name: String, _ letter: Unicode.Scalar) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return first | 0x20 == UInt8(letter.value)
     }
 }
