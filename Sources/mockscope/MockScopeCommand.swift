@@ -173,6 +173,7 @@ struct ServeOptions: ParsableArguments {
     }
 
     func run() throws {
+        MemoryReturn.configure()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
