@@ -250,11 +250,13 @@ public struct FixtureWriter: Sendable {
             lines.append("    \"body\": \(string(scope.text(String(decoding: bytes, as: UTF8.self))))")
         case .events(let events):
             lines.append("    \"events\": [")
-            let items = events.map { event -> String in
+            // Redacted as one text: a key split over events is caught too (SecretScope.events).
+            let redacted = scope.events(events.map(\.bytes))
+            let items = zip(events, redacted).map { event, data -> String in
                 let at = (event.atMs * 10).rounded() / 10
                 var writer = JSONWriter()
                 writer.number(max(0, at))
-                return "      {\"at\": \(writer.text), \"data\": \(string(scope.text(String(decoding: event.bytes, as: UTF8.self))))}"
+                return "      {\"at\": \(writer.text), \"data\": \(string(data))}"
             }
             if !items.isEmpty { lines.append(items.joined(separator: ",\n")) }
             lines.append("    ]")

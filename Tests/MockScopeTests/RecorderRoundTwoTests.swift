@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import MockScope
+import MockScopeHTTPTypes
+@testable import MockScopeRecorder
+import MockScopeRuntime
+import MockScopeTesting
+import Synchronization
+import Testing
+
+/// Round two of the security review, the recorder's findings (RELIABILITY.md, "Round two": 6c, 7,
+/// 12, 13d). Each test failed before its fix.
+@Suite(.serialized) struct RecorderRoundTwoTests {
+    static let chatPath = "/compatible-mode/v1/chat/completions"
+
+    /// A folder holding one fixture file (for an upstream TestServer).
+    static func fixtureFolder(_ name: String, _ json: String) throws -> String {
+        let folder = try RecorderWriterTests.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/compat/x", withIntermediateDirectories: true)
+        try json.write(toFile: folder + "/compat/x/\(name).json", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    static func recorder(upstream: String, folder: String, log: CollectedLog, keepPartial: Bool = false) throws -> MockScopeService {
+        var options = ServerOptions()
+        options.settings = MockSettings(speed: 1)
+        options.settings.record = .all
+        options.recording = RecordingSetup(upstream: try Upstream(url: upstream), directory: folder, keepPartial: keepPartial)
+        let server = try MockScopeService(options: options, logger: log.logger)
+        try server.start()
+        return server
+    }
+
+    static func event(_ at: Int, _ data: String) -> String {
+        var writer = JSONWriter()
+        writer.string(data)
+        return #"{"at": \#(at), "data": \#(writer.text)}"#
+    }
+
+    // MARK: 6c
+
+    /// 6c: the upstream streams the request's key in two parts (a model echoing it token by
+    /// token): no event holds it whole, each was scrubbed alone, both halves reached the disk.
+    @Test func aKeySplitOverTwoEventsNeverReachesTheDisk() throws {
+        let key = recorderFakeKey
+        let cut = key.index(key.startIndex, offsetBy: 10)
+        let (head, tail) = (String(key[..<cut]), String(key[cut...]))
+        func delta(_ text: String) -> String { #"data: {"choices":[{"index":0,"delta":{"content":"\#(text)"}}]}"# + "\n\n" }
+        let upstreamFolder = try Self.fixtureFolder("split-key", """
+            {"mockscope": 1, "name": "split-key",
+             "request": {"method": "POST", "path": "\(Self.chatPath)", "body": {"model": "qwen-split"}, "match": "subset"},
+             "response": {"status": 200, "headers": {"content-type": "text/event-stream"}, "events": [
+               \(Self.event(0, delta("your key is \(head)"))),
+               \(Self.event(80, delta("\(tail), keep it safe"))),
+               \(Self.event(160, "data: [DONE]\n\n"))]}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: upstreamFolder) }
+        let upstream = try TestServer(fixtures: [upstreamFolder], settings: MockSettings(speed: 1))
+        defer { upstream.stop() }
+        let folder = try RecorderWriterTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = CollectedLog()
+        let recorder = try Self.recorder(upstream: upstream.baseURL, folder: folder, log: log)
+        defer { recorder.stop() }
+
+        let body = #"{"model":"qwen-split","messages":[{"role":"user","content":"what is my key"}],"stream":true}"#
+        let answer = try RawHTTP.exchange(port: recorder.port, "POST", Self.chatPath,
+                                          headers: [("Authorization", "Bearer \(key)"), ("Content-Type", "application/json")], body: body)
+        #expect(answer.status == 200)
+        #expect(answer.text.contains(head) && answer.text.contains(tail), "the client gets the upstream's bytes as they are")
+
+        let files = RecorderEndToEndTests.jsonFiles(folder)
+        let file = try #require(files.first, "\(log.text)")
+        let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+        #expect(!text.contains(head), "the first half of the key is on disk:\n\(text)")
+        #expect(!text.contains(tail), "the second half of the key is on disk:\n\(text)")
+        #expect(!text.contains(String(key.prefix(6))) && !text.contains(String(key.suffix(6))))
+        // It still loads; the events keep their framing, count and timing.
+        guard case .success(let fixture) = FixtureLoader.parse(Array(text.utf8), file: file, defaultName: "x") else {
+            Issue.record("the recorded fixture does not load:\n\(text)")
+            return
+        }
+        let root = try JSONValue.parse(text)
+        let events = try #require(root["response"]?["events"]?.arrayValue)
+        #expect(events.count == 3)
+        let data = events.map { $0["data"]?.stringValue ?? "" }
+        #expect(data.allSatisfy { $0.hasPrefix("data: ") && $0.hasSuffix("\n\n") })
+        #expect(data[0].contains("your key is \(SecretPolicy.placeholder)"), "\(data)")
+        #expect(data[1].contains(#""content":", keep it safe""#), "\(data)")
+        #expect(data[2] == "data: [DONE]\n\n")
+        let at = events.map { $0["at"]?.numberValue ?? -1 }
+        #expect(at[1] - at[0] >= 50 && at[2] - at[1] >= 50, "the timing is kept: \(at)")
+        #expect(fixture.request.path == Self.chatPath)
+    }
+
+    /// 6c, the policy itself: a key in three pieces, a cumulative stream whose earlier events hold
+    /// prefixes, a stream cut mid-key; the bytes around stay as they were.
+    @Test func streamRedactionWorksOnTheReassembledText() {
+        let key = "sk-0123456789abcdefXYZ"
+        let scope = SecretScope(policy: .standard, secrets: [key])
+        func delta(_ text: String) -> [UInt8] { Array((#"data: {"id":"c1","choices":[{"delta":{"content":"\#(text)"}}]}"# + "\n\n").utf8) }
+        let three = scope.events([delta("key: sk-0123"), delta("456789abc"), delta("defXYZ!"), Array("data: [DONE]\n\n".utf8)])
+        #expect(three.joined().contains("key: REDACTED") && three[2].contains(#""content":"!""#), "\(three)")
+        #expect(!three.joined().contains("0123") && !three.joined().contains("XYZ"), "\(three)")
+        #expect(three[3] == "data: [DONE]\n\n")
+        let cumulative = scope.events([delta("it is sk-01234"), delta("it is \(key) ok")])
+        #expect(cumulative == [String(decoding: delta("it is REDACTED"), as: UTF8.self), String(decoding: delta("it is REDACTED ok"), as: UTF8.self)])
+        let plain = scope.events([Array("data: sk-0123\n\n".utf8), Array("data: 456789abcdefXYZ done\n\n".utf8)])
+        #expect(plain == ["data: REDACTED\n\n", "data:  done\n\n"])
+        let untouched = [delta("nothing secret here"), delta("sk- is a prefix")]
+        #expect(scope.events(untouched) == untouched.map { String(decoding: $0, as: UTF8.self) })
+    }
+}
