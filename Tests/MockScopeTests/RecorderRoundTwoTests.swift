@@ -110,4 +110,90 @@ import Testing
         let untouched = [delta("nothing secret here"), delta("sk- is a prefix")]
         #expect(scope.events(untouched) == untouched.map { String(decoding: $0, as: UTF8.self) })
     }
+
+    // MARK: 7
+
+    static func chat(_ content: String, answer: String = #"{"ok":true}"#) -> RecordedExchange {
+        var writer = JSONWriter()
+        writer.string(content)
+        let body = #"{"model":"qwen-plus","messages":[{"role":"user","content":\#(writer.text)}]}"#
+        let request = HTTPRequest(method: "POST", path: chatPath, headers: HeaderFields([("Content-Type", "application/json")]),
+                                  body: Array(body.utf8))
+        return RecordedExchange(request: request, status: 200, headers: HeaderFields([("content-type", "application/json")]),
+                                body: .whole(Array(answer.utf8)))
+    }
+
+    /// 7: two different requests with one name (forced here: a constant hash; in the finding, 32
+    /// bits of hash and the slug `request` for every CJK prompt): the second took the first's
+    /// file, on disk and in memory. Now it takes `-2`; the same request again replaces its own.
+    @Test func differentRequestsWithOneNameNeverOverwriteEachOther() throws {
+        let folder = try RecorderWriterTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let writer = FixtureWriter(directory: folder, upstreamHost: "upstream.test", nameHash: { _ in "0000000000000000" })
+        let a = try writer.write(Self.chat("Hello, world", answer: #"{"a":1}"#))
+        let b = try writer.write(Self.chat("hello world!", answer: #"{"b":1}"#))
+        #expect(a.location.name == "compat/qwen-plus/hello-world-0000000000000000")
+        #expect(b.location.name == "compat/qwen-plus/hello-world-0000000000000000-2")
+        #expect(b.fixture.name == b.location.name)
+        // Re-recording either replaces its own file, never the other's, and takes no new name.
+        let a2 = try writer.write(Self.chat("Hello, world", answer: #"{"a":2}"#))
+        let b2 = try writer.write(Self.chat("hello world!", answer: #"{"b":2}"#))
+        #expect(a2.path == a.path && b2.path == b.path)
+        // A third request, and a file there that does not parse: neither is overwritten.
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: folder + "/compat/qwen-plus/hello-world-0000000000000000-3.json"))
+        let c = try writer.write(Self.chat("HELLO WORLD"))
+        #expect(c.location.name.hasSuffix("-4"))
+        #expect(try String(contentsOfFile: folder + "/compat/qwen-plus/hello-world-0000000000000000-3.json", encoding: .utf8) == "not json")
+        // Partial recordings of different requests keep apart too.
+        var partial = Self.chat("Hello, world")
+        partial.partial = true
+        var otherPartial = Self.chat("hello world!")
+        otherPartial.partial = true
+        #expect(try writer.write(partial).location.name == "compat/qwen-plus/hello-world-0000000000000000.partial")
+        #expect(try writer.write(otherPartial).location.name == "compat/qwen-plus/hello-world-0000000000000000-2.partial")
+
+        // Each request replays its own answer from the folder.
+        let (fixtures, problems) = FixtureLoader.loadDirectory(folder)
+        #expect(problems.count == 1, "only the file that is not JSON: \(problems)")
+        let store = FixtureStore(fixtures)
+        for (content, answer) in [("Hello, world", #"{"a":2}"#), ("hello world!", #"{"b":2}"#), ("HELLO WORLD", #"{"ok":true}"#)] {
+            let input = MatchInput(method: "POST", path: Self.chatPath, headers: [], body: try JSONValue.parse(Self.chat(content).request.body))
+            guard case .matched(let fixture) = store.match(input), case .whole(let body) = fixture.response.body else {
+                Issue.record("\(content) does not replay")
+                continue
+            }
+            #expect(String(decoding: body, as: UTF8.self) == answer, "\(content)")
+        }
+        // The real hash: 16 hex digits.
+        let real = FixtureWriter(directory: folder, upstreamHost: "upstream.test").location(for: Self.chat("Hello, world").request)
+        let hash = try #require(real.name.split(separator: "-").last)
+        #expect(hash.count == 16 && hash.allSatisfy(\.isHexDigit))
+    }
+
+    /// 7: every CJK-only prompt had the slug `request` (so names differed by 32 bits of hash only).
+    @Test func slugsKeepWordsOfEveryScriptAndStaySafe() {
+        #expect(FixtureWriter.slug("你是谁？") == "你是谁")
+        #expect(FixtureWriter.slug("请告诉我今天的天气如何？") == "请告诉我今天的天气如何")
+        #expect(FixtureWriter.slug("Hello 世界, what's up?") == "hello-世界-what-s-up")
+        #expect(FixtureWriter.slug("Привет, мир") == "привет-мир")
+        #expect(FixtureWriter.slug("cafe\u{301} crème") == "café-crème")  // composed (NFC): one name per text
+        #expect(FixtureWriter.slug("../../etc/passwd") == "etc-passwd")
+        #expect(FixtureWriter.slug(".hidden\u{0}name\u{202E}x") == "hidden-name-x")
+        #expect(FixtureWriter.slug("🙂 ？ ...") == "request")
+        #expect(FixtureWriter.slug(nil) == "request")
+        let long = FixtureWriter.slug(String(repeating: "长", count: 100))
+        #expect(long.utf8.count <= FixtureWriter.maximumSlugBytes && long.count == 20)
+        let ascii = FixtureWriter.slug(String(repeating: "ab ", count: 40))
+        #expect(ascii.utf8.count <= FixtureWriter.maximumSlugBytes && !ascii.hasSuffix("-"))
+        for text in ["你是谁？", "a/b\\c", "..", "x.y:z*?<>|\"", "tab\there\nnewline"] {
+            let slug = FixtureWriter.slug(text)
+            #expect(!slug.contains("/") && !slug.contains(".") && !slug.contains("\\") && !slug.hasPrefix("-"), "\(slug)")
+            #expect(slug.unicodeScalars.allSatisfy { !CharacterSet.controlCharacters.contains($0) })
+        }
+        // Deterministic, and the two finding prompts no longer share a slug.
+        let writer = FixtureWriter(directory: "/unused", upstreamHost: "example.test")
+        #expect(writer.location(for: Self.chat("你是谁？").request) == writer.location(for: Self.chat("你是谁？").request))
+        #expect(writer.location(for: Self.chat("你是谁？").request).name.hasPrefix("compat/qwen-plus/你是谁-"))
+        #expect(writer.location(for: Self.chat("讲个故事").request).name.hasPrefix("compat/qwen-plus/讲个故事-"))
+    }
 }
