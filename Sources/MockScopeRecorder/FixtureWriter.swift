@@ -365,6 +365,22 @@ public enum AtomicFile {
         return random.allSatisfy(\.isHexDigit) && !parts.dropLast().joined(separator: ".").isEmpty
     }
 
+    /// The temporaries this process's writes have open now (removed by `removeOwnTemporaries`).
+    private static let openTemporaries = Mutex<Set<String>>([])
+
+    /// Removes the temporaries below `root` of this process's writes still under way (at
+    /// shutdown, after the writes were waited for: normally none). Returns the paths removed.
+    @discardableResult
+    public static func removeOwnTemporaries(below root: String) -> [String] {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        let paths = openTemporaries.withLock { set -> [String] in
+            let mine = set.filter { $0.hasPrefix(prefix) }
+            set.subtract(mine)
+            return Array(mine)
+        }
+        return paths.filter { unlink($0) == 0 }
+    }
+
     public static func write(_ bytes: [UInt8], to path: String) throws(RecordingError) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
@@ -375,6 +391,8 @@ public enum AtomicFile {
         }
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let temporary = (folder as NSString).appendingPathComponent(".\(name).\(random).tmp")
+        Self.openTemporaries.withLock { _ = $0.insert(temporary) }
+        defer { Self.openTemporaries.withLock { _ = $0.remove(temporary) } }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RecordingError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         var failure: String?

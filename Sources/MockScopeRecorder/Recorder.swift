@@ -61,14 +61,47 @@ public final class Recorder: Forwarder {
     /// Exchanges being forwarded or written now.
     public var inFlightCount: Int { inFlight.withLock { $0.exchanges.count } }
 
-    /// Cancels what is in flight and stops the HTTP client. Call after the HTTP server stopped.
-    public func shutdown() {
+    /// Why an exchange still open at shutdown is not complete (in its log line and partial file).
+    public static let shutdownReason = "server shutting down"
+
+    /// Takes no new exchange (503) and gives up every open one for `shutdownReason`: its upstream
+    /// request is cancelled, it is written as a partial fixture with `keepPartial` or dropped,
+    /// logged either way. Call before the HTTP server ends the clients' connections, so that the
+    /// reason is the server's and not "the client went away". Safe to call twice.
+    public func beginShutdown() {
         let exchanges = inFlight.withLock { state -> [RecordingExchange] in
             state.stopped = true
             return Array(state.exchanges.values)
         }
-        for exchange in exchanges { exchange.cancel(reason: "MockScope stopped before the end") }
+        if !exchanges.isEmpty {
+            logger.notice("\(Self.shutdownReason): giving up \(exchanges.count) recording(s) still open")
+        }
+        for exchange in exchanges { exchange.cancel(reason: Self.shutdownReason) }
+    }
+
+    /// Drains, then stops the HTTP client: `beginShutdown`, then waits (at most `timeout`) until
+    /// every exchange has concluded (its fixture or partial file written, its line logged), stops
+    /// the client (what still runs fails and concludes), waits for the last writes, and removes any
+    /// temporary file a write of this process left. Call from a thread that may block (not an
+    /// event loop of the client).
+    public func shutdown(timeout: Duration = .seconds(10)) {
+        beginShutdown()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        func drain(until deadline: ContinuousClock.Instant) {
+            while inFlightCount > 0, clock.now < deadline { Thread.sleep(forTimeInterval: 0.002) }
+        }
+        drain(until: deadline)
         client.shutdown()
+        drain(until: max(deadline, clock.now.advanced(by: .seconds(1))))
+        let written = DispatchSemaphore(value: 0)
+        writeQueue.async { written.signal() }
+        _ = written.wait(timeout: .now() + 2)
+        let left = inFlightCount
+        if left > 0 { logger.warning("\(Self.shutdownReason): \(left) recording(s) did not conclude in time; not recorded") }
+        for path in AtomicFile.removeOwnTemporaries(below: options.directory) {
+            logger.notice("removed \(path): the temporary file of a write cut short by the shutdown")
+        }
     }
 
     // MARK: Forwarder

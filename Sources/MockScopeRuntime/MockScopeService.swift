@@ -130,8 +130,13 @@ public final class MockScopeService: Sendable {
 
     public func start() throws { try daemon.start() }
 
-    /// Stops at once: open streams are ended, recordings still open are given up.
+    /// Stops at once: open streams are ended; recordings still open are given up for "server
+    /// shutting down" (partial files with `--keep-partial`, else dropped; each logged), and their
+    /// writes are waited for (bounded) so that no temporary file is left when this returns.
     public func stop() {
+        // First: the recorder's reason must be set before the daemon ends the clients' connections
+        // (which would otherwise read as "the client went away").
+        recorder?.beginShutdown()
         daemon.stop()
         recorder?.shutdown()
     }

@@ -196,4 +196,83 @@ import Testing
         #expect(writer.location(for: Self.chat("你是谁？").request).name.hasPrefix("compat/qwen-plus/你是谁-"))
         #expect(writer.location(for: Self.chat("讲个故事").request).name.hasPrefix("compat/qwen-plus/讲个故事-"))
     }
+
+    // MARK: 12
+
+    /// An upstream whose streams last `seconds` (an event every 100 ms), for any request of model
+    /// `qwen-slow`.
+    static func slowUpstream(seconds: Int) throws -> (TestServer, String) {
+        let events = (0..<(seconds * 10)).map { Self.event($0 * 100, #"data: {"choices":[{"delta":{"content":"tick \#($0)"}}]}"# + "\n\n") }
+        let folder = try Self.fixtureFolder("slow", """
+            {"mockscope": 1, "name": "slow",
+             "request": {"method": "POST", "path": "\(Self.chatPath)", "body": {"model": "qwen-slow"}, "match": "subset"},
+             "response": {"status": 200, "headers": {"content-type": "text/event-stream"}, "events": [\(events.joined(separator: ","))]}}
+            """)
+        return (try TestServer(fixtures: [folder], settings: MockSettings(speed: 1)), folder)
+    }
+
+    /// Opens `count` recorded streams (each its own request) and waits until each client has its
+    /// first event.
+    static func openStreams(_ count: Int, port: UInt16) throws -> [RawHTTP] {
+        var clients: [RawHTTP] = []
+        for index in 0..<count {
+            let client = try RawHTTP(port: port)
+            let body = #"{"model":"qwen-slow","messages":[{"role":"user","content":"stream \#(index)"}],"stream":true}"#
+            try client.send("POST", chatPath, headers: [("Authorization", "Bearer \(recorderFakeKey)"), ("Content-Type", "application/json")],
+                            body: body)
+            clients.append(client)
+        }
+        for client in clients {
+            #expect(try client.readHead().status == 200)
+            _ = try client.readChunk()
+        }
+        return clients
+    }
+
+    /// 12: SIGTERM with 300 live recorded streams and `--keep-partial` kept 5 files, left a `.tmp`
+    /// and logged the rest as "client went away" (the daemon ended the connections first, and the
+    /// process left before the writes). Now every open recording is given up for "server shutting
+    /// down", written as partial (or dropped without `--keep-partial`) and logged, before the
+    /// shutdown returns.
+    @Test(arguments: [true, false]) func aGracefulShutdownAccountsForEveryOpenRecording(keepPartial: Bool) async throws {
+        let streams = keepPartial ? 48 : 16
+        let (upstream, upstreamFolder) = try Self.slowUpstream(seconds: 6)
+        defer {
+            upstream.stop()
+            try? FileManager.default.removeItem(atPath: upstreamFolder)
+        }
+        let folder = try RecorderWriterTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = CollectedLog()
+        let recorder = try Self.recorder(upstream: upstream.baseURL, folder: folder, log: log, keepPartial: keepPartial)
+        let clients = try Self.openStreams(streams, port: recorder.port)
+        #expect(recorder.recorder?.inFlightCount == streams)
+
+        let started = ContinuousClock.now
+        await recorder.shutDownGracefully(timeout: .milliseconds(300))
+        #expect(ContinuousClock.now - started < .seconds(5), "the drain is bounded")
+        #expect(recorder.recorder?.inFlightCount == 0)
+
+        let messages = log.messages
+        #expect(!messages.contains { $0.contains("went away") }, "\(log.text)")
+        let files = RecorderWriterTests.allFiles(folder)
+        #expect(!files.contains { $0.hasSuffix(".tmp") }, "\(files)")
+        if keepPartial {
+            let partial = messages.filter { $0.hasPrefix("recorded POST \(Self.chatPath) 200") && $0.hasSuffix("partial (server shutting down)") }
+            #expect(partial.count == streams, "\(log.text)")
+            let written = files.filter { $0.hasSuffix(".partial.json") }
+            #expect(written.count == streams, "\(files)")
+            #expect(Set(written.map { String($0.split(separator: "/")[2].prefix(while: { $0 != "-" })) }) == ["stream"])
+            for file in written {
+                let root = try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))))
+                #expect(root["metadata"]?["partial"] == .bool(true))
+                #expect((root["response"]?["events"]?.arrayValue?.count ?? 0) >= 1)
+            }
+        } else {
+            let dropped = messages.filter { $0.hasPrefix("not recorded: POST \(Self.chatPath) 200") && $0.hasSuffix(": server shutting down") }
+            #expect(dropped.count == streams, "\(log.text)")
+            #expect(files.isEmpty, "\(files)")
+        }
+        withExtendedLifetime(clients) {}
+    }
 }
