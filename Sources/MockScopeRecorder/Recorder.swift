@@ -14,12 +14,21 @@ public struct RecorderOptions: Sendable {
     public var redact: [String]
     /// Keep an interrupted recording, marked `"partial": true` (replay ignores it).
     public var keepPartial: Bool
+    /// The most bytes of an answer queued for a client that reads slower than the upstream sends
+    /// (`--record-buffer-bytes`): over it, the upstream read pauses until the client has taken
+    /// half of it. At least `minimumClientQueueBytes`.
+    public var clientQueueBytes: Int
 
-    public init(upstream: Upstream, directory: String, redact: [String] = [], keepPartial: Bool = false) {
+    public static let defaultClientQueueBytes = 1 << 20
+    public static let minimumClientQueueBytes = 16 << 10
+
+    public init(upstream: Upstream, directory: String, redact: [String] = [], keepPartial: Bool = false,
+                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes) {
         self.upstream = upstream
         self.directory = directory
         self.redact = redact
         self.keepPartial = keepPartial
+        self.clientQueueBytes = max(Self.minimumClientQueueBytes, clientQueueBytes)
     }
 }
 
@@ -60,6 +69,26 @@ public final class Recorder: Forwarder {
 
     /// Exchanges being forwarded or written now.
     public var inFlightCount: Int { inFlight.withLock { $0.exchanges.count } }
+
+    /// Bytes queued for clients now (sent by upstreams, not yet taken by the HTTP layer), over
+    /// every open exchange.
+    public var clientQueueBytes: Int {
+        inFlight.withLock { state in state.exchanges.values.map(\.live) }.reduce(0) { $0 + $1.queuedBytes }
+    }
+
+    /// The most bytes one exchange has had queued for its client (backpressure keeps it near
+    /// `options.clientQueueBytes`: the bound plus one upstream read).
+    public var peakClientQueueBytes: Int { peakQueue.load(ordering: .relaxed) }
+    private let peakQueue = Atomic<Int>(0)
+
+    func notePeak(_ bytes: Int) {
+        var current = peakQueue.load(ordering: .relaxed)
+        while bytes > current {
+            let (exchanged, original) = peakQueue.compareExchange(expected: current, desired: bytes, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
 
     /// Why an exchange still open at shutdown is not complete (in its log line and partial file).
     public static let shutdownReason = "server shutting down"
@@ -199,8 +228,9 @@ final class RecordingExchange: UpstreamSink {
         live.sendHead(status: status, headers: UpstreamClient.clientHeaders(headers))
     }
 
-    func upstreamBody(_ bytes: [UInt8]) {
-        live.send(bytes)
+    func upstreamBody(_ bytes: [UInt8], resume: @escaping @Sendable () -> Void) -> Bool {
+        let goOn = live.send(bytes, limit: recorder.options.clientQueueBytes, resume: resume)
+        recorder.notePeak(live.peakQueuedBytes)
         let now = MonotonicClock.now()
         state.withLock { state in
             state.lastArrival = now
@@ -211,6 +241,7 @@ final class RecordingExchange: UpstreamSink {
                 state.whole += bytes
             }
         }
+        return goOn
     }
 
     func upstreamEnd() {

@@ -50,7 +50,7 @@ public final class MockScopeService: Sendable {
         if let setup = options.recording, let recordTo {
             let handler = self.handler
             let recorder = Recorder(options: RecorderOptions(upstream: setup.upstream, directory: recordTo, redact: options.redact + setup.redact,
-                                                             keepPartial: setup.keepPartial),
+                                                             keepPartial: setup.keepPartial, clientQueueBytes: setup.clientQueueBytes),
                                     logger: logger, onRecorded: { [weak handler] fixture in handler?.addFixture(fixture) })
             handler.attachForwarder(recorder)
             self.recorder = recorder

@@ -21,11 +21,13 @@ import Testing
         return folder
     }
 
-    static func recorder(upstream: String, folder: String, log: CollectedLog, keepPartial: Bool = false) throws -> MockScopeService {
+    static func recorder(upstream: String, folder: String, log: CollectedLog, keepPartial: Bool = false,
+                         clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes) throws -> MockScopeService {
         var options = ServerOptions()
         options.settings = MockSettings(speed: 1)
         options.settings.record = .all
-        options.recording = RecordingSetup(upstream: try Upstream(url: upstream), directory: folder, keepPartial: keepPartial)
+        options.recording = RecordingSetup(upstream: try Upstream(url: upstream), directory: folder, keepPartial: keepPartial,
+                                           clientQueueBytes: clientQueueBytes)
         let server = try MockScopeService(options: options, logger: log.logger)
         try server.start()
         return server
@@ -274,5 +276,102 @@ import Testing
             #expect(files.isEmpty, "\(files)")
         }
         withExtendedLifetime(clients) {}
+    }
+
+    // MARK: 13d
+
+    /// 13d: a client that does not read made the recorder hold the whole answer about three
+    /// times (LiveResponse's queue, the recording, the HTTP client's reads). Now the upstream read
+    /// pauses while the client's queue is over the bound and resumes as the client reads.
+    @Test func aClientThatDoesNotReadHoldsOnlyTheBoundThenGetsEverything() throws {
+        let size = 12 << 20
+        let bound = 256 << 10
+        // A large answer, every line different (a lost or repeated chunk would show).
+        var body: [UInt8] = []
+        body.reserveCapacity(size + 64)
+        var line = 0
+        while body.count < size {
+            body += Array("line \(line) abcdefghijklmnopqrstuvwxyz 0123456789\n".utf8)
+            line += 1
+        }
+        let big = Fixture(name: "big", origin: "test",
+                          request: RequestPattern(method: "POST", path: Self.chatPath, body: .object(["model": .string("qwen-big")]), match: .subset),
+                          response: RecordedResponse(status: 200, headers: HeaderFields([("content-type", "text/plain; charset=utf-8")]),
+                                                     body: .whole(body)))
+        let upstream = try TestServer(settings: MockSettings(speed: 0), extraFixtures: [big])
+        defer { upstream.stop() }
+        let folder = try RecorderWriterTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let log = CollectedLog()
+        let service = try Self.recorder(upstream: upstream.baseURL, folder: folder, log: log, clientQueueBytes: bound)
+        defer { service.stop() }
+        let recorder = try #require(service.recorder)
+
+        let client = try RawHTTP(port: service.port)
+        // A small fixed receive buffer: the kernel does not absorb the answer for the client.
+        var small: Int32 = 64 << 10
+        setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        try client.send("POST", Self.chatPath, headers: authJSON,
+                        body: #"{"model":"qwen-big","messages":[{"role":"user","content":"a big answer"}]}"#)
+        #expect(try client.readHead().status == 200)
+
+        // The client reads nothing more: the queue fills to the bound and stays there.
+        try eventually("the client's queue to fill") { recorder.clientQueueBytes >= bound / 2 }
+        let slack = 256 << 10  // one upstream read past the bound
+        let clock = ContinuousClock()
+        let until = clock.now.advanced(by: .milliseconds(400))
+        while clock.now < until {
+            #expect(recorder.clientQueueBytes <= bound + slack)
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(recorder.peakClientQueueBytes <= bound + slack, "peak \(recorder.peakClientQueueBytes) bytes queued, bound \(bound)")
+        #expect(recorder.inFlightCount == 1, "the upstream answer is not complete while the client does not read")
+
+        // The client reads: everything arrives, in order, and is recorded.
+        var received: [UInt8] = []
+        received.reserveCapacity(size + 64)
+        while let chunk = try client.readChunk() { received += chunk }
+        #expect(received.count == body.count)
+        #expect(received == body)
+        #expect(recorder.peakClientQueueBytes <= bound + slack)
+        try eventually("the recording to be written") { recorder.inFlightCount == 0 }
+        #expect(log.text.contains("recorded POST \(Self.chatPath) 200 bytes=\(body.count)"), "\(log.text.prefix(2000))")
+        let files = RecorderEndToEndTests.jsonFiles(folder)
+        let file = try #require(files.first)
+        let name = String(file.dropLast(".json".count))
+        guard case .whole(let recorded)? = service.handler.store.fixture(named: name)?.response.body else {
+            Issue.record("no recorded fixture \(name)")
+            return
+        }
+        #expect(recorded == body)
+    }
+
+    /// 13d, the queue's contract: over the limit the producer is told to pause, and resumed once
+    /// when the client has taken it down to half, or when the exchange is over.
+    @Test func aPausedProducerIsResumedWhenTheQueueDrainsOrTheExchangeEnds() {
+        let live = LiveResponse()
+        live.sendHead(status: 200, headers: HeaderFields())
+        let resumed = Mutex(0)
+        let resume: @Sendable () -> Void = { resumed.withLock { $0 += 1 } }
+        #expect(live.send([UInt8](repeating: 1, count: 100), limit: 150, resume: resume))
+        #expect(!live.send([UInt8](repeating: 2, count: 100), limit: 150, resume: resume))
+        #expect(live.queuedBytes == 200 && live.peakQueuedBytes == 200)
+        func take(_ count: Int) {
+            var buffer = [UInt8](repeating: 0, count: count)
+            _ = buffer.withUnsafeMutableBytes { live.fill($0, suspend: {}, resume: {}) }
+        }
+        take(120)
+        #expect(live.queuedBytes == 80 && resumed.withLock { $0 } == 0, "80 bytes queued: over half the limit")
+        take(10)
+        #expect(resumed.withLock { $0 } == 1)
+        take(10)
+        #expect(resumed.withLock { $0 } == 1, "resumed once")
+        #expect(!live.send([UInt8](repeating: 3, count: 200), limit: 150, resume: resume))
+        live.closed(clientWentAway: true)
+        #expect(resumed.withLock { $0 } == 2, "a client gone resumes the producer (to its cancellation)")
+        let stopping = LiveResponse()
+        #expect(!stopping.send([UInt8](repeating: 4, count: 200), limit: 150, resume: resume))
+        stopping.shutdown()
+        #expect(resumed.withLock { $0 } == 3, "a server stopping resumes it")
     }
 }
