@@ -3,7 +3,9 @@ import Synchronization
 /// A response whose status, headers and body arrive later — from an upstream being proxied.
 /// A producer (any thread) calls `sendHead`, `send` and `finish`/`fail`; the HTTP layer reads it
 /// on the connection's thread, suspending the connection while nothing is there and being resumed
-/// by the producer's next call. Nothing is buffered beyond what the client has not read yet.
+/// by the producer's next call. Nothing is buffered beyond what the client has not read yet, and
+/// a producer that sends with a `limit` is told to pause while that is over the limit
+/// (backpressure: a client that does not read holds at most about `limit` bytes here).
 public final class LiveResponse: Sendable {
     public enum Ending: Sendable, Equatable {
         case complete
@@ -21,11 +23,36 @@ public final class LiveResponse: Sendable {
         var clientGone = false
         var onClientGone: (@Sendable () -> Void)?
         var bytesSent = 0
+        /// Bytes in `pending` not yet read by the HTTP layer.
+        var queued = 0
+        var peakQueued = 0
+        /// A paused producer's resumption: called once the queue is down to `resumeAt`, or the
+        /// exchange is over.
+        var producer: (@Sendable () -> Void)?
+        var resumeAt = 0
+
+        /// Takes the paused producer's resumption when the exchange can take no more bytes.
+        mutating func producerIfOver() -> (@Sendable () -> Void)? {
+            guard ending != nil || clientGone else { return nil }
+            defer { producer = nil }
+            return producer
+        }
+
+        mutating func enqueue(_ bytes: [UInt8]) {
+            pending.append(bytes)
+            queued += bytes.count
+            peakQueued = max(peakQueued, queued)
+        }
     }
 
     private let state = Mutex(State())
 
     public init() {}
+
+    deinit {
+        // Never leave a paused producer waiting (an upstream read, a promise).
+        state.withLock { $0.producer }?()
+    }
 
     // MARK: producer
 
@@ -35,8 +62,30 @@ public final class LiveResponse: Sendable {
 
     public func send(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        wake { $0.pending.append(bytes) }
+        wake { $0.enqueue(bytes) }
     }
+
+    /// Sends bytes and says whether the producer may go on: false when the client's queue (bytes
+    /// sent and not yet taken by the HTTP layer) is over `limit` — then `resume` is called once,
+    /// when the queue is down to half the limit or the exchange is over (finished, failed, client
+    /// gone, server stopping). True: `resume` is never called.
+    public func send(_ bytes: [UInt8], limit: Int, resume: @escaping @Sendable () -> Void) -> Bool {
+        var goOn = true
+        wake { state in
+            if !bytes.isEmpty { state.enqueue(bytes) }
+            if state.queued > limit, state.ending == nil, !state.clientGone {
+                state.producer = resume
+                state.resumeAt = limit / 2
+                goOn = false
+            }
+        }
+        return goOn
+    }
+
+    /// Bytes sent by the producer and not yet taken by the HTTP layer.
+    public var queuedBytes: Int { state.withLock { $0.queued } }
+    /// The most `queuedBytes` has been.
+    public var peakQueuedBytes: Int { state.withLock { $0.peakQueued } }
 
     /// The body is complete.
     public func finish() { wake { if $0.ending == nil { $0.ending = .complete } } }
@@ -47,7 +96,7 @@ public final class LiveResponse: Sendable {
         wake { state in
             if state.head == nil {
                 state.head = (status, headers)
-                if !body.isEmpty { state.pending.append(body) }
+                if !body.isEmpty { state.enqueue(body) }
                 state.ending = .complete
             } else if state.ending == nil {
                 state.ending = .abort
@@ -69,12 +118,13 @@ public final class LiveResponse: Sendable {
     }
 
     private func wake(_ change: (inout State) -> Void) {
-        let waiter = state.withLock { state -> (@Sendable () -> Void)? in
+        let (waiter, producer) = state.withLock { state -> ((@Sendable () -> Void)?, (@Sendable () -> Void)?) in
             change(&state)
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, state.producerIfOver())
         }
         waiter?()
+        producer?()
     }
 
     // MARK: consumer (the HTTP layer, on the connection's thread)
@@ -103,7 +153,19 @@ public final class LiveResponse: Sendable {
 
     /// Copies what is pending into `buffer`, or suspends until there is more.
     package func fill(_ buffer: UnsafeMutableRawBufferPointer, suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> BodyStep {
-        state.withLock { state in
+        let (step, producer) = state.withLock { state -> (BodyStep, (@Sendable () -> Void)?) in
+            let step = take(into: buffer, &state, suspend: suspend, resume: resume)
+            guard state.producer != nil, state.queued <= state.resumeAt || state.ending != nil || state.clientGone else { return (step, nil) }
+            defer { state.producer = nil }
+            return (step, state.producer)
+        }
+        producer?()
+        return step
+    }
+
+    private func take(into buffer: UnsafeMutableRawBufferPointer, _ state: inout State, suspend: () -> Void,
+                      resume: @escaping @Sendable () -> Void) -> BodyStep {
+        do {
             var written = 0
             while written < buffer.count, !state.pending.isEmpty {
                 let chunk = state.pending[0]
@@ -121,6 +183,7 @@ public final class LiveResponse: Sendable {
             }
             if written > 0 {
                 state.bytesSent += written
+                state.queued -= written
                 return .wrote(written)
             }
             switch state.ending {
@@ -142,13 +205,17 @@ public final class LiveResponse: Sendable {
 
     /// The exchange is over; `clientWentAway` when it ended early on the client's side.
     package func closed(clientWentAway: Bool) {
-        let action = state.withLock { state -> (@Sendable () -> Void)? in
+        let (action, producer) = state.withLock { state -> ((@Sendable () -> Void)?, (@Sendable () -> Void)?) in
             state.waiter = nil
-            guard clientWentAway, state.ending == nil || state.ending == .abort, !state.clientGone else { return nil }
+            // Nobody reads any more: a paused producer goes on (to its end or its cancellation).
+            let producer = state.producer
+            state.producer = nil
+            guard clientWentAway, state.ending == nil || state.ending == .abort, !state.clientGone else { return (nil, producer) }
             state.clientGone = true
             defer { state.onClientGone = nil }
-            return state.onClientGone
+            return (state.onClientGone, producer)
         }
+        producer?()
         action?()
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MockScope
 import MockScopeHTTPTypes
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,7 +37,7 @@ public struct RecordedExchange: Sendable {
     }
 }
 
-/// Where a recording goes: `<protocol>/<model>/<slug>-<hash>.json` below the recording folder.
+/// Where a recording goes: `<protocol>/<model>/<slug>-<hash>[-<n>].json` below the recording folder.
 public struct FixtureLocation: Sendable, Equatable {
     /// The fixture's name (its relative path without `.json`).
     public var name: String
@@ -68,11 +69,27 @@ public struct FixtureWriter: Sendable {
     public let secrets: SecretPolicy
     /// The upstream's host, for the metadata.
     public let upstreamHost: String
+    /// The hash in a fixture's name, of the request's canonical text (`stableNameHash`; tests
+    /// put a constant here to force collisions).
+    public let nameHash: @Sendable (String) -> String
 
-    public init(directory: String, secrets: SecretPolicy = SecretPolicy(), upstreamHost: String) {
+    /// 16 hex digits (64 bits) of FNV-1a: the same request gets the same name in every process,
+    /// on every platform. (8 digits, 32 bits, collided within a second of random prompts.)
+    public static let stableNameHash: @Sendable (String) -> String = { StableHash($0).hex(16) }
+
+    /// How many names (`-2`, `-3`, ...) a write tries when different requests share a name.
+    public static let maximumNameAttempts = 1000
+
+    /// Makes each name choice and its file's rename one step within the process: two writers of
+    /// different requests with one name never both decide the name is free.
+    private static let naming = Mutex(())
+
+    public init(directory: String, secrets: SecretPolicy = SecretPolicy(), upstreamHost: String,
+                nameHash: @escaping @Sendable (String) -> String = FixtureWriter.stableNameHash) {
         self.directory = directory
         self.secrets = secrets
         self.upstreamHost = upstreamHost
+        self.nameHash = nameHash
     }
 
     /// Response headers never written: the server's own business on replay.
@@ -128,12 +145,14 @@ public struct FixtureWriter: Sendable {
 
     // MARK: naming
 
-    /// `<protocol>/<model>/<slug of the last user text>-<8 hex of a hash of the request>`.
-    public func location(for request: HTTPRequest, partial: Bool = false) -> FixtureLocation {
-        location(for: requestPart(request, scope: secrets.scope(for: request)), partial: partial)
+    /// `<protocol>/<model>/<slug of the last user text>-<16 hex of a hash of the request>`, with
+    /// `-<attempt>` after it from the second attempt on (`write` takes the next one while the name
+    /// holds a different request) and `.partial` for an interrupted recording.
+    public func location(for request: HTTPRequest, partial: Bool = false, attempt: Int = 1) -> FixtureLocation {
+        location(for: requestPart(request, scope: secrets.scope(for: request)), partial: partial, attempt: attempt)
     }
 
-    func location(for part: RequestPart, partial: Bool) -> FixtureLocation {
+    func location(for part: RequestPart, partial: Bool, attempt: Int = 1) -> FixtureLocation {
         let endpoint = Endpoint(path: part.path)
         let folder = endpoint.module.recordingFolder(for: part.body, endpoint: endpoint)
         var model = folder.name
@@ -141,37 +160,46 @@ public struct FixtureWriter: Sendable {
             model = part.path.split(separator: "/").last.map(String.init) ?? "request"
         }
         let slug = Self.slug(endpoint.module.lastUserText(part.body))
-        let hash = Self.requestHash(part)
+        let hash = requestHash(part)
         var name = "\(folder.family)/\(Self.folderName(model!))/\(slug)-\(hash)"
+        if attempt > 1 { name += "-\(attempt)" }
         if partial { name += ".partial" }
         return FixtureLocation(name: name, relativePath: name + ".json")
     }
 
-    /// FNV-1a (64 bits) of method, path, query, matching headers and canonical body: the same request
-    /// gets the same name in every process, on every platform.
-    static func requestHash(_ part: RequestPart) -> String {
+    /// `nameHash` of method, path, query, matching headers and canonical body.
+    func requestHash(_ part: RequestPart) -> String {
         var text = "\(part.method)\n\(part.path)\n"
         text += part.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") + "\n"
         text += part.headers.map { "\($0.name.lowercased()):\($0.value)" }.joined(separator: "\n") + "\n"
         if let body = part.body { text += CanonicalJSON.string(body) }
-        return StableHash(text).hex(8)
+        return nameHash(text)
     }
 
+    /// The most UTF-8 bytes of a slug (20 CJK characters, 60 ASCII ones).
+    public static let maximumSlugBytes = 60
 
-    /// Lower-case ASCII letters and digits joined by `-`, at most 40 characters; `request` when
-    /// nothing is left (CJK text, say).
+    /// The words of `text`, readable in any script: letters, marks and digits (Unicode), the
+    /// text composed (NFC) and lower-cased, joined by `-` where anything else was (spaces,
+    /// punctuation, symbols, controls), at most `maximumSlugBytes` bytes cut between characters.
+    /// Never a path separator, a dot or a control character; `request` when nothing is left.
+    /// `你是谁？` gives `你是谁`, `Hello, World!` gives `hello-world`.
     static func slug(_ text: String?) -> String {
         var result = ""
+        var bytes = 0
         var dash = false
-        for scalar in (text ?? "").lowercased().unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
-                if dash, !result.isEmpty { result += "-" }
-                dash = false
-                result.unicodeScalars.append(scalar)
-                if result.count >= 40 { break }
-            } else {
+        for character in (text ?? "").precomposedStringWithCanonicalMapping.lowercased() {
+            guard character.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) }) else {
                 dash = true
+                continue
             }
+            let separator = dash && !result.isEmpty
+            let size = character.utf8.count + (separator ? 1 : 0)
+            guard bytes + size <= maximumSlugBytes else { break }
+            if separator { result += "-" }
+            result.append(character)
+            bytes += size
+            dash = false
         }
         return result.isEmpty ? "request" : result
     }
@@ -189,10 +217,11 @@ public struct FixtureWriter: Sendable {
     // MARK: the document
 
     /// The fixture JSON for an exchange, redacted.
-    public func document(for exchange: RecordedExchange, version: String = Recorder.mockscopeVersion) -> (FixtureLocation, String) {
+    public func document(for exchange: RecordedExchange, version: String = Recorder.mockscopeVersion,
+                         attempt: Int = 1) -> (FixtureLocation, String) {
         let scope = secrets.scope(for: exchange.request)
         let part = requestPart(exchange.request, scope: scope)
-        let location = location(for: part, partial: exchange.partial)
+        let location = location(for: part, partial: exchange.partial, attempt: attempt)
 
         func string(_ value: String) -> String {
             var writer = JSONWriter()
@@ -250,11 +279,13 @@ public struct FixtureWriter: Sendable {
             lines.append("    \"body\": \(string(scope.text(String(decoding: bytes, as: UTF8.self))))")
         case .events(let events):
             lines.append("    \"events\": [")
-            let items = events.map { event -> String in
+            // Redacted as one text: a key split over events is caught too (SecretScope.events).
+            let redacted = scope.events(events.map(\.bytes))
+            let items = zip(events, redacted).map { event, data -> String in
                 let at = (event.atMs * 10).rounded() / 10
                 var writer = JSONWriter()
                 writer.number(max(0, at))
-                return "      {\"at\": \(writer.text), \"data\": \(string(scope.text(String(decoding: event.bytes, as: UTF8.self))))}"
+                return "      {\"at\": \(writer.text), \"data\": \(string(data))}"
             }
             if !items.isEmpty { lines.append(items.joined(separator: ",\n")) }
             lines.append("    ]")
@@ -266,21 +297,37 @@ public struct FixtureWriter: Sendable {
 
     /// Writes the exchange's fixture atomically (temporary file, fsync, rename, fsync the folder)
     /// and reads it back as the loader would.
+    ///
+    /// Never over a different exchange: when the file of the name exists and its `request` is not
+    /// this one's (another request with the same slug and hash, or a file that does not parse),
+    /// the next name is tried (`-2`, `-3`, ...). The same request is replaced: a re-recording.
     public func write(_ exchange: RecordedExchange) throws -> WrittenFixture {
         // A chat-like fixture without a body pattern would answer every request on its route.
         let endpoint = Endpoint(path: exchange.request.path)
         if endpoint.isGeneration, (try? JSONValue.parse(exchange.request.body))?.objectValue == nil {
             throw RecordingError("a \(endpoint.module.name) request without a JSON object body would match every request on its route; nothing written")
         }
-        let (location, text) = document(for: exchange)
-        let path = (directory as NSString).appendingPathComponent(location.relativePath)
-        let fixture: Fixture
-        switch FixtureLoader.parse(Array(text.utf8), file: path, defaultName: location.name) {
-        case .success(let parsed): fixture = parsed
-        case .failure(let problem): throw RecordingError("the recorded fixture would not load (\(problem.location): \(problem.message)); nothing written")
+        return try Self.naming.withLock { _ throws(RecordingError) -> WrittenFixture in
+            var mine: JSONValue?
+            for attempt in 1...Self.maximumNameAttempts {
+                let (location, text) = document(for: exchange, attempt: attempt)
+                let path = (directory as NSString).appendingPathComponent(location.relativePath)
+                if let existing = FileManager.default.contents(atPath: path) {
+                    if mine == nil { mine = (try? JSONValue.parse(Array(text.utf8)))?["request"] }
+                    let theirs = (try? JSONValue.parse(Array(existing)))?["request"]
+                    if theirs == nil || theirs != mine { continue }
+                }
+                let fixture: Fixture
+                switch FixtureLoader.parse(Array(text.utf8), file: path, defaultName: location.name) {
+                case .success(let parsed): fixture = parsed
+                case .failure(let problem):
+                    throw RecordingError("the recorded fixture would not load (\(problem.location): \(problem.message)); nothing written")
+                }
+                try AtomicFile.write(Array(text.utf8), to: path)
+                return WrittenFixture(location: location, path: path, text: text, fixture: fixture)
+            }
+            throw RecordingError("\(Self.maximumNameAttempts) names of \(location(for: exchange.request).name) hold other requests; nothing written")
         }
-        try AtomicFile.write(Array(text.utf8), to: path)
-        return WrittenFixture(location: location, path: path, text: text, fixture: fixture)
     }
 }
 
@@ -318,7 +365,23 @@ public enum AtomicFile {
         return random.allSatisfy(\.isHexDigit) && !parts.dropLast().joined(separator: ".").isEmpty
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    /// The temporaries this process's writes have open now (removed by `removeOwnTemporaries`).
+    private static let openTemporaries = Mutex<Set<String>>([])
+
+    /// Removes the temporaries below `root` of this process's writes still under way (at
+    /// shutdown, after the writes were waited for: normally none). Returns the paths removed.
+    @discardableResult
+    public static func removeOwnTemporaries(below root: String) -> [String] {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        let paths = openTemporaries.withLock { set -> [String] in
+            let mine = set.filter { $0.hasPrefix(prefix) }
+            set.subtract(mine)
+            return Array(mine)
+        }
+        return paths.filter { unlink($0) == 0 }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws(RecordingError) {
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         do {
@@ -328,6 +391,8 @@ public enum AtomicFile {
         }
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let temporary = (folder as NSString).appendingPathComponent(".\(name).\(random).tmp")
+        Self.openTemporaries.withLock { _ = $0.insert(temporary) }
+        defer { Self.openTemporaries.withLock { _ = $0.remove(temporary) } }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RecordingError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         var failure: String?

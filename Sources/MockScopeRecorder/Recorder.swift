@@ -14,12 +14,21 @@ public struct RecorderOptions: Sendable {
     public var redact: [String]
     /// Keep an interrupted recording, marked `"partial": true` (replay ignores it).
     public var keepPartial: Bool
+    /// The most bytes of an answer queued for a client that reads slower than the upstream sends
+    /// (`--record-buffer-bytes`): over it, the upstream read pauses until the client has taken
+    /// half of it. At least `minimumClientQueueBytes`.
+    public var clientQueueBytes: Int
 
-    public init(upstream: Upstream, directory: String, redact: [String] = [], keepPartial: Bool = false) {
+    public static let defaultClientQueueBytes = 1 << 20
+    public static let minimumClientQueueBytes = 16 << 10
+
+    public init(upstream: Upstream, directory: String, redact: [String] = [], keepPartial: Bool = false,
+                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes) {
         self.upstream = upstream
         self.directory = directory
         self.redact = redact
         self.keepPartial = keepPartial
+        self.clientQueueBytes = max(Self.minimumClientQueueBytes, clientQueueBytes)
     }
 }
 
@@ -61,14 +70,67 @@ public final class Recorder: Forwarder {
     /// Exchanges being forwarded or written now.
     public var inFlightCount: Int { inFlight.withLock { $0.exchanges.count } }
 
-    /// Cancels what is in flight and stops the HTTP client. Call after the HTTP server stopped.
-    public func shutdown() {
+    /// Bytes queued for clients now (sent by upstreams, not yet taken by the HTTP layer), over
+    /// every open exchange.
+    public var clientQueueBytes: Int {
+        inFlight.withLock { state in state.exchanges.values.map(\.live) }.reduce(0) { $0 + $1.queuedBytes }
+    }
+
+    /// The most bytes one exchange has had queued for its client (backpressure keeps it near
+    /// `options.clientQueueBytes`: the bound plus one upstream read).
+    public var peakClientQueueBytes: Int { peakQueue.load(ordering: .relaxed) }
+    private let peakQueue = Atomic<Int>(0)
+
+    func notePeak(_ bytes: Int) {
+        var current = peakQueue.load(ordering: .relaxed)
+        while bytes > current {
+            let (exchanged, original) = peakQueue.compareExchange(expected: current, desired: bytes, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    /// Why an exchange still open at shutdown is not complete (in its log line and partial file).
+    public static let shutdownReason = "server shutting down"
+
+    /// Takes no new exchange (503) and gives up every open one for `shutdownReason`: its upstream
+    /// request is cancelled, it is written as a partial fixture with `keepPartial` or dropped,
+    /// logged either way. Call before the HTTP server ends the clients' connections, so that the
+    /// reason is the server's and not "the client went away". Safe to call twice.
+    public func beginShutdown() {
         let exchanges = inFlight.withLock { state -> [RecordingExchange] in
             state.stopped = true
             return Array(state.exchanges.values)
         }
-        for exchange in exchanges { exchange.cancel(reason: "MockScope stopped before the end") }
+        if !exchanges.isEmpty {
+            logger.notice("\(Self.shutdownReason): giving up \(exchanges.count) recording(s) still open")
+        }
+        for exchange in exchanges { exchange.cancel(reason: Self.shutdownReason) }
+    }
+
+    /// Drains, then stops the HTTP client: `beginShutdown`, then waits (at most `timeout`) until
+    /// every exchange has concluded (its fixture or partial file written, its line logged), stops
+    /// the client (what still runs fails and concludes), waits for the last writes, and removes any
+    /// temporary file a write of this process left. Call from a thread that may block (not an
+    /// event loop of the client).
+    public func shutdown(timeout: Duration = .seconds(10)) {
+        beginShutdown()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        func drain(until deadline: ContinuousClock.Instant) {
+            while inFlightCount > 0, clock.now < deadline { Thread.sleep(forTimeInterval: 0.002) }
+        }
+        drain(until: deadline)
         client.shutdown()
+        drain(until: max(deadline, clock.now.advanced(by: .seconds(1))))
+        let written = DispatchSemaphore(value: 0)
+        writeQueue.async { written.signal() }
+        _ = written.wait(timeout: .now() + 2)
+        let left = inFlightCount
+        if left > 0 { logger.warning("\(Self.shutdownReason): \(left) recording(s) did not conclude in time; not recorded") }
+        for path in AtomicFile.removeOwnTemporaries(below: options.directory) {
+            logger.notice("removed \(path): the temporary file of a write cut short by the shutdown")
+        }
     }
 
     // MARK: Forwarder
@@ -166,8 +228,9 @@ final class RecordingExchange: UpstreamSink {
         live.sendHead(status: status, headers: UpstreamClient.clientHeaders(headers))
     }
 
-    func upstreamBody(_ bytes: [UInt8]) {
-        live.send(bytes)
+    func upstreamBody(_ bytes: [UInt8], resume: @escaping @Sendable () -> Void) -> Bool {
+        let goOn = live.send(bytes, limit: recorder.options.clientQueueBytes, resume: resume)
+        recorder.notePeak(live.peakQueuedBytes)
         let now = MonotonicClock.now()
         state.withLock { state in
             state.lastArrival = now
@@ -178,6 +241,7 @@ final class RecordingExchange: UpstreamSink {
                 state.whole += bytes
             }
         }
+        return goOn
     }
 
     func upstreamEnd() {

@@ -66,7 +66,10 @@ public struct Upstream: Sendable, Equatable, CustomStringConvertible {
 /// never block in it.
 public protocol UpstreamSink: AnyObject, Sendable {
     func upstreamHead(status: Int, headers: HeaderFields)
-    func upstreamBody(_ bytes: [UInt8])
+    /// One chunk. Returns false to pause the upstream read (backpressure): the client is
+    /// reading slower than the upstream sends. The sink then calls `resume` exactly once, when
+    /// reading may go on; when it returns true it never calls `resume`.
+    func upstreamBody(_ bytes: [UInt8], resume: @escaping @Sendable () -> Void) -> Bool
     func upstreamEnd()
     /// Also after `cancel()` (and before any head when the upstream could not be reached).
     func upstreamFailed(_ error: any Error)
@@ -96,9 +99,15 @@ final class SinkDelegate: HTTPClientResponseDelegate {
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
+    /// AsyncHTTPClient reads no more of the body until the returned future completes: while the
+    /// sink says the client's queue is full, the upstream's bytes wait in the kernel (and TCP
+    /// slows the upstream), not in MockScope's memory.
     func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        sink.upstreamBody(Array(buffer.readableBytesView))
-        return task.eventLoop.makeSucceededVoidFuture()
+        let promise = task.eventLoop.makePromise(of: Void.self)
+        if sink.upstreamBody(Array(buffer.readableBytesView), resume: { promise.succeed(()) }) {
+            promise.succeed(())
+        }
+        return promise.futureResult
     }
 
     func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) { sink.upstreamFailed(error) }

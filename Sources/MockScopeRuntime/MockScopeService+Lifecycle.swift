@@ -13,9 +13,10 @@ extension MockScopeService: Service {
         await shutDownGracefully()
     }
 
-    /// Stops accepting connections, lets open recordings finish writing (up to `timeout`), then
-    /// ends open streams and stops; a recording still open then is given up (a `*.partial.json`
-    /// with `--keep-partial`, and a log line).
+    /// Stops accepting connections, lets open recordings finish (up to `timeout`), then ends open
+    /// streams and stops (`stop()`): a recording still open then is given up for "server shutting
+    /// down" — a `*.partial.json` with `--keep-partial`, else dropped, logged either way — and its
+    /// write is waited for, so no temporary file is left behind when this returns.
     public func shutDownGracefully(timeout: Duration = MockScopeService.drainTimeout) async {
         daemon.stopAccepting()
         if let recorder {

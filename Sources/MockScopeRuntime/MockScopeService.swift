@@ -50,7 +50,7 @@ public final class MockScopeService: Sendable {
         if let setup = options.recording, let recordTo {
             let handler = self.handler
             let recorder = Recorder(options: RecorderOptions(upstream: setup.upstream, directory: recordTo, redact: options.redact + setup.redact,
-                                                             keepPartial: setup.keepPartial),
+                                                             keepPartial: setup.keepPartial, clientQueueBytes: setup.clientQueueBytes),
                                     logger: logger, onRecorded: { [weak handler] fixture in handler?.addFixture(fixture) })
             handler.attachForwarder(recorder)
             self.recorder = recorder
@@ -130,8 +130,13 @@ public final class MockScopeService: Sendable {
 
     public func start() throws { try daemon.start() }
 
-    /// Stops at once: open streams are ended, recordings still open are given up.
+    /// Stops at once: open streams are ended; recordings still open are given up for "server
+    /// shutting down" (partial files with `--keep-partial`, else dropped; each logged), and their
+    /// writes are waited for (bounded) so that no temporary file is left when this returns.
     public func stop() {
+        // First: the recorder's reason must be set before the daemon ends the clients' connections
+        // (which would otherwise read as "the client went away").
+        recorder?.beginShutdown()
         daemon.stop()
         recorder?.shutdown()
     }

@@ -7,11 +7,15 @@ public struct RecordingSetup: Sendable {
     public var directory: String?
     public var redact: [String] = []
     public var keepPartial = false
+    /// `--record-buffer-bytes`: see `RecorderOptions.clientQueueBytes`.
+    public var clientQueueBytes = RecorderOptions.defaultClientQueueBytes
 
-    public init(upstream: Upstream, directory: String? = nil, redact: [String] = [], keepPartial: Bool = false) {
+    public init(upstream: Upstream, directory: String? = nil, redact: [String] = [], keepPartial: Bool = false,
+                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes) {
         self.upstream = upstream
         self.directory = directory
         self.redact = redact
         self.keepPartial = keepPartial
+        self.clientQueueBytes = clientQueueBytes
     }
 }

@@ -39,6 +39,10 @@ struct RecordingOptions: ParsableArguments {
     @Flag(name: .customLong("keep-partial"), help: "Keep an interrupted recording as a fixture marked \"partial\": true (replay ignores it).")
     var keepPartial = false
 
+    @Option(name: .customLong("record-buffer-bytes"),
+            help: "Most bytes of an answer held for a client that reads slower than the upstream sends; over it the upstream read pauses (default 1048576, at least 16384).")
+    var recordBufferBytes = RecorderOptions.defaultClientQueueBytes
+
     /// Checks the options for `mode`; nil when no upstream was given.
     func setup(for mode: RecordMode) throws -> RecordingSetup? {
         if upstream != nil, region != nil { throw ValidationError("Give --upstream or --region, not both.") }
@@ -54,7 +58,8 @@ struct RecordingOptions: ParsableArguments {
             }
             return nil
         }
-        return RecordingSetup(upstream: resolved, directory: recordTo, redact: redact, keepPartial: keepPartial)
+        return RecordingSetup(upstream: resolved, directory: recordTo, redact: redact, keepPartial: keepPartial,
+                              clientQueueBytes: recordBufferBytes)
     }
 }
 

@@ -202,14 +202,14 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
         #expect(a.name.hasPrefix("compat/qwen-plus/hello-world-what-s-2-2-"))
         #expect(a.relativePath == a.name + ".json")
         let hash = a.name.split(separator: "-").last.map(String.init) ?? ""
-        #expect(hash.count == 8 && hash.allSatisfy(\.isHexDigit))
+        #expect(hash.count == 16 && hash.allSatisfy(\.isHexDigit))
         let other = writer.location(for: Self.exchange(body: Self.chatBody.replacingOccurrences(of: "2+2", with: "3+3")).request)
         #expect(other != a)
         let cjk = HTTPRequest(method: "POST", path: "/api/v1/services/aigc/text-generation/generation",
                               headers: HeaderFields([("X-DashScope-SSE", "enable")]),
                               body: Array(#"{"model":"qwq-plus","input":{"messages":[{"role":"user","content":"你是谁？"}]}}"#.utf8))
         let native = writer.location(for: cjk)
-        #expect(native.name.hasPrefix("native/qwq-plus/request-"))
+        #expect(native.name.hasPrefix("native/qwq-plus/你是谁-"))
         var nonStream = cjk
         nonStream.headers = HeaderFields()
         #expect(writer.location(for: nonStream) != native)
@@ -434,7 +434,7 @@ final class CollectedLog: Sendable {
         let files = Self.jsonFiles(folder)
         #expect(files.count == 2, "\(files)")
         #expect(files.contains { $0.hasPrefix("compat/models/request-") })
-        let file = try #require(files.first { $0.hasPrefix("compat/qwen-turbo/request-") })
+        let file = try #require(files.first { $0.hasPrefix("compat/qwen-turbo/讲个故事-") })
         let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
         #expect(!text.contains(recorderFakeKey))
         #expect(!log.text.contains(recorderFakeKey))

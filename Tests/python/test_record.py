@@ -133,9 +133,12 @@ def test_sdks_get_the_same_through_the_recorder_and_from_its_replay(mockscope_se
     assert "".join(direct["compat story"][1:]) != ""
     files = fixture_files(folder)
     assert len(files) == 5, [str(f) for f in files]
+    # Names keep CJK words readable (slug of the last user text) and carry 16 hex of a hash.
     names = {f.relative_to(folder).as_posix().rsplit("-", 1)[0] for f in files}
-    assert names == {"compat/qwen-turbo/request", "compat/qwen-plus/request", "native/qwen-plus/request",
-                     "native/qwen-turbo/request", f"apps/{E.APP_ID}/request"}, names
+    assert names == {"compat/qwen-turbo/讲个故事", "compat/qwen-plus/你是谁", "native/qwen-plus/你是谁",
+                     "native/qwen-turbo/讲个故事", f"apps/{E.APP_ID}/请告诉我今天的天气如何"}, names
+    hashes = {f.stem.rsplit("-", 1)[1] for f in files}
+    assert all(len(h) == 16 and all(c in "0123456789abcdef" for c in h) for h in hashes), hashes
 
     # A server that knows only the recorded folder answers the SDKs the same way.
     replay = mockscope_server("--fixtures", str(folder), label="rec replay")
