@@ -29,8 +29,6 @@ let package = Package(
         ),
         // What Swift cannot call directly: the variadic start/info functions and macro constants.
         .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
-        // glibc's malloc tuning for the CLI (memory given back after bursts of large requests).
-        .target(name: "CProcessMemory"),
         // HTTP value types (request, response, header fields, timed chunks, live responses): what
         // the domain and the HTTP layer exchange. Pure Swift, no C.
         .target(name: "MockScopeHTTPTypes"),
@@ -81,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "mockscope",
             dependencies: [
-                "MockScopeRuntime", "MockScope", "MockScopeRecorder", "CProcessMemory",
+                "MockScopeRuntime", "MockScope", "MockScopeRecorder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

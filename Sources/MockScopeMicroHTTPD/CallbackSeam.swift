@@ -18,6 +18,9 @@ import CMicroHTTPD
 import CMicroHTTPDShim
 import MockScopeHTTPTypes
 
+/// What of a body over the size limit is kept for the journal.
+let tooLargePrefixBytes = 16 * 1024
+
 /// A libmicrohttpd connection pointer that may be handed to the scheduler thread.
 /// Safe because the only thing done with it off the connection's thread is MHD_resume_connection,
 /// which libmicrohttpd documents as callable from any thread, and the connection cannot be freed
@@ -161,7 +164,11 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         let count = uploadDataSize.pointee
         if !context.bodyTooLarge, let uploadData {
             if context.body.count + count > core.maxBodyBytes {
+                // Over the limit: only the start is kept (what the journal shows); the rest of the
+                // body is read and dropped, and what was gathered is freed now, not when the
+                // connection ends (a stuck upload held up to the limit until the idle timeout).
                 context.bodyTooLarge = true
+                context.body = Array(context.body.prefix(tooLargePrefixBytes))
             } else {
                 uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
                     context.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))

@@ -178,7 +178,6 @@ struct ServeOptions: ParsableArguments {
     }
 
     func run() throws {
-        MemoryReturn.configure()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
