@@ -25,8 +25,6 @@ final class StreamContext {
     let ending: StreamEnding
     let startedAt: UInt64
     let fd: Int32
-    /// How often a stall checks whether the client has gone.
-    static let probeNanos: UInt64 = 100_000_000
 
     private(set) var nextChunk = 0
     private var offsetInChunk = 0
@@ -47,14 +45,18 @@ final class StreamContext {
 
     enum Step: Equatable {
         case wrote(Int)
-        /// Nothing is due: suspend until this monotonic time.
+        /// Nothing is due: suspend until this time (on the scheduler's clock).
         case wait(until: UInt64)
+        /// A stall: suspend until this time or until the peer goes (resets; or half-closes, when
+        /// `halfCloseEnds`: a stall without ms lasts until the client gives up).
+        case watch(until: UInt64, halfCloseEnds: Bool)
         case finish
         case abort(reset: Bool)
     }
 
     /// Copies every chunk that is due into `buffer`; says what to do when nothing is.
-    func fill(_ buffer: UnsafeMutableRawBufferPointer, now: UInt64, peerClosed: () -> Bool) -> Step {
+    /// `peerGone(halfCloseEnds)` looks at the peer (a reset; or a half-close too, when asked).
+    func fill(_ buffer: UnsafeMutableRawBufferPointer, now: UInt64, peerGone: (Bool) -> Bool) -> Step {
         var written = 0
         while nextChunk < chunks.count, written < buffer.count {
             let chunk = chunks[nextChunk]
@@ -95,8 +97,11 @@ final class StreamContext {
                 endedOnPurpose = true
                 return .abort(reset: false)
             }
-            if peerClosed() { return .abort(reset: false) }
-            return .wait(until: min(deadline, now &+ Self.probeNanos))
+            // Only a stall without ms ends on the client's FIN (it gave up waiting); a timed one
+            // keeps a half-closed client until its end, which it then sees.
+            let untilTheClientLeaves = nanos == nil
+            if peerGone(untilTheClientLeaves) { return .abort(reset: false) }
+            return .watch(until: deadline, halfCloseEnds: untilTheClientLeaves)
         }
     }
 }

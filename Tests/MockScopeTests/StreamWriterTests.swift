@@ -9,9 +9,13 @@ import MockScopeHTTPTypes
         items.map { TimedChunk(offsetNanos: $0.0, bytes: Array($0.1.utf8)) }
     }
 
-    func fill(_ stream: StreamContext, now: UInt64, capacity: Int = 64, peerClosed: Bool = false) -> (StreamContext.Step, String) {
+    /// `peerReset`: the peer reset the connection; `peerHalfClosed`: it sent its FIN.
+    func fill(_ stream: StreamContext, now: UInt64, capacity: Int = 64, peerReset: Bool = false,
+              peerHalfClosed: Bool = false) -> (StreamContext.Step, String) {
         var buffer = [UInt8](repeating: 0, count: capacity)
-        let step = buffer.withUnsafeMutableBytes { stream.fill($0, now: now, peerClosed: { peerClosed }) }
+        let step = buffer.withUnsafeMutableBytes {
+            stream.fill($0, now: now, peerGone: { halfCloseEnds in peerReset || (halfCloseEnds && peerHalfClosed) })
+        }
         if case .wrote(let n) = step { return (step, String(decoding: buffer[0..<n], as: UTF8.self)) }
         return (step, "")
     }
@@ -44,12 +48,20 @@ import MockScopeHTTPTypes
         let reset = StreamContext(chunks: [], ending: .reset, startedAt: 0, fd: -1)
         #expect(fill(reset, now: 0).0 == .abort(reset: true))
 
+        // A timed stall waits for its end, watching the peer; a half-close does not end it, a reset does.
         let stall = StreamContext(chunks: [], ending: .stall(nanos: 1_000_000_000), startedAt: 0, fd: -1)
-        #expect(fill(stall, now: 10).0 == .wait(until: 10 + StreamContext.probeNanos))
-        #expect(fill(stall, now: 500_000_000, peerClosed: true).0 == .abort(reset: false))
+        #expect(fill(stall, now: 10).0 == .watch(until: 1_000_000_010, halfCloseEnds: false))
+        #expect(fill(stall, now: 400_000_000, peerHalfClosed: true).0 == .watch(until: 1_000_000_010, halfCloseEnds: false))
+        #expect(fill(stall, now: 500_000_000, peerReset: true).0 == .abort(reset: false))
+        #expect(!stall.endedOnPurpose)
+
+        // A stall without ms lasts until the client gives up: its FIN ends it too.
+        let open = StreamContext(chunks: [], ending: .stall(nanos: nil), startedAt: 0, fd: -1)
+        #expect(fill(open, now: 10).0 == .watch(until: .max, halfCloseEnds: true))
+        #expect(fill(open, now: 20, peerHalfClosed: true).0 == .abort(reset: false))
 
         let timedStall = StreamContext(chunks: [], ending: .stall(nanos: 50), startedAt: 0, fd: -1)
-        #expect(fill(timedStall, now: 0).0 == .wait(until: 50))
+        #expect(fill(timedStall, now: 0).0 == .watch(until: 50, halfCloseEnds: false))
         #expect(fill(timedStall, now: 50).0 == .abort(reset: false))
         #expect(timedStall.endedOnPurpose)
     }
