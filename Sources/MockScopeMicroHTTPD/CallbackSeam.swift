@@ -300,7 +300,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
         mhdResponse = CallbackSeam.wholeResponse(bytes)
     case let .stream(chunks, ending):
         let stream = StreamContext(chunks: chunks, ending: ending, startedAt: startedAt,
-                                   fd: mscope_connection_fd(connection))
+                                   fd: mscope_connection_fd(connection), bytesPerSecond: response.bytesPerSecond)
         context.stream = stream
         mhdResponse = streamedResponse(.timed(stream), core: core, connection: connection)
     case .live:

@@ -67,6 +67,79 @@ import MockScopeHTTPTypes
     }
 }
 
+/// Round two, finding 10: a paced stream (`slow_chunks bytes_per_second`) keeps its chunks whole;
+/// the writer sends what the rate allows at each wake-up and asks to be woken for the next granule
+/// (a hundredth of a second's worth of bytes, at least one).
+@Suite struct PacedStreamTests {
+    static let ms: UInt64 = 1_000_000
+
+    func fill(_ stream: StreamContext, now: UInt64, capacity: Int = 64) -> (StreamContext.Step, String) {
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        let step = buffer.withUnsafeMutableBytes { stream.fill($0, now: now, peerGone: { _ in false }) }
+        if case .wrote(let n) = step { return (step, String(decoding: buffer[0..<n], as: UTF8.self)) }
+        return (step, "")
+    }
+
+    @Test func bytesGoAtTheRateAndAChunkStartsOnceThePreviousIsOut() {
+        // 100 B/s: a byte every 10 ms. "XY" is due at 20 ms, but the link is busy until 60 ms.
+        let stream = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array("abcdef".utf8)),
+                                            TimedChunk(offsetNanos: 20 * Self.ms, bytes: Array("XY".utf8))],
+                                   ending: .complete, startedAt: 1_000 * Self.ms, fd: -1, bytesPerSecond: 100)
+        let base = 1_000 * Self.ms
+        var received = ""
+        var now = base
+        var wakeUps: [UInt64] = []
+        while true {
+            let (step, text) = fill(stream, now: now)
+            received += text
+            if case .wait(let due) = step {
+                #expect(due > now)
+                wakeUps.append(due - base)
+                now = due
+            } else if step == .finish {
+                break
+            }
+        }
+        #expect(received == "abcdefXY")
+        #expect(wakeUps == [10, 20, 30, 40, 50, 60, 70].map { $0 * Self.ms })
+        #expect(now == base + 70 * Self.ms)
+    }
+
+    @Test func aFastRateGoesInTenMillisecondGranulesAndNothingIsEarly() {
+        // 1,000 B/s: granules of 10 bytes, every 10 ms.
+        let body = String(repeating: "0123456789", count: 2) + "abcde"
+        let stream = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array(body.utf8))], ending: .complete,
+                                   startedAt: 0, fd: -1, bytesPerSecond: 1_000)
+        #expect(fill(stream, now: 0).1 == "0123456789")
+        #expect(fill(stream, now: 9 * Self.ms).0 == .wait(until: 10 * Self.ms))
+        #expect(fill(stream, now: 10 * Self.ms).1 == "0123456789")
+        #expect(fill(stream, now: 25 * Self.ms).1 == "abcde")
+        #expect(fill(stream, now: 25 * Self.ms).0 == .finish)
+        // Late wake-ups catch up at once, within the buffer.
+        let late = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array(body.utf8))], ending: .complete,
+                                 startedAt: 0, fd: -1, bytesPerSecond: 1_000)
+        #expect(fill(late, now: 1_000 * Self.ms).1 == body)
+    }
+
+    @Test func oneBytePerSecondWakesOncePerByte() {
+        let stream = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array("abc".utf8)), TimedChunk(offsetNanos: 0, bytes: [])],
+                                   ending: .stall(nanos: nil), startedAt: 0, fd: -1, bytesPerSecond: 1)
+        #expect(fill(stream, now: 0).1 == "a")
+        #expect(fill(stream, now: 999 * Self.ms).0 == .wait(until: 1_000 * Self.ms))
+        #expect(fill(stream, now: 1_000 * Self.ms).1 == "b")
+        #expect(fill(stream, now: 2_000 * Self.ms).1 == "c")
+        // The empty chunk starts once "abc" is out (3 s), then the stall.
+        #expect(fill(stream, now: 2_500 * Self.ms).0 == .wait(until: 3_000 * Self.ms))
+        #expect(fill(stream, now: 3_000 * Self.ms).0 == .watch(until: .max, halfCloseEnds: true))
+        #expect(stream.bytesSent == 3)
+    }
+
+    @Test func hugeRatesAndTimesDoNotOverflow() {
+        #expect(StreamContext.pacedNanos(UInt64.max, rate: 1) == .max)
+        #expect(StreamContext.pacedAllowance(elapsed: .max, rate: 1_000_000_000_000, granule: 10_000_000_000) == .max)
+    }
+}
+
 @Suite struct StreamSchedulerTests {
     @Test func wakesInDueOrderAndRunsEverythingPendingOnStop() throws {
         let log = LockedLog()
@@ -184,6 +257,43 @@ struct TimedStreamHandler: HTTPHandler {
         clock.advance(to: 100 * Self.ms)
         #expect(try client.readBody(6) == "late\n\n")
         #expect(try client.readChunk() == nil)
+    }
+}
+
+/// A paced stream over a real socket on a manual clock: at 1 B/s each byte goes when the clock
+/// reaches its second, and not before.
+@Suite(.serialized) struct PacedStreamOverSocketTests {
+    struct PacedHandler: HTTPHandler {
+        func handle(_ request: HTTPRequest) -> HTTPResponse {
+            HTTPResponse(status: 200, headers: HeaderFields([("content-type", "text/event-stream")]),
+                         body: .stream([TimedChunk(offsetNanos: 0, bytes: Array("abc".utf8))], ending: .complete), bytesPerSecond: 1)
+        }
+        func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {}
+    }
+
+    @Test func eachByteGoesWhenTheClockReachesItsSecond() throws {
+        let second: UInt64 = 1_000_000_000
+        let clock = ManualSchedulerClock(now: 7 * second)
+        var configuration = DaemonConfiguration()
+        configuration.clock = clock
+        let server = MicroHTTPDDaemon(configuration: configuration, handler: PacedHandler())
+        try server.start()
+        defer { server.stop() }
+        let client = try RawHTTP(port: server.port)
+        try client.send("GET", "/paced")
+        let base = clock.now()
+        #expect(try client.readHead().status == 200)
+        #expect(try client.readBody(1) == "a")
+        for (index, byte) in ["b", "c"].enumerated() {
+            let due = base + UInt64(index + 1) * second
+            try eventually("the stream waiting for byte \(index + 2)") { clock.nextDeadline == due }
+            clock.advance(to: due - 1)
+            #expect(try client.bytesArrived() == 0, "byte \(index + 2) sent early")
+            clock.advance(to: due)
+            #expect(try client.readBody(1) == byte)
+        }
+        #expect(try client.readChunk() == nil)
+        #expect(server.schedulerWakeUps == 2, "one wake-up per byte")
     }
 }
 
