@@ -165,6 +165,23 @@ public final class StreamScheduler: @unchecked Sendable {
         entry.fd < 0 || watched[entry.token]?.sequence == entry.sequence
     }
 
+    /// Under the lock: drops the heap's stale entries once they are most of it. A wait "until the
+    /// client leaves" is due at UInt64.max, so without this every such client that reset would
+    /// leave its entry behind for the server's life.
+    private func compactIfMostlyStale() {
+        guard staleEntries >= Self.compactionThreshold, staleEntries * 2 >= heap.count else { return }
+        heap = Heap(heap.unordered.filter(isLive))
+        staleEntries = 0
+    }
+
+    static let compactionThreshold = 256
+
+    /// Entries in the heap, stale ones included (for tests).
+    var heapCount: Int {
+        condition.lock(); defer { condition.unlock() }
+        return heap.count
+    }
+
     private func threadEnded() {
         threadsRunning -= 1
         condition.broadcast()
@@ -219,6 +236,7 @@ public final class StreamScheduler: @unchecked Sendable {
                 batch.append(token)
             }
             wokenCount += batch.count
+            compactIfMostlyStale()
             condition.unlock()
             for token in batch { wake(token) }
             batch.removeAll(keepingCapacity: true)

@@ -1,5 +1,8 @@
 import Testing
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MockScopeHTTPTypes
 @testable import MockScopeMicroHTTPD
 
@@ -160,6 +163,33 @@ import MockScopeHTTPTypes
         #expect(log.items == [1, 2, 0, 99])
         let afterStop = scheduler.suspend(until: now, token: 7, suspend: { Issue.record("must not suspend after stop") })
         #expect(!afterStop)
+    }
+
+    /// Watched waits whose peers go are woken by the watch, not the clock, and their stale heap
+    /// entries (due at UInt64.max: "until the client leaves") do not pile up.
+    @Test func watchedWaitsAreWokenWhenTheirPeerGoesAndLeaveNothingBehind() throws {
+        let log = LockedLog()
+        let clock = ManualSchedulerClock()
+        let scheduler = StreamScheduler(clock: clock, wake: { log.append(Int($0)) })
+        scheduler.start()
+        defer { scheduler.stop() }
+        let count = 600
+        var pairs: [(Int32, Int32)] = []
+        for index in 0 ..< count {
+            var fds: [Int32] = [0, 0]
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+            pairs.append((fds[0], fds[1]))
+            #expect(scheduler.suspend(until: .max, token: UInt(index + 1), watching: fds[0], suspend: {}))
+        }
+        #expect(scheduler.pending == count)
+        for (_, peer) in pairs { close(peer) }
+        try eventually("every watched wait woken by its peer's close") { log.items.count == count }
+        #expect(Set(log.items) == Set(1 ... count))
+        #expect(scheduler.wakeUps == count)
+        #expect(scheduler.pending == 0)
+        #expect(scheduler.heapCount < StreamScheduler.compactionThreshold, "stale entries were compacted")
+        #expect(clock.now() == 0)
+        for (own, _) in pairs { close(own) }
     }
 
     /// On a manual clock nothing is woken until the clock reaches it, and then in due order.
