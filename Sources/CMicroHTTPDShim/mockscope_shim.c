@@ -6,6 +6,12 @@
 #include <errno.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <poll.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#endif
 
 struct MHD_Daemon *mscope_start_daemon(const mscope_daemon_config *config,
                                        void *access_handler, void *access_cls,
@@ -62,13 +68,95 @@ int mscope_connection_fd(struct MHD_Connection *connection) {
     return info ? info->connect_fd : -1;
 }
 
-int mscope_peer_closed(int fd) {
-    char byte;
+int mscope_peer_gone(int fd, int half_close_counts) {
     if (fd < 0) return 1;
-    ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0) return 1;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return 1;
+    struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+#ifdef POLLRDHUP
+    p.events |= POLLRDHUP;
+#endif
+    int n;
+    do { n = poll(&p, 1, 0); } while (n < 0 && errno == EINTR);
+    if (n <= 0) return 0;
+    /* A reset or an error: POLLERR, and POLLHUP (both directions shut). */
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return 1;
+    if (!half_close_counts) return 0;
+#ifdef POLLRDHUP
+    return (p.revents & POLLRDHUP) ? 1 : 0;
+#else
+    if (p.revents & POLLIN) {
+        char byte;
+        return recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    }
     return 0;
+#endif
+}
+
+int mscope_watch_create(int *wake_fd) {
+#ifdef __linux__
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) return -1;
+    int ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (ev < 0) { close(ep); return -1; }
+    struct epoll_event e = { .events = EPOLLIN, .data = { .u64 = 0 } };
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, ev, &e) != 0) { close(ev); close(ep); return -1; }
+    *wake_fd = ev;
+    return ep;
+#else
+    (void)wake_fd;
+    return -1;
+#endif
+}
+
+int mscope_watch_add(int watch_fd, int fd, uint64_t token, int half_close_counts) {
+#ifdef __linux__
+    /* Edge-triggered, and no EPOLLIN: bytes a client sends meanwhile raise nothing. EPOLLERR
+       and EPOLLHUP (a reset, an error) are always reported; EPOLLRDHUP (a FIN) only when
+       asked for. A condition already true when the fd is added is reported at once. */
+    struct epoll_event e = { .events = EPOLLET | (half_close_counts ? EPOLLRDHUP : 0), .data = { .u64 = token } };
+    return epoll_ctl(watch_fd, EPOLL_CTL_ADD, fd, &e);
+#else
+    (void)watch_fd; (void)fd; (void)token; (void)half_close_counts;
+    return -1;
+#endif
+}
+
+void mscope_watch_remove(int watch_fd, int fd) {
+#ifdef __linux__
+    struct epoll_event e;
+    epoll_ctl(watch_fd, EPOLL_CTL_DEL, fd, &e);
+#else
+    (void)watch_fd; (void)fd;
+#endif
+}
+
+int mscope_watch_wait(int watch_fd, uint64_t *tokens, int max) {
+#ifdef __linux__
+    struct epoll_event events[256];
+    if (max > 256) max = 256;
+    int n;
+    do { n = epoll_wait(watch_fd, events, max, -1); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -1;
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        if (events[i].data.u64 == 0) return -1;  /* the wake eventfd: stopping */
+        tokens[count++] = events[i].data.u64;
+    }
+    return count;
+#else
+    (void)watch_fd; (void)tokens; (void)max;
+    return -1;
+#endif
+}
+
+void mscope_watch_signal(int wake_fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(wake_fd, &one, sizeof one);
+    (void)ignored;
+}
+
+void mscope_watch_close(int watch_fd, int wake_fd) {
+    if (wake_fd >= 0) close(wake_fd);
+    if (watch_fd >= 0) close(watch_fd);
 }
 
 void mscope_set_linger_reset(int fd) {

@@ -39,6 +39,9 @@ public struct ResponsePlan: Sendable {
     /// Never answer (until `hangMs`, then close without a byte).
     public var hang = false
     public var hangMs: Double?
+    /// A stream's bandwidth in bytes per second (`slow_chunks bytes_per_second`): the events stay
+    /// whole and the HTTP layer paces their bytes (nil: no limit). Not scaled by speed.
+    public var bytesPerSecond: Int?
 
     public init(status: Int, headers: HeaderFields, body: Body) {
         self.status = status
@@ -63,17 +66,19 @@ public struct ResponsePlan: Sendable {
     /// The HTTP layer's form of this plan.
     public func httpResponse(tag: (any AnyObject & Sendable)? = nil) -> HTTPResponse {
         let httpBody: HTTPBody
+        var pacing: Int?
         switch body {
         case .whole(let bytes):
             httpBody = .bytes(bytes)
         case .events(let events):
             httpBody = .stream(events.map { TimedChunk(offsetNanos: Self.nanos($0.atMs), bytes: $0.bytes) }, ending: ending)
+            pacing = bytesPerSecond
         case .live(let live):
             httpBody = .live(live)
         }
         return HTTPResponse(status: status, headers: headers, body: httpBody,
                             headerDelayNanos: firstByteDelayMs.map(Self.nanos), hang: hang,
-                            hangNanos: hangMs.map(Self.nanos), tag: tag)
+                            hangNanos: hangMs.map(Self.nanos), bytesPerSecond: pacing, tag: tag)
     }
 
     static func nanos(_ ms: Double) -> UInt64 {

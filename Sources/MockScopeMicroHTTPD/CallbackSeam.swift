@@ -9,6 +9,10 @@
 //    and reported durations are real monotonic time.
 //  - No callback throws, blocks or waits: a body that is not due suspends its connection and the
 //    StreamScheduler resumes it.
+//  - A peer is gone when it reset the connection or a write failed, not when it half-closed
+//    (curl-like and HTTP/1.0 clients send their FIN after the request and still read the answer);
+//    only a wait "until the client gives up" (a hang or stall without ms) ends on a FIN.
+//    Held connections are watched through the scheduler's epoll set, never polled.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,6 +43,47 @@ struct ConnectionHandle: @unchecked Sendable {
     /// Resumes the connection a scheduler token names.
     static func resume(token: UInt) {
         if let handle = ConnectionHandle(token: token) { MHD_resume_connection(handle.raw) }
+    }
+}
+
+/// The C side of the scheduler's peer watch (`mscope_watch_*` in the shim: an epoll set of
+/// suspended connections' sockets) and of looking at a peer (`mscope_peer_gone`).
+enum PeerWatch {
+    /// The epoll set and the eventfd that stops its waiter; nil where there is none (not Linux).
+    static func create() -> (watch: Int32, wake: Int32)? {
+        var wake: Int32 = -1
+        let watch = mscope_watch_create(&wake)
+        return watch >= 0 ? (watch, wake) : nil
+    }
+
+    /// Reports `token` when the peer of `fd` resets (or errors), or with `halfCloseEnds` also
+    /// half-closes. False if it could not be added.
+    static func add(_ watch: Int32, fd: Int32, token: UInt, halfCloseEnds: Bool) -> Bool {
+        mscope_watch_add(watch, fd, UInt64(token), halfCloseEnds ? 1 : 0) == 0
+    }
+
+    static func remove(_ watch: Int32, fd: Int32) { mscope_watch_remove(watch, fd) }
+
+    /// Blocks until a watched peer goes; `tokens` gets the tokens reported. False once `signal`
+    /// was called: the waiter stops.
+    static func wait(_ watch: Int32, into tokens: inout [UInt]) -> Bool {
+        var raw = [UInt64](repeating: 0, count: 256)
+        let count = raw.withUnsafeMutableBufferPointer { mscope_watch_wait(watch, $0.baseAddress, Int32($0.count)) }
+        tokens.removeAll(keepingCapacity: true)
+        guard count >= 0 else { return false }
+        for index in 0 ..< Int(count) { tokens.append(UInt(raw[index])) }
+        return true
+    }
+
+    static func signal(_ wake: Int32) { mscope_watch_signal(wake) }
+
+    static func close(_ watch: Int32, _ wake: Int32) { mscope_watch_close(watch, wake) }
+
+    /// The peer of `fd` is gone: it reset the connection (or it has an error). A half-close (its
+    /// FIN: it sent its request and may still be reading) is not, unless `halfCloseEnds` (a wait
+    /// that lasts "until the client gives up", where nothing will ever be sent).
+    static func gone(_ fd: Int32, halfCloseEnds: Bool) -> Bool {
+        mscope_peer_gone(fd, halfCloseEnds ? 1 : 0) != 0
     }
 }
 
@@ -209,8 +254,12 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
             context.closedOnPurpose = true
             return .NO
         }
-        if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
-        return suspend(core, handle, until: min(deadline, now &+ StreamContext.probeNanos)) ? .YES : .NO
+        // Until the client leaves: a reset, or its FIN (it gave up; nothing will ever come). With
+        // a deadline, a half-closed client is kept until then, like any other.
+        let untilTheClientLeaves = response.hangNanos == nil
+        let fd = mscope_connection_fd(connection)
+        if PeerWatch.gone(fd, halfCloseEnds: untilTheClientLeaves) { return .NO }
+        return suspend(core, handle, until: deadline, watching: fd, halfCloseEnds: untilTheClientLeaves) ? .YES : .NO
     }
     if case .live(let live) = response.body {
         if context.live == nil {
@@ -225,14 +274,20 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         }
     }
     if let delay = response.headerDelayNanos, now < startedAt &+ delay {
-        if mscope_peer_closed(mscope_connection_fd(connection)) != 0 { return .NO }
-        return suspend(core, handle, until: min(startedAt &+ delay, now &+ StreamContext.probeNanos)) ? .YES : .NO
+        // A half-closed client still gets its answer: only a reset ends the wait early.
+        let fd = mscope_connection_fd(connection)
+        if PeerWatch.gone(fd, halfCloseEnds: false) { return .NO }
+        return suspend(core, handle, until: startedAt &+ delay, watching: fd) ? .YES : .NO
     }
     return queue(response, on: connection, context: context, core: core, startedAt: startedAt)
 }
 
-private func suspend(_ core: ServerCore, _ handle: ConnectionHandle, until due: UInt64) -> Bool {
-    core.scheduler.suspend(until: due, token: handle.token, suspend: { MHD_suspend_connection(handle.raw) })
+/// Suspends the connection until `due`; with `fd`, also until its peer resets (or, with
+/// `halfCloseEnds`, half-closes), which the scheduler's peer watch sees without waking anyone.
+private func suspend(_ core: ServerCore, _ handle: ConnectionHandle, until due: UInt64, watching fd: Int32 = -1,
+                     halfCloseEnds: Bool = false) -> Bool {
+    core.scheduler.suspend(until: due, token: handle.token, watching: fd, halfCloseEnds: halfCloseEnds,
+                           suspend: { MHD_suspend_connection(handle.raw) })
 }
 
 private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext,
@@ -252,7 +307,7 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer, conte
         mhdResponse = CallbackSeam.wholeResponse(bytes)
     case let .stream(chunks, ending):
         let stream = StreamContext(chunks: chunks, ending: ending, startedAt: startedAt,
-                                   fd: mscope_connection_fd(connection))
+                                   fd: mscope_connection_fd(connection), bytesPerSecond: response.bytesPerSecond)
         context.stream = stream
         mhdResponse = streamedResponse(.timed(stream), core: core, connection: connection)
     case .live:
@@ -311,12 +366,17 @@ private let contentReader: MHD_ContentReaderCallback = { cls, _, buffer, max in
     let target = UnsafeMutableRawBufferPointer(start: buffer, count: max)
     switch binding.source {
     case .timed(let stream):
-        switch stream.fill(target, now: binding.core.clock.now(), peerClosed: { mscope_peer_closed(stream.fd) != 0 }) {
+        switch stream.fill(target, now: binding.core.clock.now(), peerGone: { PeerWatch.gone(stream.fd, halfCloseEnds: $0) }) {
         case .wrote(let count):
             return count
         case .wait(let due):
             // Nothing is due: park the connection; the scheduler resumes it when the next event is.
             if suspend(binding.core, handle, until: due) { return 0 }
+            stream.endForShutdown()
+            return mscope_reader_end_with_error()
+        case let .watch(due, halfCloseEnds):
+            // A stall: parked until its end, or until the peer goes (the scheduler's watch).
+            if suspend(binding.core, handle, until: due, watching: stream.fd, halfCloseEnds: halfCloseEnds) { return 0 }
             stream.endForShutdown()
             return mscope_reader_end_with_error()
         case .finish:

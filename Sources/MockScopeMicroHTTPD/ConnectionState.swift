@@ -25,8 +25,15 @@ final class StreamContext {
     let ending: StreamEnding
     let startedAt: UInt64
     let fd: Int32
-    /// How often a stall checks whether the client has gone.
-    static let probeNanos: UInt64 = 100_000_000
+    /// Paced (`HTTPResponse.bytesPerSecond`): the rate, and the granule the bytes go in (a
+    /// hundredth of a second's worth, at least one byte), so a wake-up comes about every 10 ms
+    /// (at 1 B/s, once a second) however small the rate makes each byte's share of time.
+    private let rate: UInt64?
+    private let granule: UInt64
+    /// Paced: when the current chunk's first byte was due (set when it is reached), and when
+    /// the previous chunk's last byte went out at the rate.
+    private var chunkStart: UInt64?
+    private var linkFreeAt: UInt64 = 0
 
     private(set) var nextChunk = 0
     private var offsetInChunk = 0
@@ -38,29 +45,80 @@ final class StreamContext {
     /// The server is stopping: the stream ends here, and that is not the client's doing.
     func endForShutdown() { endedOnPurpose = true }
 
-    init(chunks: [TimedChunk], ending: StreamEnding, startedAt: UInt64, fd: Int32) {
+    init(chunks: [TimedChunk], ending: StreamEnding, startedAt: UInt64, fd: Int32, bytesPerSecond: Int? = nil) {
         self.chunks = chunks
         self.ending = ending
         self.startedAt = startedAt
         self.fd = fd
+        let rate = bytesPerSecond.map { UInt64(max(1, $0)) }
+        self.rate = rate
+        self.granule = max(1, (rate ?? 0) / 100)
+    }
+
+    static let nanosPerSecond: UInt64 = 1_000_000_000
+
+    /// ceil(bytes / rate) seconds in ns (saturating).
+    static func pacedNanos(_ bytes: UInt64, rate: UInt64) -> UInt64 {
+        let product = bytes.multipliedFullWidth(by: nanosPerSecond)
+        guard product.high < rate else { return .max }
+        let (quotient, remainder) = rate.dividingFullWidth(product)
+        return remainder > 0 ? quotient + 1 : quotient
+    }
+
+    /// How many bytes of a paced chunk are due `elapsed` ns after its start: every granule whose
+    /// first byte's time (`pacedNanos`) has come.
+    static func pacedAllowance(elapsed: UInt64, rate: UInt64, granule: UInt64) -> UInt64 {
+        let product = elapsed.multipliedFullWidth(by: rate)
+        let divisor = granule.multipliedReportingOverflow(by: nanosPerSecond)
+        guard !divisor.overflow, product.high < divisor.partialValue else { return .max }
+        let granules = divisor.partialValue.dividingFullWidth(product).quotient
+        let (bytes, overflow) = (granules + 1).multipliedReportingOverflow(by: granule)
+        return overflow ? .max : bytes
     }
 
     enum Step: Equatable {
         case wrote(Int)
-        /// Nothing is due: suspend until this monotonic time.
+        /// Nothing is due: suspend until this time (on the scheduler's clock).
         case wait(until: UInt64)
+        /// A stall: suspend until this time or until the peer goes (resets; or half-closes, when
+        /// `halfCloseEnds`: a stall without ms lasts until the client gives up).
+        case watch(until: UInt64, halfCloseEnds: Bool)
         case finish
         case abort(reset: Bool)
     }
 
     /// Copies every chunk that is due into `buffer`; says what to do when nothing is.
-    func fill(_ buffer: UnsafeMutableRawBufferPointer, now: UInt64, peerClosed: () -> Bool) -> Step {
+    /// `peerGone(halfCloseEnds)` looks at the peer (a reset; or a half-close too, when asked).
+    func fill(_ buffer: UnsafeMutableRawBufferPointer, now: UInt64, peerGone: (Bool) -> Bool) -> Step {
         var written = 0
+        var nextDue: UInt64 = 0
         while nextChunk < chunks.count, written < buffer.count {
             let chunk = chunks[nextChunk]
-            if offsetInChunk == 0, startedAt &+ chunk.offsetNanos > now { break }
-            let remaining = chunk.bytes.count - offsetInChunk
-            let n = min(remaining, buffer.count - written)
+            var available = chunk.bytes.count
+            if let rate {
+                // Paced: the chunk starts when due and once the previous one is out; then its
+                // bytes are due granule by granule.
+                if chunkStart == nil {
+                    let start = max(startedAt &+ chunk.offsetNanos, linkFreeAt)
+                    if start > now { nextDue = start; break }
+                    chunkStart = start
+                    let (end, overflow) = start.addingReportingOverflow(Self.pacedNanos(UInt64(chunk.bytes.count), rate: rate))
+                    linkFreeAt = overflow ? .max : end
+                }
+                let start = chunkStart!
+                let allowed = Self.pacedAllowance(elapsed: now - start, rate: rate, granule: granule)
+                available = Int(min(UInt64(chunk.bytes.count), allowed))
+                if available <= offsetInChunk, offsetInChunk < chunk.bytes.count {
+                    let nextGranule = UInt64(offsetInChunk) / granule * granule
+                    let (due, overflow) = start.addingReportingOverflow(Self.pacedNanos(nextGranule, rate: rate))
+                    nextDue = overflow ? .max : due
+                    break
+                }
+            } else if offsetInChunk == 0, startedAt &+ chunk.offsetNanos > now {
+                nextDue = startedAt &+ chunk.offsetNanos
+                break
+            }
+            let n = min(available - offsetInChunk, buffer.count - written)
             chunk.bytes.withUnsafeBytes { source in
                 let from = UnsafeRawBufferPointer(rebasing: source[offsetInChunk ..< offsetInChunk + n])
                 UnsafeMutableRawBufferPointer(rebasing: buffer[written ..< written + n]).copyMemory(from: from)
@@ -70,6 +128,7 @@ final class StreamContext {
             if offsetInChunk == chunk.bytes.count {
                 nextChunk += 1
                 offsetInChunk = 0
+                chunkStart = nil
             }
         }
         if written > 0 {
@@ -77,7 +136,7 @@ final class StreamContext {
             return .wrote(written)
         }
         if nextChunk < chunks.count {
-            return .wait(until: startedAt &+ chunks[nextChunk].offsetNanos)
+            return .wait(until: nextDue)
         }
         switch ending {
         case .complete:
@@ -95,8 +154,11 @@ final class StreamContext {
                 endedOnPurpose = true
                 return .abort(reset: false)
             }
-            if peerClosed() { return .abort(reset: false) }
-            return .wait(until: min(deadline, now &+ Self.probeNanos))
+            // Only a stall without ms ends on the client's FIN (it gave up waiting); a timed one
+            // keeps a half-closed client until its end, which it then sees.
+            let untilTheClientLeaves = nanos == nil
+            if peerGone(untilTheClientLeaves) { return .abort(reset: false) }
+            return .watch(until: deadline, halfCloseEnds: untilTheClientLeaves)
         }
     }
 }

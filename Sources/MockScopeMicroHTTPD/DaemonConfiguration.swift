@@ -22,8 +22,8 @@ public struct DaemonConfiguration: Sendable {
     /// What stream events, latencies, hangs and stalls are timed on: real monotonic time, or a
     /// `ManualSchedulerClock` that a test advances (events are then sent only when it is moved).
     /// `HTTPRequest.receivedAt` and the durations reported to the handler stay in real time, and
-    /// so does `connectionTimeoutSeconds`. On a manual clock a hang or stall also checks whether
-    /// its client has gone only when the clock moves.
+    /// so does `connectionTimeoutSeconds`. Whether a held client has gone (a reset) is watched
+    /// through the scheduler's epoll set, on any clock.
     public var clock: any SchedulerClock = MonotonicSchedulerClock()
 
     public init() {}

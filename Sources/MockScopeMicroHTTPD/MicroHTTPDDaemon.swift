@@ -36,6 +36,14 @@ public final class MicroHTTPDDaemon: Sendable {
     /// Requests received and not yet completed.
     public var openRequests: Int { counters.openRequests.load(ordering: .relaxed) }
 
+    /// Connections suspended until a time or an event (streams between events, latencies, hangs,
+    /// stalls) in this run; 0 while stopped.
+    public var suspendedConnections: Int { run.withLock { $0?.core.scheduler.pending ?? 0 } }
+
+    /// Connections the scheduler has resumed in this run (by their due time or because their peer
+    /// went); 0 while stopped. A held connection nothing happens to adds nothing.
+    public var schedulerWakeUps: Int { run.withLock { $0?.core.scheduler.wakeUps ?? 0 } }
+
     /// Starts listening. Throws `DaemonError.alreadyStarted` while running, `.startFailed` when
     /// the address cannot be bound.
     public func start() throws {

@@ -30,10 +30,15 @@ public struct MonotonicSchedulerClock: SchedulerClock {
 
     public var batchingSlackNanos: UInt64 { 200_000 }
 
+    static let longestWaitNanos: UInt64 = 3_600_000_000_000
+
     public func wait(on condition: NSCondition, until deadline: UInt64) {
         let now = MonotonicClock.now()
         guard deadline > now else { return }
-        _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
+        // At most an hour at a time: a wait "until the client leaves" is due at UInt64.max, which
+        // as a Date overflows the condition's timespec (a trap); the caller looks again anyway.
+        let nanos = min(deadline - now, Self.longestWaitNanos)
+        _ = condition.wait(until: Date(timeIntervalSinceNow: Double(nanos) / 1e9))
     }
 }
 

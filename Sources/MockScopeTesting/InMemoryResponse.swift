@@ -11,6 +11,9 @@ public struct InMemoryResponse: Sendable {
     public var chunks: [TimedChunk]
     /// How a stream ends (a whole body ends normally).
     public var ending: StreamEnding
+    /// A stream's bandwidth (`slow_chunks bytes_per_second`): the HTTP layer would send its chunks'
+    /// bytes at this rate (nil: as they fall due).
+    public var bytesPerSecond: Int? = nil
     /// The answer would never come (a `hang` fault).
     public var hangs: Bool
 

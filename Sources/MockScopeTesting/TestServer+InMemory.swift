@@ -21,6 +21,7 @@ extension TestServer {
         case let .stream(chunks, ending):
             answer.chunks = chunks
             answer.ending = ending
+            answer.bytesPerSecond = response.bytesPerSecond
             answer.body = chunks.flatMap(\.bytes)
         case .prepared, .live:
             answer.status = response.body.isPrepared ? response.status : 0

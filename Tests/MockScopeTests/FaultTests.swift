@@ -408,45 +408,29 @@ private let statusTable: [StatusExpectation] = [
         #expect(try wholeText(plan) == wholeJSON)
     }
 
-    @Test func bandwidthCutsEventsIntoPacedPieces() throws {
-        let rate = 1000 // 20-byte pieces, 1 ms per byte
+    /// Round two, finding 10: the rate goes with the plan and the events stay whole (before, they
+    /// were cut into `rate/50`-byte pieces here: one array per byte at 1 B/s). The HTTP layer paces
+    /// them (`PacedStreamTests`).
+    @Test func bandwidthKeepsTheEventsWholeAndPacesThePlan() throws {
         let source = compatStream()
-        let plan = try applying("slow_chunks bytes_per_second=\(rate)", to: source)
-        let pieces = try events(plan)
-        #expect(allBytes(plan) == allBytes(source))
-        #expect(pieces.allSatisfy { $0.bytes.count <= 20 && !$0.bytes.isEmpty })
-        #expect(pieces.count > 6)
-        #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.atMs <= $1.atMs })
-        // The stream cannot finish before its bytes have gone out at the rate.
-        let total = Double(allBytes(source).count)
-        let last = try #require(pieces.last)
-        #expect(last.atMs + Double(last.bytes.count) >= 300 + total - 1e-6)
-        // Each event's pieces are 20 ms apart, and an event starts once the previous one is out.
-        var start = 0.0
-        var index = 0
-        for event in try events(source) {
-            let expectedStart = max(event.atMs, start)
-            var offset = 0
-            while offset < event.bytes.count {
-                let piece = pieces[index]
-                #expect(abs(piece.atMs - (expectedStart + Double(offset))) < 1e-6)
-                #expect(piece.bytes == Array(event.bytes[offset ..< min(offset + 20, event.bytes.count)]))
-                offset += 20
-                index += 1
-            }
-            start = expectedStart + Double(event.bytes.count)
-        }
-        #expect(index == pieces.count)
+        let plan = try applying("slow_chunks bytes_per_second=1000", to: source)
+        #expect(try events(plan) == events(source))
+        #expect(plan.bytesPerSecond == 1000)
+        #expect(plan.httpResponse().bytesPerSecond == 1000)
+        // Of two rates, the lower holds.
+        let twice = try applying("slow_chunks bytes_per_second=10", to: applying("slow_chunks bytes_per_second=1000", to: source))
+        #expect(twice.bytesPerSecond == 10)
+        let once = try applying("slow_chunks bytes_per_second=1000", to: applying("slow_chunks bytes_per_second=10", to: source))
+        #expect(once.bytesPerSecond == 10)
     }
 
     @Test func delayComesBeforeBandwidth() throws {
         let plan = try applying("slow_chunks ms=1000 bytes_per_second=1000000", to: nativeStream(), api: .native)
-        let pieces = try events(plan)
+        let delayed = try events(plan)
         #expect(allBytes(plan) == allBytes(nativeStream()))
-        #expect(pieces.first?.atMs == 1500)
-        #expect(pieces.allSatisfy { $0.bytes.count <= 20_000 })
-        #expect(pieces.count == 4)
-        #expect(pieces.map(\.atMs) == [1500, 2600, 3700, 4800])
+        #expect(delayed.count == (try events(nativeStream())).count)
+        #expect(delayed.map(\.atMs) == [1500, 2600, 3700, 4800])
+        #expect(plan.bytesPerSecond == 1_000_000)
     }
 }
 

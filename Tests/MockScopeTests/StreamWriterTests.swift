@@ -1,5 +1,8 @@
 import Testing
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MockScopeHTTPTypes
 @testable import MockScopeMicroHTTPD
 
@@ -9,9 +12,13 @@ import MockScopeHTTPTypes
         items.map { TimedChunk(offsetNanos: $0.0, bytes: Array($0.1.utf8)) }
     }
 
-    func fill(_ stream: StreamContext, now: UInt64, capacity: Int = 64, peerClosed: Bool = false) -> (StreamContext.Step, String) {
+    /// `peerReset`: the peer reset the connection; `peerHalfClosed`: it sent its FIN.
+    func fill(_ stream: StreamContext, now: UInt64, capacity: Int = 64, peerReset: Bool = false,
+              peerHalfClosed: Bool = false) -> (StreamContext.Step, String) {
         var buffer = [UInt8](repeating: 0, count: capacity)
-        let step = buffer.withUnsafeMutableBytes { stream.fill($0, now: now, peerClosed: { peerClosed }) }
+        let step = buffer.withUnsafeMutableBytes {
+            stream.fill($0, now: now, peerGone: { halfCloseEnds in peerReset || (halfCloseEnds && peerHalfClosed) })
+        }
         if case .wrote(let n) = step { return (step, String(decoding: buffer[0..<n], as: UTF8.self)) }
         return (step, "")
     }
@@ -44,14 +51,95 @@ import MockScopeHTTPTypes
         let reset = StreamContext(chunks: [], ending: .reset, startedAt: 0, fd: -1)
         #expect(fill(reset, now: 0).0 == .abort(reset: true))
 
+        // A timed stall waits for its end, watching the peer; a half-close does not end it, a reset does.
         let stall = StreamContext(chunks: [], ending: .stall(nanos: 1_000_000_000), startedAt: 0, fd: -1)
-        #expect(fill(stall, now: 10).0 == .wait(until: 10 + StreamContext.probeNanos))
-        #expect(fill(stall, now: 500_000_000, peerClosed: true).0 == .abort(reset: false))
+        #expect(fill(stall, now: 10).0 == .watch(until: 1_000_000_010, halfCloseEnds: false))
+        #expect(fill(stall, now: 400_000_000, peerHalfClosed: true).0 == .watch(until: 1_000_000_010, halfCloseEnds: false))
+        #expect(fill(stall, now: 500_000_000, peerReset: true).0 == .abort(reset: false))
+        #expect(!stall.endedOnPurpose)
+
+        // A stall without ms lasts until the client gives up: its FIN ends it too.
+        let open = StreamContext(chunks: [], ending: .stall(nanos: nil), startedAt: 0, fd: -1)
+        #expect(fill(open, now: 10).0 == .watch(until: .max, halfCloseEnds: true))
+        #expect(fill(open, now: 20, peerHalfClosed: true).0 == .abort(reset: false))
 
         let timedStall = StreamContext(chunks: [], ending: .stall(nanos: 50), startedAt: 0, fd: -1)
-        #expect(fill(timedStall, now: 0).0 == .wait(until: 50))
+        #expect(fill(timedStall, now: 0).0 == .watch(until: 50, halfCloseEnds: false))
         #expect(fill(timedStall, now: 50).0 == .abort(reset: false))
         #expect(timedStall.endedOnPurpose)
+    }
+}
+
+/// Round two, finding 10: a paced stream (`slow_chunks bytes_per_second`) keeps its chunks whole;
+/// the writer sends what the rate allows at each wake-up and asks to be woken for the next granule
+/// (a hundredth of a second's worth of bytes, at least one).
+@Suite struct PacedStreamTests {
+    static let ms: UInt64 = 1_000_000
+
+    func fill(_ stream: StreamContext, now: UInt64, capacity: Int = 64) -> (StreamContext.Step, String) {
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        let step = buffer.withUnsafeMutableBytes { stream.fill($0, now: now, peerGone: { _ in false }) }
+        if case .wrote(let n) = step { return (step, String(decoding: buffer[0..<n], as: UTF8.self)) }
+        return (step, "")
+    }
+
+    @Test func bytesGoAtTheRateAndAChunkStartsOnceThePreviousIsOut() {
+        // 100 B/s: a byte every 10 ms. "XY" is due at 20 ms, but the link is busy until 60 ms.
+        let stream = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array("abcdef".utf8)),
+                                            TimedChunk(offsetNanos: 20 * Self.ms, bytes: Array("XY".utf8))],
+                                   ending: .complete, startedAt: 1_000 * Self.ms, fd: -1, bytesPerSecond: 100)
+        let base = 1_000 * Self.ms
+        var received = ""
+        var now = base
+        var wakeUps: [UInt64] = []
+        while true {
+            let (step, text) = fill(stream, now: now)
+            received += text
+            if case .wait(let due) = step {
+                #expect(due > now)
+                wakeUps.append(due - base)
+                now = due
+            } else if step == .finish {
+                break
+            }
+        }
+        #expect(received == "abcdefXY")
+        #expect(wakeUps == [10, 20, 30, 40, 50, 60, 70].map { $0 * Self.ms })
+        #expect(now == base + 70 * Self.ms)
+    }
+
+    @Test func aFastRateGoesInTenMillisecondGranulesAndNothingIsEarly() {
+        // 1,000 B/s: granules of 10 bytes, every 10 ms.
+        let body = String(repeating: "0123456789", count: 2) + "abcde"
+        let stream = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array(body.utf8))], ending: .complete,
+                                   startedAt: 0, fd: -1, bytesPerSecond: 1_000)
+        #expect(fill(stream, now: 0).1 == "0123456789")
+        #expect(fill(stream, now: 9 * Self.ms).0 == .wait(until: 10 * Self.ms))
+        #expect(fill(stream, now: 10 * Self.ms).1 == "0123456789")
+        #expect(fill(stream, now: 25 * Self.ms).1 == "abcde")
+        #expect(fill(stream, now: 25 * Self.ms).0 == .finish)
+        // Late wake-ups catch up at once, within the buffer.
+        let late = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array(body.utf8))], ending: .complete,
+                                 startedAt: 0, fd: -1, bytesPerSecond: 1_000)
+        #expect(fill(late, now: 1_000 * Self.ms).1 == body)
+    }
+
+    @Test func oneBytePerSecondWakesOncePerByte() {
+        let stream = StreamContext(chunks: [TimedChunk(offsetNanos: 0, bytes: Array("abc".utf8)), TimedChunk(offsetNanos: 0, bytes: [])],
+                                   ending: .stall(nanos: nil), startedAt: 0, fd: -1, bytesPerSecond: 1)
+        #expect(fill(stream, now: 0).1 == "a")
+        #expect(fill(stream, now: 999 * Self.ms).0 == .wait(until: 1_000 * Self.ms))
+        #expect(fill(stream, now: 1_000 * Self.ms).1 == "b")
+        #expect(fill(stream, now: 2_000 * Self.ms).1 == "c")
+        // The empty chunk starts once "abc" is out (3 s), then the stall.
+        #expect(fill(stream, now: 2_500 * Self.ms).0 == .wait(until: 3_000 * Self.ms))
+        #expect(fill(stream, now: 3_000 * Self.ms).0 == .watch(until: .max, halfCloseEnds: true))
+        #expect(stream.bytesSent == 3)
+    }
+
+    @Test func hugeRatesAndTimesDoNotOverflow() {
+        #expect(StreamContext.pacedNanos(UInt64.max, rate: 1) == .max)
+        #expect(StreamContext.pacedAllowance(elapsed: .max, rate: 1_000_000_000_000, granule: 10_000_000_000) == .max)
     }
 }
 
@@ -75,6 +163,33 @@ import MockScopeHTTPTypes
         #expect(log.items == [1, 2, 0, 99])
         let afterStop = scheduler.suspend(until: now, token: 7, suspend: { Issue.record("must not suspend after stop") })
         #expect(!afterStop)
+    }
+
+    /// Watched waits whose peers go are woken by the watch, not the clock, and their stale heap
+    /// entries (due at UInt64.max: "until the client leaves") do not pile up.
+    @Test func watchedWaitsAreWokenWhenTheirPeerGoesAndLeaveNothingBehind() throws {
+        let log = LockedLog()
+        let clock = ManualSchedulerClock()
+        let scheduler = StreamScheduler(clock: clock, wake: { log.append(Int($0)) })
+        scheduler.start()
+        defer { scheduler.stop() }
+        let count = 600
+        var pairs: [(Int32, Int32)] = []
+        for index in 0 ..< count {
+            var fds: [Int32] = [0, 0]
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+            pairs.append((fds[0], fds[1]))
+            #expect(scheduler.suspend(until: .max, token: UInt(index + 1), watching: fds[0], suspend: {}))
+        }
+        #expect(scheduler.pending == count)
+        for (_, peer) in pairs { close(peer) }
+        try eventually("every watched wait woken by its peer's close") { log.items.count == count }
+        #expect(Set(log.items) == Set(1 ... count))
+        #expect(scheduler.wakeUps == count)
+        #expect(scheduler.pending == 0)
+        #expect(scheduler.heapCount < StreamScheduler.compactionThreshold, "stale entries were compacted")
+        #expect(clock.now() == 0)
+        for (own, _) in pairs { close(own) }
     }
 
     /// On a manual clock nothing is woken until the clock reaches it, and then in due order.
@@ -172,6 +287,43 @@ struct TimedStreamHandler: HTTPHandler {
         clock.advance(to: 100 * Self.ms)
         #expect(try client.readBody(6) == "late\n\n")
         #expect(try client.readChunk() == nil)
+    }
+}
+
+/// A paced stream over a real socket on a manual clock: at 1 B/s each byte goes when the clock
+/// reaches its second, and not before.
+@Suite(.serialized) struct PacedStreamOverSocketTests {
+    struct PacedHandler: HTTPHandler {
+        func handle(_ request: HTTPRequest) -> HTTPResponse {
+            HTTPResponse(status: 200, headers: HeaderFields([("content-type", "text/event-stream")]),
+                         body: .stream([TimedChunk(offsetNanos: 0, bytes: Array("abc".utf8))], ending: .complete), bytesPerSecond: 1)
+        }
+        func completed(_ request: HTTPRequest, outcome: HTTPOutcome) {}
+    }
+
+    @Test func eachByteGoesWhenTheClockReachesItsSecond() throws {
+        let second: UInt64 = 1_000_000_000
+        let clock = ManualSchedulerClock(now: 7 * second)
+        var configuration = DaemonConfiguration()
+        configuration.clock = clock
+        let server = MicroHTTPDDaemon(configuration: configuration, handler: PacedHandler())
+        try server.start()
+        defer { server.stop() }
+        let client = try RawHTTP(port: server.port)
+        try client.send("GET", "/paced")
+        let base = clock.now()
+        #expect(try client.readHead().status == 200)
+        #expect(try client.readBody(1) == "a")
+        for (index, byte) in ["b", "c"].enumerated() {
+            let due = base + UInt64(index + 1) * second
+            try eventually("the stream waiting for byte \(index + 2)") { clock.nextDeadline == due }
+            clock.advance(to: due - 1)
+            #expect(try client.bytesArrived() == 0, "byte \(index + 2) sent early")
+            clock.advance(to: due)
+            #expect(try client.readBody(1) == byte)
+        }
+        #expect(try client.readChunk() == nil)
+        #expect(server.schedulerWakeUps == 2, "one wake-up per byte")
     }
 }
 

@@ -28,8 +28,22 @@ struct MHD_Daemon *mscope_start_daemon(const mscope_daemon_config *config,
                                        const char **error_out);
 uint16_t mscope_daemon_port(struct MHD_Daemon *daemon);
 int mscope_connection_fd(struct MHD_Connection *connection);
-/* 1 when the peer has closed its side (a read would return EOF or an error), else 0. */
-int mscope_peer_closed(int fd);
+/* 1 when the peer is gone: the connection was reset or has an error (POLLHUP / POLLERR), else 0.
+   A half-close (the peer's FIN: it has sent its request and may still read) counts as gone only
+   with `half_close_counts`. Never blocks. */
+int mscope_peer_gone(int fd, int half_close_counts);
+
+/* The peer watch: an epoll set of suspended connections' sockets, waited on by one thread, that
+   reports the tokens of those whose peer reset (or errored), or also half-closed when added with
+   `half_close_counts`. Linux only (elsewhere create returns -1). */
+int mscope_watch_create(int *wake_fd);
+int mscope_watch_add(int watch_fd, int fd, uint64_t token, int half_close_counts);
+void mscope_watch_remove(int watch_fd, int fd);
+/* Blocks until something is reported; writes up to `max` (at most 256) tokens; -1 once
+   mscope_watch_signal was called (the thread should stop). */
+int mscope_watch_wait(int watch_fd, uint64_t *tokens, int max);
+void mscope_watch_signal(int wake_fd);
+void mscope_watch_close(int watch_fd, int wake_fd);
 /* Makes the next close send a TCP reset (SO_LINGER 0). */
 void mscope_set_linger_reset(int fd);
 uint64_t mscope_size_unknown(void);

@@ -3,9 +3,12 @@
 ///
 /// Every event's gap (from the previous event, or from the request for the first one) becomes
 /// `gap · factor + ms + jitter`, where jitter is uniform in min...max, drawn per event; then, with
-/// `bytes_per_second`, events are cut into pieces of `max(1, rate/50)` bytes sent at that rate:
-/// an event starts when it is due or when the previous one has gone out, whichever is later, and
-/// its piece at byte `p` goes `p/rate` s after that start. Any combination may be given.
+/// `bytes_per_second`, the stream is paced at that rate: an event starts when it is due or when the
+/// previous one has gone out, whichever is later, and its byte `p` is due `p/rate` s after that
+/// start. The events stay whole (`ResponsePlan.bytesPerSecond`): the HTTP layer sends what is due
+/// at each wake-up, about every 10 ms (`StreamContext`). Before, every event was cut into pieces
+/// here, one array per byte at 1 B/s: 2.9 MB per exchange for a 44 KB stream. Any combination may
+/// be given; of two rates, the lower holds.
 public struct SlowChunksFault: Fault {
     public static let kind = "slow_chunks"
     public static let parameterNames: Set<String> = ["ms", "factor", "min", "max", "bytes_per_second", "seed"]
@@ -52,8 +55,8 @@ public struct SlowChunksFault: Fault {
         } else {
             delay(&events, random: &context.random)
         }
-        if let bytesPerSecond { events = Self.paced(events, bytesPerSecond: bytesPerSecond) }
         plan.body = .events(events)
+        if let bytesPerSecond { plan.bytesPerSecond = min(plan.bytesPerSecond ?? .max, bytesPerSecond) }
     }
 
     /// Stretches the gaps (factor), then adds ms and the jitter before every event.
@@ -70,28 +73,5 @@ public struct SlowChunksFault: Fault {
             previousNew += gap
             events[index].atMs = previousNew
         }
-    }
-
-    /// Cuts the events into pieces sent at `bytesPerSecond`.
-    static func paced(_ events: [PlannedEvent], bytesPerSecond rate: Int) -> [PlannedEvent] {
-        let pieceSize = max(1, rate / 50)
-        let msPerByte = 1000 / Double(rate)
-        var pieces: [PlannedEvent] = []
-        var linkFreeAt = 0.0
-        for event in events {
-            let start = max(event.atMs, linkFreeAt)
-            if event.bytes.isEmpty {
-                pieces.append(PlannedEvent(atMs: start, bytes: []))
-                continue
-            }
-            var offset = 0
-            while offset < event.bytes.count {
-                let end = min(offset + pieceSize, event.bytes.count)
-                pieces.append(PlannedEvent(atMs: start + Double(offset) * msPerByte, bytes: Array(event.bytes[offset ..< end])))
-                offset = end
-            }
-            linkFreeAt = start + Double(event.bytes.count) * msPerByte
-        }
-        return pieces
     }
 }
