@@ -29,6 +29,8 @@ let package = Package(
         ),
         // What Swift cannot call directly: the variadic start/info functions and macro constants.
         .target(name: "CMicroHTTPDShim", dependencies: ["CMicroHTTPD"]),
+        // glibc's malloc settings for the server process (freed memory given back after bursts).
+        .target(name: "CProcessMemory"),
         // HTTP value types (request, response, header fields, timed chunks, live responses): what
         // the domain and the HTTP layer exchange. Pure Swift, no C.
         .target(name: "MockScopeHTTPTypes"),
@@ -79,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "mockscope",
             dependencies: [
-                "MockScopeRuntime", "MockScope", "MockScopeRecorder",
+                "MockScopeRuntime", "MockScope", "MockScopeRecorder", "CProcessMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
