@@ -152,7 +152,11 @@ def hostile_loops(port: int, deadline: float, counters: dict, lock: threading.Lo
                     sock.sendall(chat({"X-MockScope-Fault": "latency ms=50"}))
                     sock.shutdown(socket.SHUT_WR)
                     data = sock.recv(65536)
-                    count("half_close_answered" if data.startswith(b"HTTP/1.1 200") else "half_close_unanswered")
+                    if data.startswith(b"HTTP/1.1 200"):
+                        count("half_close_answered")
+                    else:
+                        count("half_close_unanswered")
+                        count("half_close_got " + (data[:12].decode(errors="replace") or "nothing"))
             except OSError:
                 count("half_close_error")
 
@@ -249,6 +253,10 @@ def main() -> int:
         for _ in range(500):
             normal.one()
         after_until = time.monotonic()
+        # The server trims its heap when it has grown (every few seconds): wait for that, bounded.
+        settle_from = time.monotonic()
+        relib.wait_for(lambda: server.rss_kb() <= start_rss * 1.10, timeout=30)
+        figures["rss_settle_s"] = round(time.monotonic() - settle_from, 1)
         end_rss = server.rss_kb()
         figures["rss_end_kb"] = end_rss
         figures["normal_ms"] = {"before": round(normal.median_ms(base_from, base_until), 2),

@@ -1,5 +1,7 @@
 #include "process_memory.h"
+#include <stdio.h>
 #include <stdlib.h>  /* defines __GLIBC__ on glibc */
+#include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -17,3 +19,18 @@ __attribute__((constructor)) static void process_memory_configure(void) {
 }
 
 int process_memory_mmap_threshold(void) { return MMAP_THRESHOLD; }
+
+void process_memory_trim(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
+long process_memory_resident_bytes(void) {
+    FILE *file = fopen("/proc/self/statm", "r");
+    if (file == NULL) return 0;
+    long size = 0, resident = 0;
+    int read = fscanf(file, "%ld %ld", &size, &resident);
+    fclose(file);
+    return read == 2 ? resident * sysconf(_SC_PAGESIZE) : 0;
+}

@@ -179,6 +179,7 @@ struct ServeOptions: ParsableArguments {
 
     func run() throws {
         _ = ProcessMemory.mmapThreshold  // glibc set to give freed memory back (CProcessMemory)
+        ProcessMemory.trimWhenGrown()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

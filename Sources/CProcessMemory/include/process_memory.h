@@ -6,4 +6,9 @@
    and the heap's free top returned above 1 MiB. No-op elsewhere. */
 /* The fixed mmap threshold, in bytes (also keeps the constructor linked). */
 int process_memory_mmap_threshold(void);
+/* Gives every free page inside the heap back to the system (glibc's malloc_trim: freed memory
+   between live allocations, which the automatic trim of the heap's top cannot reach). */
+void process_memory_trim(void);
+/* The process's resident set, in bytes (/proc/self/statm); 0 when unknown. */
+long process_memory_resident_bytes(void);
 #endif
