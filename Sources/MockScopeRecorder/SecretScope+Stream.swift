@@ -175,28 +175,24 @@ enum StreamText {
     /// The length of the longest proper prefix (at least `SecretScope.fragmentMinimum` bytes) of
     /// any needle that `text` ends with.
     static func longestPrefixOfAny(_ needles: [[UInt8]], endingAt text: ArraySlice<UInt8>) -> Int? {
-        var best: Int?
-        for needle in needles {
-            var length = min(needle.count - 1, text.count)
-            while length >= SecretScope.fragmentMinimum, length > (best ?? 0) {
-                if text.suffix(length).elementsEqual(needle.prefix(length)) {
-                    best = length
-                    break
-                }
-                length -= 1
-            }
-        }
-        return best
+        longestOverlap(needles, text) { text, needle, length in text.suffix(length).elementsEqual(needle.prefix(length)) }
     }
 
     /// The length of the longest proper suffix (at least `SecretScope.fragmentMinimum` bytes) of
     /// any needle that `text` starts with.
     static func longestSuffixOfAny(_ needles: [[UInt8]], startingAt text: ArraySlice<UInt8>) -> Int? {
+        longestOverlap(needles, text) { text, needle, length in text.prefix(length).elementsEqual(needle.suffix(length)) }
+    }
+
+    /// The longest `length` (at least the fragment minimum, shorter than the needle) at which
+    /// `overlaps` holds for some needle.
+    private static func longestOverlap(_ needles: [[UInt8]], _ text: ArraySlice<UInt8>,
+                                       _ overlaps: (ArraySlice<UInt8>, [UInt8], Int) -> Bool) -> Int? {
         var best: Int?
         for needle in needles {
             var length = min(needle.count - 1, text.count)
             while length >= SecretScope.fragmentMinimum, length > (best ?? 0) {
-                if text.prefix(length).elementsEqual(needle.suffix(length)) {
+                if overlaps(text, needle, length) {
                     best = length
                     break
                 }

@@ -25,6 +25,7 @@ struct ReliabilityRegressionTests {
     }
 
     /// Handles a request and completes it as the HTTP layer would (journal, log line).
+    @discardableResult
     static func exchange(_ server: ExchangeHandler, _ request: HTTPRequest) -> HTTPResponse {
         let response = server.handle(request)
         var bytes = 0

@@ -23,9 +23,7 @@ import Testing
     @Test func theJournalRedactsWhatTheRecorderRedacts() throws {
         let log = CollectedLog()
         let handler = ExchangeHandler(store: FixtureStore([]), logger: log.logger, secrets: Self.policy)
-        let response = handler.handle(Self.request)
-        handler.completed(Self.request, outcome: HTTPOutcome(status: response.status, bytesSent: 0, durationNanos: 1, clientWentAway: false,
-                                                             tag: response.tag))
+        ReliabilityRegressionTests.exchange(handler, Self.request)
         let entry = try #require(handler.journal.entries().last)
         let shown = "\(entry.headers) \(entry.query) \(entry.body) \(entry.nearMiss ?? "")"
         for secret in [Self.key, Self.internalAuth, Self.queryToken] {
