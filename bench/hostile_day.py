@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "Tests" / "reliability"))
 import relib  # noqa: E402
 
-SECRET = "sk-HostileDay4f0c9b2e7a61d835"
+SECRET = "sk-hostile-day-4f0c9b2e"
 CHAT = "/compatible-mode/v1/chat/completions"
 WHO = {"model": "qwen-plus", "messages": [{"role": "system", "content": "You are a helpful assistant."},
                                            {"role": "user", "content": "你是谁？"}]}

@@ -322,6 +322,7 @@ import Testing
         let until = clock.now.advanced(by: .milliseconds(400))
         while clock.now < until {
             #expect(recorder.clientQueueBytes <= bound + slack)
+            // Not a wait for anything: the queue is sampled over a window in which it must not grow.
             Thread.sleep(forTimeInterval: 0.01)
         }
         #expect(recorder.peakClientQueueBytes <= bound + slack, "peak \(recorder.peakClientQueueBytes) bytes queued, bound \(bound)")

@@ -40,7 +40,7 @@ def test_paced_streams_keep_memory_bounded():
             started = time.monotonic()
             grown_mb = (server.rss_kb() - before) / 1024
             # Paced: after a second or so each client has its head and a byte or two of the body,
-            # not the 44 KB.
+            # not the 44 KB. Not a wait for anything: the window in which at most that may arrive.
             time.sleep(1.0)
             received = []
             for s in socks:
