@@ -1,7 +1,5 @@
 #include "process_memory.h"
-#include <stdio.h>
 #include <stdlib.h>  /* defines __GLIBC__ on glibc */
-#include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -26,11 +24,11 @@ void process_memory_trim(void) {
 #endif
 }
 
-long process_memory_resident_bytes(void) {
-    FILE *file = fopen("/proc/self/statm", "r");
-    if (file == NULL) return 0;
-    long size = 0, resident = 0;
-    int read = fscanf(file, "%ld %ld", &size, &resident);
-    fclose(file);
-    return read == 2 ? resident * sysconf(_SC_PAGESIZE) : 0;
+long process_memory_free_bytes(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    struct mallinfo2 info = mallinfo2();
+    return (long)info.fordblks;
+#else
+    return 0;
+#endif
 }

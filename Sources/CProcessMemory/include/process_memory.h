@@ -9,6 +9,6 @@ int process_memory_mmap_threshold(void);
 /* Gives every free page inside the heap back to the system (glibc's malloc_trim: freed memory
    between live allocations, which the automatic trim of the heap's top cannot reach). */
 void process_memory_trim(void);
-/* The process's resident set, in bytes (/proc/self/statm); 0 when unknown. */
-long process_memory_resident_bytes(void);
+/* Bytes malloc holds free (glibc's mallinfo2: fordblks); 0 elsewhere. */
+long process_memory_free_bytes(void);
 #endif
