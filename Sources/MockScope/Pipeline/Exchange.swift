@@ -1,7 +1,7 @@
 import MockScopeHTTPTypes
 
 /// One request on its way through the `ExchangePipeline`: each stage reads the request (passed
-/// beside it, never copied) and what the stages before it settled, and adds its own part. Once `plan` (or `response`) is set, the answer is decided and
+/// beside it, never copied) and what the stages before it settled, and adds its own part. Once `plan` is set, the answer is decided and
 /// the deciding stages that follow pass. Not copyable: it is moved into its journal record at the
 /// end (a copy per request would cost a retain and a release per field).
 struct Exchange: ~Copyable {
@@ -21,8 +21,6 @@ struct Exchange: ~Copyable {
     var memo: DecisionMemo.Hit?
     /// The answer, as faults may still rewrite it.
     var plan: ResponsePlan?
-    /// An answer that goes out as it is (a remembered one, or MockScope's own routes').
-    var response: HTTPResponse?
 
     init(request: HTTPRequest, id: RequestID, endpoint: Endpoint, clockMs: Double) {
         self.heads = RequestHeads(request.headers)
@@ -38,7 +36,7 @@ struct Exchange: ~Copyable {
     }
 
     /// Whether the answer is decided.
-    var isDecided: Bool { plan != nil || response != nil }
+    var isDecided: Bool { plan != nil }
 
     /// The request's body as the decision read it.
     var body: JSONValue? { memo?.body ?? validated?.body }

@@ -30,7 +30,8 @@ struct ExchangePipeline: Sendable {
         var exchange = Exchange(request: request, id: id, endpoint: endpoint, clockMs: clockMs)
         let settings = state.settings
         browserGuard.run(&exchange, settings: settings)
-        if settings.record != .none || exchange.isDecided {
+        let recording = settings.record != .none
+        if recording || exchange.isDecided {
             // Recording: only what the protocol accepts goes upstream (and so into a fixture).
             if !exchange.isDecided { authentication.run(&exchange, settings: settings) }
             if !exchange.isDecided { validation.run(request, &exchange) }
@@ -39,15 +40,18 @@ struct ExchangePipeline: Sendable {
         }
 
         let started = MonotonicClock.now()
-        let memoized = DecisionMemo.admits(request, endpoint: exchange.endpoint)
+        // Recording has authenticated and validated already (above): the memo is for replay.
+        let memoized = !recording && DecisionMemo.admits(request, endpoint: exchange.endpoint)
         if memoized, let hit = state.memo.recall(DecisionMemo.Key(request, heads: exchange.heads)) {
             exchange.memo = hit
             exchange.note.memo = hit
             exchange.note.stream = hit.stream
             exchange.apiKey = hit.apiKey
         } else {
-            authentication.run(&exchange, settings: settings)
-            if !exchange.isDecided { validation.run(request, &exchange) }
+            if !recording {
+                authentication.run(&exchange, settings: settings)
+                if !exchange.isDecided { validation.run(request, &exchange) }
+            }
             if !exchange.isDecided { decision.run(request, &exchange, state: state) }
             exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)
             if memoized, let fixture = exchange.fixture, let validated = exchange.validated,
