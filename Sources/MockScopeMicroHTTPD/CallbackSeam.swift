@@ -247,6 +247,17 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     let startedAt = context.startedAt
     let now = core.clock.now()
 
+    // Before the first wait ahead of the status line, return once without suspending.
+    // libmicrohttpd 0.9.75 keeps the event-loop state of the turn that read the request (READ)
+    // for a connection suspended in its final call, reads again on resume, and closes the
+    // connection when that read finds a half-closing client's FIN. Returning once lets it move
+    // to its BLOCK state; the connection stays in its ready list, so the next turn calls again
+    // at once, and a wait begun then is resumed without a read.
+    if !context.leftReadState, response.waitsBeforeStatusLine(now: now, startedAt: startedAt) {
+        context.leftReadState = true
+        return .YES
+    }
+
     // Waiting before the status line: a hang, or latency before the first byte.
     if response.hang {
         let deadline = response.hangNanos.map { startedAt &+ $0 } ?? UInt64.max
@@ -431,4 +442,15 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, t
     let outcome = HTTPOutcome(status: status, bytesSent: bytes, durationNanos: MonotonicClock.now() &- request.receivedAt,
                               clientWentAway: wentAway, tag: tag)
     core.handler.completed(request, outcome: outcome)
+}
+
+private extension HTTPResponse {
+    /// Whether the final call may suspend before queueing a status line: a hang not yet over, a
+    /// live answer (its head may not have come), or a delay not yet passed.
+    func waitsBeforeStatusLine(now: UInt64, startedAt: UInt64) -> Bool {
+        if hang { return hangNanos.map { now < startedAt &+ $0 } ?? true }
+        if case .live = body { return true }
+        if let delay = headerDelayNanos { return now < startedAt &+ delay }
+        return false
+    }
 }

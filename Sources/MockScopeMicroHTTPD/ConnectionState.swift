@@ -16,6 +16,9 @@ final class RequestContext {
     var queued = false
     /// This side closed the connection on purpose (a hang that reached its deadline).
     var closedOnPurpose = false
+    /// The final call has once returned without suspending, so libmicrohttpd has left its read
+    /// state (see `CallbackSeam`'s "wait before the status line").
+    var leftReadState = false
 }
 
 /// What the body reader needs to answer one streamed response. Lives from the response's
