@@ -43,7 +43,8 @@ public final class MockScopeService: Sendable {
         self.handler = ExchangeHandler(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
                                seed: options.seed, journalSize: options.journalSize, journalBytes: options.journalBytes,
                                rateLimitWindows: options.rateLimitWindows, logger: logger,
-                               preparer: options.preparesAnswers ? MicroHTTPDAnswerPreparer() : nil, secrets: options.secretPolicy)
+                               preparer: options.preparesAnswers ? MicroHTTPDAnswerPreparer() : nil, secrets: options.secretPolicy,
+                               logWriter: options.logWriter)
         let directories = options.fixtureDirectories
         let workingDirectory = options.readsWorkingDirectory
         handler.setFixtureSource { try Self.loadFixtures(directories, workingDirectory: workingDirectory).0 }

@@ -33,6 +33,9 @@ public struct ServerOptions: Sendable {
     /// `--redact` names: more headers, query parameters and body fields the secret policy
     /// redacts everywhere (fixtures, journal, log).
     public var redact: [String] = []
+    /// Where the per-request log line goes as bytes (the CLI's buffered standard error); nil: the
+    /// service's `Logger`, a `String` per line.
+    public var logWriter: BufferedLogWriter?
 
     /// The one secret policy every writer uses.
     public var secretPolicy: SecretPolicy { SecretPolicy(extraNames: redact + (recording?.redact ?? [])) }

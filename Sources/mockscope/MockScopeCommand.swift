@@ -20,6 +20,7 @@ struct MockScopeCommand: ParsableCommand {
 extension UnmatchedPolicy: ExpressibleByArgument {}
 extension MockClock.Mode: ExpressibleByArgument {}
 extension RecordMode: ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
 extension Upstream.Region: ExpressibleByArgument {}
 
 /// Where recordings come from and go (`serve --record MODE`, `record`).
@@ -154,6 +155,15 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: ArgumentHelp("Log layout on standard error: text (swift-log's) or json (one object per line, for log shippers).", valueName: "format"))
+    var logFormat: LogFormat = .text
+
+    @Option(help: ArgumentHelp("How often buffered log lines are written to standard error, in ms (also at exit; a crash loses at most this much).", valueName: "ms"))
+    var logFlushMs = BufferedLogWriter.defaultFlushIntervalMillis
+
+    @Option(help: ArgumentHelp("The most log bytes held while standard error does not keep up (past it lines are dropped and counted, never waited for).", valueName: "bytes"))
+    var logBufferBytes = BufferedLogWriter.defaultMaxBufferedBytes
+
     @Option(help: ArgumentHelp("Record mode: none (replay only), once (record everything when the recording folder has no fixtures yet, else replay only), new (replay what matches, forward and record the rest), all (forward and record everything, overwriting). Needs --upstream or --region.", valueName: "mode"))
     var record: RecordMode = .none
 
@@ -167,6 +177,8 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        guard (1...10_000).contains(logFlushMs) else { throw ValidationError("--log-flush-ms must be between 1 and 10000.") }
+        guard logBufferBytes >= 64 * 1024 else { throw ValidationError("--log-buffer-bytes must be at least 65536.") }
         guard journalBytes >= Journal.minimumByteLimit else {
             throw ValidationError("--journal-bytes must be at least \(Journal.minimumByteLimit) (1 MiB).")
         }
@@ -181,11 +193,11 @@ struct ServeOptions: ParsableArguments {
         _ = ProcessMemory.mmapThreshold  // glibc set to give freed memory back (CProcessMemory)
         ProcessMemory.trimWhenGrown()
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // One buffered writer for every line on standard error, written by a timer (no syscall
+        // per request), flushed before exit.
+        let logWriter = BufferedLogWriter(fd: 2, format: logFormat, flushIntervalMillis: logFlushMs, maxBufferedBytes: logBufferBytes)
+        defer { logWriter.close() }
+        LoggingSystem.bootstrap { label in BufferedLogHandler(label: label, writer: logWriter, level: level) }
         var options = ServerOptions()
         options.host = host
         options.port = port
@@ -205,12 +217,14 @@ struct ServeOptions: ParsableArguments {
         options.settings.record = record
         options.recording = try recording.setup(for: record)
         options.redact = recording.redact
+        options.logWriter = logWriter
 
         let server: MockScopeService
         do {
             server = try MockScopeService(options: options)
             try server.start()
         } catch {
+            logWriter.close()
             FileHandle.standardError.write(Data("mockscope: \(error)\n".utf8))
             throw ExitCode(2)
         }

@@ -30,7 +30,8 @@ public final class ExchangeHandler: HTTPHandler {
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
                 journalSize: Int = 1000, journalBytes: Int = Journal.defaultByteLimit,
                 rateLimitWindows: Int = RateLimiterRegistry.defaultMaxWindows, logger: Logger = Logger(label: "mockscope"),
-                preparer: (any AnswerPreparer)? = nil, protocols: ProtocolRegistry = .standard, secrets: SecretPolicy = .standard) {
+                preparer: (any AnswerPreparer)? = nil, protocols: ProtocolRegistry = .standard, secrets: SecretPolicy = .standard,
+                logWriter: BufferedLogWriter? = nil) {
         self.preparer = preparer
         self.state = Mutex(ServerState(store: store, settings: settings, storeGeneration: 0, preparer: preparer))
         self.initialSettings = settings
@@ -39,7 +40,7 @@ public final class ExchangeHandler: HTTPHandler {
         self.logger = logger
         self.clock = clock
         self.scenarios = ScenarioEngine(defaultSeed: seed)
-        self.log = ExchangeLog(logger: logger, policy: secrets)
+        self.log = ExchangeLog(logger: logger, policy: secrets, writer: logWriter)
         self.pipeline = ExchangePipeline(
             routing: Routing(registry: protocols),
             faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits,

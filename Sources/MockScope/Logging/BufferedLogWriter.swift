@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// Log lines gathered in memory and written to a file descriptor by a timer, not one `write`
+/// per line on the thread that made it: the per-request line then costs a few hundred bytes of
+/// copying. Flushed every `flushInterval` and when the server stops (`flush()`); a crash loses at
+/// most that interval. Past `maxBufferedBytes` (the descriptor does not keep up: a full pipe),
+/// lines are dropped and counted, never waited for, and the count is written once it drains.
+public final class BufferedLogWriter: Sendable {
+    public let format: LogFormat
+    public let flushIntervalMillis: Int
+    public let maxBufferedBytes: Int
+    private let fd: Int32
+
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var dropped = 0
+        var timestamp = LogTimestamp()
+    }
+
+    private let pending: Mutex<Pending>
+    /// Serializes writes to `fd` (the timer and `flush()`), and keeps the spare buffer.
+    private let writing = Mutex<[UInt8]>([])
+    private let timer: Mutex<DispatchSourceTimer?>
+
+    public static let defaultFlushIntervalMillis = 10
+    public static let defaultMaxBufferedBytes = 8 << 20
+
+    /// Starts the flush timer. `fd` stays open (it is usually standard error).
+    public init(fd: Int32 = 2, format: LogFormat = .text, flushIntervalMillis: Int = defaultFlushIntervalMillis,
+                maxBufferedBytes: Int = defaultMaxBufferedBytes) {
+        self.fd = fd
+        self.format = format
+        self.flushIntervalMillis = max(1, flushIntervalMillis)
+        self.maxBufferedBytes = max(4096, maxBufferedBytes)
+        var initial = Pending()
+        initial.bytes.reserveCapacity(64 << 10)
+        pending = Mutex(initial)
+        timer = Mutex(DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mockscope.log-writer", qos: .utility)))
+        let interval = DispatchTimeInterval.milliseconds(self.flushIntervalMillis)
+        let leeway = DispatchTimeInterval.milliseconds(max(1, self.flushIntervalMillis / 4))
+        timer.withLock { source in
+            source?.schedule(deadline: .now() + interval, repeating: interval, leeway: leeway)
+            source?.setEventHandler { [weak self] in self?.flush() }
+            source?.resume()
+        }
+    }
+
+    deinit {
+        timer.withLock { $0?.cancel() }
+        flush()
+    }
+
+    /// Appends one line: `build` writes it after the time stamp it is given; the newline is added.
+    /// Runs under the writer's lock, so it must only append bytes.
+    public func line(_ build: (inout [UInt8], _ timestamp: [UInt8]) -> Void) {
+        pending.withLock { state in
+            guard state.bytes.count < maxBufferedBytes else {
+                state.dropped += 1
+                return
+            }
+            state.timestamp.update()
+            build(&state.bytes, state.timestamp.bytes)
+            state.bytes.append(0x0A)
+        }
+    }
+
+    /// Writes everything gathered so far (the timer calls it; call it before exit).
+    public func flush() {
+        writing.withLock { spare in
+            var out = spare
+            var dropped = 0
+            pending.withLock { state in
+                swap(&out, &state.bytes)
+                dropped = state.dropped
+                state.dropped = 0
+            }
+            if dropped > 0 {
+                line { bytes, timestamp in
+                    if format == .json {
+                        bytes.append(ascii: "{\"time\":\"")
+                        bytes.append(contentsOf: timestamp)
+                        bytes.append(ascii: "\",\"level\":\"warning\",\"label\":\"mockscope\",\"dropped_lines\":")
+                        bytes.append(decimal: dropped)
+                        bytes.append(ascii: "}")
+                    } else {
+                        bytes.append(contentsOf: timestamp)
+                        bytes.append(ascii: " warning mockscope: [MockScope] ")
+                        bytes.append(decimal: dropped)
+                        bytes.append(ascii: " log lines dropped: the log's output did not keep up (see --log-buffer-bytes)")
+                    }
+                }
+            }
+            var offset = 0
+            while offset < out.count {
+                let written = out.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break  // the descriptor is gone or full beyond waiting: these bytes are lost
+                }
+            }
+            out.removeAll(keepingCapacity: true)
+            spare = out
+        }
+    }
+
+    /// Stops the timer and writes what is left.
+    public func close() {
+        timer.withLock { $0?.cancel(); $0 = nil }
+        flush()
+    }
+}
