@@ -16,14 +16,16 @@ enum StringFormats {
         case "email", "idn-email":
             if variant == 0, let email = hints.email { return email }
             return (variant == 0 ? "alex.chen" : "alex.chen\(variant + 1)") + "@example.com"
-        case "uri", "url", "iri", "uri-reference", "iri-reference":
+        case "uri", "url", "iri", "uri-reference", "iri-reference", "multi-host-uri":
             if variant == 0, let url = hints.url { return url }
             return "https://example.com/" + (variant == 0 ? "mockscope" : "mockscope-\(variant + 1)")
         case "uri-template":
             return "https://example.com/items/{id}"
         case "hostname", "idn-hostname":
             return variant == 0 ? "example.com" : "host\(variant + 1).example.com"
-        case "ipv4":
+        case "ipv4network", "ipvanynetwork", "ipv4interface", "ipvanyinterface":
+            return "192.0.2.0/24"
+        case "ipv4", "ipvanyaddress":
             return "192.0.2.\(10 + variant % 240)"
         case "ipv6":
             return "2001:db8::\(variant + 1)"

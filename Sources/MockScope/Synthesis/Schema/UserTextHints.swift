@@ -40,7 +40,7 @@ struct UserTextHints: Sendable, Equatable {
 
     // MARK: - Extraction
 
-    static let placeMarkers: Set<String> = ["in", "at", "near", "from", "to", "for", "of", "around", "visit", "visiting"]
+    static let placeMarkers: Set<String> = ["in", "at", "near", "from", "to", "around", "visit", "visiting"]
     static let personMarkers: Set<String> = ["named", "called", "is", "am", "i'm", "dear", "mr.", "ms.", "mrs.", "dr.", "with", "to", "for"]
     /// Capitalised words that are no place or person.
     static let notNames: Set<String> = [
@@ -55,8 +55,10 @@ struct UserTextHints: Sendable, Equatable {
         "Tokyo", "Paris", "London", "Beijing", "Shanghai", "Hangzhou", "Berlin", "Sydney", "Singapore", "Seoul",
     ]
 
-    /// A capitalised run after "in"/"at"/"for"/... ("weather in New York" → New York), else a known city.
+    /// A known city the text names, else a capitalised run after "in"/"at"/"from"/... ("weather in
+    /// New York" → New York).
     static func place(in words: [String], text: String) -> String? {
+        if let city = knownCities.first(where: { text.contains($0) }) { return city }
         var index = 0
         while index < words.count - 1 {
             if placeMarkers.contains(words[index].lowercased()), let run = capitalisedRun(words, from: index + 1) {
@@ -64,7 +66,7 @@ struct UserTextHints: Sendable, Equatable {
             }
             index += 1
         }
-        return knownCities.first { text.contains($0) }
+        return nil
     }
 
     /// A capitalised run after "named"/"called"/"is"/..., else two capitalised words in a row.
