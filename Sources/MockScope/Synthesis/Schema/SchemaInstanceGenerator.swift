@@ -6,8 +6,8 @@
 /// - `anyOf`/`oneOf`: the first branch that is not `null` (deep in recursion: the `null` branch or
 ///   the first); for `oneOf` the first branch whose value no other branch accepts. `allOf` and
 ///   `$ref` (`#/$defs`, `#/definitions`, `#`, any pointer) are resolved first.
-/// - Objects: every property down to `fullDepth` levels, below that only `required` ones;
-///   `required` names come first in their order, the rest in key order.
+/// - Objects: every property down to `fullDepth` levels (tool arguments: see `OptionalProperties`),
+///   below that only `required` ones; `required` names come first in their order, the rest in key order.
 /// - Arrays: one item (or `minItems`, at most `maxItems`), distinct items for `uniqueItems`.
 /// - Strings: by `format`, else a `pattern` sample, else from the user's text when the field's
 ///   name or description fits (`FieldMeaning`), else `"<name> value"`; then fitted to the lengths.
@@ -18,17 +18,29 @@ struct SchemaInstanceGenerator {
     var hints: UserTextHints
     var hash: StableHash
     var chinese: Bool
+    var optionalProperties: OptionalProperties
     /// The user's numbers already used.
     private var numbersUsed = 0
     private var nodes = 0
+
+    /// Which properties outside `required` an object gets.
+    enum OptionalProperties: Sendable {
+        /// All of them (down to `fullDepth`): structured output.
+        case all
+        /// None when the schema lists `required` (all when it lists none), except those whose `enum`
+        /// value the user's text names: tool arguments, as a model fills what the user asked for.
+        case requiredOrNamed
+    }
 
     static let fullDepth = 4
     static let maxDepth = 24
     static let maxNodes = 2_000
     static let maxItems = 64
 
-    init(schema: JSONValue, hints: UserTextHints = UserTextHints(), hash: StableHash = StableHash(""), chinese: Bool = false) {
+    init(schema: JSONValue, hints: UserTextHints = UserTextHints(), hash: StableHash = StableHash(""), chinese: Bool = false,
+         optionalProperties: OptionalProperties = .all) {
         document = SchemaDocument(root: schema)
+        self.optionalProperties = optionalProperties
         self.hints = hints
         self.hash = hash
         self.chinese = chinese
@@ -76,6 +88,13 @@ struct SchemaInstanceGenerator {
     }
 
     // MARK: - Choices
+
+    /// Whether the user's text names one of the property's `enum` strings.
+    private func namesEnumValue(_ property: JSONValue?) -> Bool {
+        guard let options = property.map({ document.resolved($0) })?["enum"]?.arrayValue, !hints.question.isEmpty else { return false }
+        let question = hints.question.lowercased()
+        return options.contains { $0.stringValue.map { $0.count > 1 && question.contains($0.lowercased()) } ?? false }
+    }
 
     /// An `enum` value the user's text contains (a string), else the first; `variant` moves along the list.
     private func choice(among options: [JSONValue], variant: Int) -> JSONValue {
@@ -155,7 +174,10 @@ struct SchemaInstanceGenerator {
         var names: [String] = []
         for name in required where !names.contains(name) { names.append(name) }
         if depth < Self.fullDepth {
-            for name in properties.keys.sorted() where !names.contains(name) { names.append(name) }
+            for name in properties.keys.sorted() where !names.contains(name) {
+                if optionalProperties == .requiredOrNamed, !required.isEmpty, !namesEnumValue(properties[name]) { continue }
+                names.append(name)
+            }
         }
         let extra = s["additionalProperties"]
         let allowsExtra = extra != .bool(false)
@@ -200,7 +222,7 @@ struct SchemaInstanceGenerator {
             if position < prefix.count { schema = prefix[position] }
             else if position == 0, let contains = s["contains"] { schema = contains }
             else { schema = rest ?? .object([:]) }
-            let item = instance(of: schema, name: Self.singular(name), depth: depth + 1, variant: variant + attempt)
+            let item = instance(of: schema, name: Self.singular(name), depth: depth + 1, variant: unique ? variant + attempt : variant)
             attempt += 1
             if unique, items.contains(item) { continue }
             items.append(item)
