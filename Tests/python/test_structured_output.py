@@ -11,27 +11,11 @@ import pytest
 from jsonschema import validators
 
 from structured_schemas import Weather, Person, Event, all_schemas
+from synth_support import client, ds, synth  # noqa: F401 (fixtures)
 
 SCHEMAS = all_schemas()
 PROMPT = "Fill in the record for Jane Doe, 34, from Tokyo on 2025-06-01. Reply in JSON."
 
-
-@pytest.fixture(scope="module")
-def synth(mockscope_server):
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", label="structured")
-
-
-@pytest.fixture
-def client(synth):
-    import openai
-    return openai.OpenAI(api_key="sk-test", base_url=synth.compat_url, timeout=30, max_retries=0)
-
-
-@pytest.fixture
-def ds(synth, monkeypatch):
-    import dashscope
-    monkeypatch.setattr(dashscope, "base_http_api_url", synth.native_url)
-    return dashscope
 
 
 def check(schema, text, model=None):

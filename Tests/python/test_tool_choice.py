@@ -9,6 +9,7 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
+from synth_support import client, synth  # noqa: F401 (fixtures)
 
 
 def tool(name, description, properties=None, required=()):
@@ -25,16 +26,6 @@ SEARCH = tool("search_web", "Search the web for pages", {"query": {"type": "stri
 FINAL = tool("final_answer", "Give the final answer to the user", {"answer": {"type": "string"}}, ["answer"])
 TOOLS = [GET_TIME, GET_WEATHER, SEARCH, FINAL]
 
-
-@pytest.fixture(scope="module")
-def synth(mockscope_server):
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", label="tool-choice")
-
-
-@pytest.fixture
-def client(synth):
-    import openai
-    return openai.OpenAI(api_key="sk-test", base_url=synth.compat_url, timeout=30, max_retries=0)
 
 
 def ask(client, text, tools=TOOLS, **kwargs):
