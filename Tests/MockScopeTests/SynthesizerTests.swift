@@ -219,9 +219,13 @@ private let native = Endpoint.nativeGeneration(multimodal: false)
 
     // MARK: - Tools
 
-    @Test func toolCallFollowsToolChoiceElseFirstTool() throws {
-        // First tool: no parameters, so `{}`.
-        let first = try JSONValue.parse(try wholeText(try plan(.compatibleChat, compatBody("天气怎么样", extra: #","tools":\#(weatherTools)"#), stream: false)))
+    @Test func toolCallFollowsToolChoiceElseBestFittingTool() throws {
+        // The text fits the weather tool's description (天气) better than the first tool's.
+        let fitting = try JSONValue.parse(try wholeText(try plan(.compatibleChat, compatBody("天气怎么样", extra: #","tools":\#(weatherTools)"#), stream: false)))
+        #expect(fitting.value(at: "choices.0.message.tool_calls.0.function.name") == "get_current_weather")
+
+        // No tool fits better than another: the first one (no parameters, so `{}`).
+        let first = try JSONValue.parse(try wholeText(try plan(.compatibleChat, compatBody("现在几点", extra: #","tools":\#(weatherTools)"#), stream: false)))
         #expect(first.value(at: "choices.0.finish_reason") == "tool_calls")
         #expect(first.value(at: "choices.0.message.content") == "")
         #expect(first.value(at: "choices.0.message.tool_calls.0.function.name") == "get_current_time")
@@ -229,7 +233,7 @@ private let native = Endpoint.nativeGeneration(multimodal: false)
         #expect(first.value(at: "choices.0.message.tool_calls.0.type") == "function")
         #expect(first.value(at: "choices.0.message.tool_calls.0.index") == 0)
 
-        // Named by tool_choice: required properties, enum's first value, minimum, CJK place.
+        // Named by tool_choice: required properties only, enum's first value, minimum, CJK place.
         let choice = #","tool_choice":{"type":"function","function":{"name":"get_current_weather"}}"#
         let named = try JSONValue.parse(try wholeText(try plan(.compatibleChat, compatBody("天气怎么样", extra: #","tools":\#(weatherTools)\#(choice)"#), stream: false)))
         let argumentsText = try #require(named.value(at: "choices.0.message.tool_calls.0.function.arguments")?.stringValue)

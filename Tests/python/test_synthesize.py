@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from synth_support import client, ds, synth  # noqa: F401 (fixtures)
 
 TOOLS = [
     {"type": "function", "function": {"name": "get_current_time", "description": "现在几点", "parameters": {}}},
@@ -17,23 +18,6 @@ TOOLS = [
                        "required": ["location", "unit"]}}},
 ]
 
-
-@pytest.fixture(scope="module")
-def synth(mockscope_server):
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", label="synth")
-
-
-@pytest.fixture
-def client(synth):
-    import openai
-    return openai.OpenAI(api_key="sk-test", base_url=synth.compat_url, timeout=30, max_retries=0)
-
-
-@pytest.fixture
-def ds(synth, monkeypatch):
-    import dashscope
-    monkeypatch.setattr(dashscope, "base_http_api_url", synth.native_url)
-    return dashscope
 
 
 def test_agent_loop_calls_the_tool_then_answers_its_result(client):

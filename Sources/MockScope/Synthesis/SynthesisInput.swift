@@ -20,20 +20,24 @@ struct ConversationTurn: Sendable, Equatable {
 /// A function the request offers the model.
 struct OfferedTool: Sendable, Equatable {
     var name: String
-    /// The function's `parameters` JSON Schema (absent: no arguments).
+    var description = ""
+    /// The function's `parameters`: a JSON Schema or the older list style (absent: no arguments).
     var parameters: JSONValue?
 }
 
 /// What `tool_choice` asks for.
 enum ToolChoice: Sendable, Equatable {
-    /// Absent, `"auto"` or `"required"`: the model picks (the synthesizer: the first tool).
+    /// Absent or `"auto"`: the model picks a tool or answers (`ToolSelection`).
     case auto
+    /// `"required"`: some tool must be called.
+    case required
     case none
     case named(String)
 
     init(_ value: JSONValue?) {
         switch value {
         case .string("none")?: self = .none
+        case .string("required")?: self = .required
         case .object?:
             if let name = value?.value(at: "function.name")?.stringValue ?? value?["name"]?.stringValue {
                 self = .named(name)
@@ -59,6 +63,10 @@ struct SynthesisInput: Sendable {
     var turns: [ConversationTurn]
     var tools: [OfferedTool]
     var toolChoice: ToolChoice
+    /// `parallel_tool_calls: true`: several tools may be called in one answer.
+    var parallelToolCalls: Bool
+    /// `response_format` (compatible: top level; native: `parameters`).
+    var responseFormat: ResponseFormat
     /// `enable_thinking: true` (compatible: top level; native: `parameters`).
     var thinkingRequested: Bool
     /// `result_format: "message"` (native).
@@ -106,10 +114,14 @@ struct SynthesisInput: Sendable {
         if case .application = surface {
             tools = []
             toolChoice = .auto
+            parallelToolCalls = false
+            responseFormat = .text
             thinkingRequested = false
         } else {
             tools = (settings["tools"]?.arrayValue ?? []).compactMap(Self.tool)
             toolChoice = ToolChoice(settings["tool_choice"])
+            parallelToolCalls = settings["parallel_tool_calls"]?.boolValue == true
+            responseFormat = ResponseFormat(settings["response_format"])
             thinkingRequested = settings["enable_thinking"]?.boolValue == true
         }
         messageFormatRequested = parameters?["result_format"]?.stringValue == "message"
@@ -163,7 +175,7 @@ struct SynthesisInput: Sendable {
     private static func tool(_ value: JSONValue) -> OfferedTool? {
         let function = value["function"] ?? value
         guard let name = function["name"]?.stringValue, !name.isEmpty else { return nil }
-        return OfferedTool(name: name, parameters: function["parameters"])
+        return OfferedTool(name: name, description: function["description"]?.stringValue ?? "", parameters: function["parameters"])
     }
 
     private static func turns(_ value: JSONValue?) -> [ConversationTurn] {

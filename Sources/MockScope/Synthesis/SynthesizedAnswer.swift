@@ -40,32 +40,34 @@ struct SynthesizedAnswer: Sendable {
         let phrases = Phrases(chinese: chinese, hash: input.hash)
         let lastRole = input.turns.last?.role
 
-        var call: SynthesizedToolCall?
-        if !input.tools.isEmpty, lastRole == "user", input.toolChoice != .none {
-            var tool = input.tools[0]
-            if case .named(let name) = input.toolChoice, let named = input.tools.first(where: { $0.name == name }) {
-                tool = named
-            }
-            call = SynthesizedToolCall(id: "call_" + input.hash.derived("call-0").hex(22), name: tool.name,
-                                       arguments: ToolArguments.json(for: tool.parameters, chinese: chinese))
+        let planned = ToolSelection(input: input, chinese: chinese).calls
+        let calls = planned.enumerated().map { index, call in
+            SynthesizedToolCall(id: "call_" + input.hash.derived("call-\(index)").hex(22), name: call.tool.name,
+                                arguments: call.arguments.text)
         }
+        // JSON modes never reason (thinking with JSON mode is refused by validation).
+        let thinks = input.thinks && !input.responseFormat.isJSON
 
         let question = TextMetrics.excerpt(input.lastUserText, limit: Self.echoLength)
-        if let call {
+        if let first = calls.first {
             content = ""
-            toolCalls = [call]
-            reasoning = input.thinks ? phrases.reasoningBeforeCall(question: input.lastUserText, tool: call.name) : ""
+            toolCalls = calls
+            reasoning = thinks ? phrases.reasoningBeforeCall(question: input.lastUserText, tool: first.name) : ""
+        } else if let json = StructuredOutput.content(for: input, chinese: chinese) {
+            content = json
+            toolCalls = []
+            reasoning = ""
         } else if lastRole == "tool" {
             let results = input.turns.reversed().prefix(while: { $0.role == "tool" }).reversed()
             let resultText = results.map(\.text).joined(separator: "; ")
             let toolName = results.last.flatMap { Self.toolName(of: $0, in: input.turns) }
             content = phrases.answerFromTool(result: TextMetrics.excerpt(resultText, limit: Self.echoLength), tool: toolName)
             toolCalls = []
-            reasoning = input.thinks ? phrases.reasoningAfterTool(result: resultText) : ""
+            reasoning = thinks ? phrases.reasoningAfterTool(result: resultText) : ""
         } else {
             content = phrases.answer(question: question)
             toolCalls = []
-            reasoning = input.thinks ? phrases.reasoning(question: input.lastUserText) : ""
+            reasoning = thinks ? phrases.reasoning(question: input.lastUserText) : ""
         }
 
         var promptUnits = 0

@@ -1,0 +1,53 @@
+/// How well a tool fits the user's text: a deterministic lexical score. Each distinct word of the
+/// text counts 3 when the tool's name has it, 2 when its description has it, 1 when a parameter's
+/// name or description has it. Words are lower-cased, split at `_`/camelCase/punctuation, a
+/// plural `s` dropped, common words ignored; Chinese text counts by pairs of ideographs.
+enum ToolRelevance {
+    static func score(_ tool: OfferedTool, against text: String) -> Int {
+        let wanted = words(text)
+        guard !wanted.isEmpty else { return 0 }
+        let name = words(tool.name)
+        let description = words(tool.description)
+        let parameters = words(parameterText(LegacyToolParameters.schema(tool.parameters)))
+        var score = 0
+        for word in wanted {
+            if name.contains(word) { score += 3 } else if description.contains(word) { score += 2 } else if parameters.contains(word) { score += 1 }
+        }
+        return score
+    }
+
+    static let stopWords: Set<String> = [
+        "the", "a", "an", "is", "are", "was", "be", "of", "in", "on", "at", "to", "for", "and", "or", "me", "my", "i", "you",
+        "it", "what", "whats", "which", "how", "please", "can", "could", "would", "do", "does", "with", "this", "that", "get",
+        "tell", "give", "show", "about", "from", "by", "now", "some", "any", "use", "call", "function", "tool", "value",
+        "type", "object", "string", "properties", "required", "description", "title", "s", "now",
+    ]
+
+    /// Normalised words and ideograph pairs.
+    static func words(_ text: String) -> Set<String> {
+        var result: Set<String> = []
+        for word in FieldMeaning.words(text) {
+            if TextMetrics.containsCJK(word) {
+                let scalars = Array(word.unicodeScalars).filter(TextMetrics.isIdeograph)
+                if scalars.count == 1 { result.insert(String(Character(scalars[0]))) }
+                for index in scalars.indices.dropLast() {
+                    var pair = ""
+                    pair.unicodeScalars.append(contentsOf: scalars[index...index + 1])
+                    result.insert(pair)
+                }
+                continue
+            }
+            var normal = word
+            if normal.count > 3, normal.hasSuffix("s"), !normal.hasSuffix("ss") { normal.removeLast() }
+            if !stopWords.contains(normal) { result.insert(normal) }
+        }
+        return result
+    }
+
+    /// Parameter names and descriptions, one level deep.
+    static func parameterText(_ schema: JSONValue?) -> String {
+        guard let properties = schema?["properties"]?.objectValue else { return "" }
+        return properties.keys.sorted().map { name in name + " " + (properties[name]?["description"]?.stringValue ?? "") }
+            .joined(separator: " ")
+    }
+}
