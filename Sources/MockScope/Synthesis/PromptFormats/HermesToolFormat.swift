@@ -10,16 +10,18 @@ struct HermesToolFormat {
     /// The format, when the instructions list tools in `<tools>` and ask for `<tool_call>` blocks.
     init?(_ conversation: PromptConversation) {
         let text = conversation.instructions
-        guard text.contains("<tool_call>"), let open = text.range(of: "<tools>"),
-              let close = text.range(of: "</tools>", range: open.upperBound..<text.endIndex) else { return nil }
-        let listed = text[open.upperBound..<close.lowerBound]
+        guard text.contains("<tool_call>"), text.contains("<tools>") else { return nil }
+        // Every `<tools>...</tools>` span (the prose before the list often names the tags too).
         var values: [JSONValue] = []
-        if let whole = PythonLiteral.value(of: listed) {
-            values = whole.arrayValue ?? [whole]
-        } else {
-            values = PromptFormats.trimmedLines(String(listed)).compactMap { line in
-                line.isEmpty ? nil : PythonLiteral.value(of: line)
+        var rest = text[...]
+        while let open = rest.range(of: "<tools>"), let close = rest.range(of: "</tools>", range: open.upperBound..<rest.endIndex) {
+            let listed = rest[open.upperBound..<close.lowerBound]
+            if let whole = PythonLiteral.value(of: listed) {
+                values += whole.arrayValue ?? [whole]
+            } else {
+                values += PromptFormats.trimmedLines(String(listed)).filter { !$0.isEmpty }.compactMap(PythonLiteral.value)
             }
+            rest = rest[close.upperBound...]
         }
         tools = values.compactMap(SynthesisInput.tool)
         self.conversation = conversation

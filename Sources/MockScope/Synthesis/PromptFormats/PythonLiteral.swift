@@ -11,7 +11,8 @@ struct PythonLiteral {
         var reader = PythonLiteral(scalars: Array(text.unicodeScalars))
         guard let value = reader.readValue(depth: 0) else { return nil }
         reader.skipSpace()
-        return reader.position == reader.scalars.count ? value : nil
+        guard reader.position == reader.scalars.count else { return Optional.none }
+        return value
     }
 
     /// The value that starts at the first `{` of `text` and ends where its braces balance.
