@@ -19,12 +19,16 @@ class Weather(BaseModel):
 
 
 class WeatherTool:
-    """`get_weather(city)`: records each call and answers WEATHER_RESULT."""
+    """A `get_weather(city)` function (`.function`, what frameworks are given) that records each
+    call in `.calls` and answers WEATHER_RESULT."""
 
     def __init__(self) -> None:
         self.calls: List[str] = []
+        calls = self.calls
 
-    def __call__(self, city: str) -> str:
-        """Get the current weather of a city."""
-        self.calls.append(city)
-        return WEATHER_RESULT
+        def get_weather(city: str) -> str:
+            """Get the current weather of a city."""
+            calls.append(city)
+            return WEATHER_RESULT
+
+        self.function = get_weather

@@ -38,7 +38,7 @@ def _model(server, **kwargs) -> ChatOpenAI:
 
 
 def _tool(weather: WeatherTool) -> StructuredTool:
-    return StructuredTool.from_function(weather, name="get_weather", description="Get the current weather of a city.")
+    return StructuredTool.from_function(weather.function, name="get_weather", description="Get the current weather of a city.")
 
 
 def test_create_agent_calls_the_tool_and_finishes(synth_server):

@@ -25,7 +25,7 @@ def test_agent_calls_the_tool_and_finishes(synth_server):
     @function_tool
     def get_weather(city: str) -> str:
         """Get the current weather of a city."""
-        return weather(city)
+        return weather.function(city)
 
     agent = Agent(name="weather", instructions="Answer with the tool.", model=_model(synth_server), tools=[get_weather])
     result = Runner.run_sync(agent, QUESTION, max_turns=4)

@@ -21,7 +21,7 @@ def _model(server) -> OpenAIChatModel:
 
 def test_agent_calls_the_tool_and_finishes(synth_server):
     weather = WeatherTool()
-    agent = Agent(_model(synth_server), tools=[weather.__call__])
+    agent = Agent(_model(synth_server), tools=[weather.function])
     result = agent.run_sync(QUESTION)
     assert len(weather.calls) == 1
     assert WEATHER_RESULT in result.output
@@ -38,7 +38,7 @@ def test_streamed_thinking_call(synth_server):
 
     async def run():
         async with agent.run_stream(QUESTION) as result:
-            pieces = [piece async for piece in result.stream_text(delta=True)]
+            pieces = [piece async for piece in result.stream_text(delta=True, debounce_by=None)]
             return pieces, result.all_messages()
 
     pieces, messages = asyncio.run(run())
