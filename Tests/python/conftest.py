@@ -77,6 +77,12 @@ def fault_server(mockscope_server) -> MockScope:
 
 
 @pytest.fixture(scope="session")
+def synth_server(mockscope_server) -> MockScope:
+    """`--unmatched synthesize` at speed 0: what agent frameworks are pointed at."""
+    return mockscope_server("--speed", "0", "--unmatched", "synthesize", label="synthesize")
+
+
+@pytest.fixture(scope="session")
 def scenario_server(mockscope_server) -> Callable[..., MockScope]:
     """Factory: scenario_server("--scenario", "rpm-limit", ...) returns a
     `--speed 0` server with these extra arguments, started once per session for

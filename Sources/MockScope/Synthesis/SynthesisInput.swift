@@ -77,6 +77,8 @@ struct SynthesisInput: Sendable {
     var includeUsage: Bool
     /// `input.session_id` (apps).
     var sessionID: String?
+    /// `stop` (compatible: top level; native: `parameters.stop`): where the content ends.
+    var stopSequences: [String]
     /// The hash every deterministic choice derives from: the request without its streaming switches.
     var hash: StableHash
 
@@ -128,6 +130,7 @@ struct SynthesisInput: Sendable {
         incrementalRequested = surface != .compatible && parameters?["incremental_output"]?.boolValue == true
         includeUsage = surface == .compatible && body.value(at: "stream_options.include_usage")?.boolValue == true
         sessionID = body.value(at: "input.session_id")?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        stopSequences = StopSequences.strings(in: settings["stop"])
 
         let stripped = body.removing(path: "stream").removing(path: "stream_options")
             .removing(path: "parameters.incremental_output")
@@ -172,7 +175,8 @@ struct SynthesisInput: Sendable {
         }
     }
 
-    private static func tool(_ value: JSONValue) -> OfferedTool? {
+    /// A tool of `tools` (`{"type":"function","function":{...}}` or the function itself).
+    static func tool(_ value: JSONValue) -> OfferedTool? {
         let function = value["function"] ?? value
         guard let name = function["name"]?.stringValue, !name.isEmpty else { return nil }
         return OfferedTool(name: name, description: function["description"]?.stringValue ?? "", parameters: function["parameters"])

@@ -69,6 +69,12 @@ struct SynthesizedAnswer: Sendable {
             toolCalls = []
             reasoning = thinks ? phrases.reasoning(question: input.lastUserText) : ""
         }
+        // A calling format described in the prompt (no `tools` sent): the text follows it.
+        if input.tools.isEmpty, let reply = PromptFormats.reply(to: input, phrases: phrases) {
+            content = reply.content
+            reasoning = input.thinks ? reply.reasoning : ""
+        }
+        content = StopSequences.cut(content, at: input.stopSequences)
 
         var promptUnits = 0
         for turn in input.turns { promptUnits += TextMetrics.tokenUnits(turn.text) }
