@@ -33,6 +33,9 @@ public struct ServerOptions: Sendable {
     /// `--redact` names: more headers, query parameters and body fields the secret policy
     /// redacts everywhere (fixtures, journal, log).
     public var redact: [String] = []
+    /// `--models` files: model catalog rows added over the built-in catalog and the fixtures
+    /// folders' `models.yaml` (docs/model-catalog.md).
+    public var modelFiles: [String] = []
 
     /// The one secret policy every writer uses.
     public var secretPolicy: SecretPolicy { SecretPolicy(extraNames: redact + (recording?.redact ?? [])) }

@@ -28,7 +28,8 @@ enum CatalogChecks {
         guard let format = call.settings["response_format"], format != .null else { return nil }
         guard let object = format.objectValue, let type = object["type"]?.stringValue,
               ["text", "json_object", "json_schema"].contains(type) else {
-            let given = format.objectValue?["type"].map(CanonicalJSON.string) ?? CanonicalJSON.string(format)
+            let type = format.objectValue?["type"]
+            let given = type?.stringValue ?? type.map(CanonicalJSON.string) ?? CanonicalJSON.string(format)
             return .refused(ErrorCatalog.badResponseFormat, message: given)
         }
         if type == "json_schema" {
