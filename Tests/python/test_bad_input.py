@@ -75,7 +75,7 @@ def test_compat_get_on_chat_completions(mockscope):
     r = requests.get(f"{mockscope.compat_url}/chat/completions", headers=AUTH, timeout=TIMEOUT)
     assert r.status_code == 400, r.status_code
     body = assert_compat_error_shape(_json(r))
-    assert body["error"]["message"] == "Request method 'GET' is not supported."
+    assert body["message"] == "Request method 'GET' is not supported."
 
 
 def test_native_missing_model(mockscope):
