@@ -28,6 +28,7 @@ public final class MockScopeService: Sendable {
         // The built-in scenario library is parsed while the fixtures load.
         let builtInScenarios = BackgroundValue { ScenarioLoader.builtIn() }
         let (fixtures, source) = try Self.loadFixtures(options.fixtureDirectories, workingDirectory: options.readsWorkingDirectory)
+        options.settings.catalog = try Self.loadCatalog(options)
         var http = options.http
         http.host = options.host
         http.port = options.port
@@ -127,6 +128,15 @@ public final class MockScopeService: Sendable {
             return (try FixtureLoader.load(directories: [local]), local)
         }
         return (try FixtureLoader.loadEmbedded(), "built-in defaults")
+    }
+
+    /// The settings' catalog with each served fixtures folder's `models.yaml`, then the `--models`
+    /// files, added in order; throws the first `ModelCatalogProblem` (file, line, what to fix).
+    static func loadCatalog(_ options: ServerOptions) throws -> ModelCatalog {
+        var folders = options.fixtureDirectories
+        if folders.isEmpty, options.readsWorkingDirectory, let local = FixtureLoader.defaultDirectory() { folders = [local] }
+        let files = ModelCatalogLoader.folderFiles(folders) + options.modelFiles
+        return try ModelCatalogLoader.load(files: files, base: options.settings.catalog).get()
     }
 
     public func start() throws { try daemon.start() }

@@ -36,6 +36,9 @@ public struct ServerOptions: Sendable {
     /// Where the per-request log line goes as bytes (the CLI's buffered standard error); nil: the
     /// service's `Logger`, a `String` per line.
     public var logWriter: BufferedLogWriter?
+    /// `--models` files: model catalog rows added over the built-in catalog and the fixtures
+    /// folders' `models.yaml` (docs/model-catalog.md).
+    public var modelFiles: [String] = []
 
     /// The one secret policy every writer uses.
     public var secretPolicy: SecretPolicy { SecretPolicy(extraNames: redact + (recording?.redact ?? [])) }

@@ -21,6 +21,7 @@ extension UnmatchedPolicy: ExpressibleByArgument {}
 extension MockClock.Mode: ExpressibleByArgument {}
 extension RecordMode: ExpressibleByArgument {}
 extension LogFormat: ExpressibleByArgument {}
+extension UnknownModelPolicy: ExpressibleByArgument {}
 extension Upstream.Region: ExpressibleByArgument {}
 
 /// Where recordings come from and go (`serve --record MODE`, `record`).
@@ -109,6 +110,12 @@ struct ServeOptions: ParsableArguments {
 
     @Option(name: .customLong("fixtures"), help: ArgumentHelp("A folder of fixture files (repeatable).", valueName: "dir"))
     var fixtures: [String] = []
+
+    @Option(name: .customLong("models"), help: ArgumentHelp("A model catalog file (YAML, the format of catalog/models.yaml) whose rows are added over the built-in catalog and the fixtures folders' models.yaml (repeatable; docs/model-catalog.md).", valueName: "file"))
+    var models: [String] = []
+
+    @Option(name: .customLong("unknown-models"), help: ArgumentHelp("A chat request naming a model the catalog does not know: accept (default; default ranges, thinking only when asked) or reject (the protocol's model-not-found error).", valueName: "accept|reject"))
+    var unknownModels: UnknownModelPolicy = .accept
 
     @Option(help: "Replay speed: 1 = recorded timing, 2 = twice as fast, 0 = no delays.")
     var speed: Double = 1
@@ -206,6 +213,8 @@ struct ServeOptions: ParsableArguments {
         options.settings = MockSettings(speed: speed, unmatched: unmatched, apiKeys: Set(apiKeys), globalFaults: globalFaults)
         options.settings.adminToken = adminToken
         options.settings.refusesBrowserRequests = !allowBrowserRequests
+        options.settings.unknownModels = unknownModels
+        options.modelFiles = models
         options.journalSize = journalSize
         options.journalBytes = journalBytes
         options.rateLimitWindows = rateLimitWindows

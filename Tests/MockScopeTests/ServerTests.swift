@@ -81,8 +81,10 @@ import Testing
         #expect(wrongType.status == 400)
 
         let wrongMethod = try RawHTTP.exchange(port: port, "GET", Self.chatPath, headers: authJSON)
-        #expect(wrongMethod.status == 405)
+        // The error-code page: 400 InvalidParameter "Request method 'GET' is not supported." (errors §4).
+        #expect(wrongMethod.status == 400)
         #expect(wrongMethod.header("allow") == "POST")
+        #expect(try JSONValue.parse(wrongMethod.body)["error"]?["message"] == "Request method 'GET' is not supported.")
 
         let unknown = try RawHTTP.exchange(port: port, "POST", "/compatible-mode/v1/nothing", headers: authJSON, body: "{}")
         #expect(unknown.status == 404)

@@ -31,7 +31,7 @@ COMPAT_ERRORS: Dict[int, Tuple[str, str]] = {
     403: ("AccessDenied", "Access denied."),
     404: ("model_not_found",
           "The model `qwen-plus` does not exist or you do not have access to it."),
-    408: ("RequestTimeOut", "Request timed out, please try again later."),
+    408: ("RequestTimeOut", "Request timed out, try again later."),
     413: ("BadRequest.TooLarge", "Payload Too Large: the request body exceeds the size limit."),
     429: ("limit_requests",
           "You have exceeded your current request limit. For details, see: "
@@ -47,7 +47,7 @@ NATIVE_ERRORS: Dict[int, Tuple[str, str]] = {
     401: ("InvalidApiKey", "Invalid API-key provided."),
     403: ("AccessDenied", "Access denied."),
     404: ("InvalidParameter", "Model not exist."),
-    408: ("RequestTimeOut", "Request timed out, please try again later."),
+    408: ("RequestTimeOut", "Request timed out, try again later."),
     413: ("BadRequest.TooLarge", "Payload Too Large: the request body exceeds the size limit."),
     429: ("Throttling.RateQuota", "Requests rate limit exceeded, please try again later."),
     500: ("InternalError",

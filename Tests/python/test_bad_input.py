@@ -70,10 +70,12 @@ def test_compat_unknown_path_is_404(mockscope, method):
 
 
 def test_compat_get_on_chat_completions(mockscope):
+    # The error-code page files a wrong method under 400-InvalidParameter:
+    # "Request method 'GET' is not supported." (docs/protocol-notes.md, errors §4).
     r = requests.get(f"{mockscope.compat_url}/chat/completions", headers=AUTH, timeout=TIMEOUT)
-    assert r.status_code in (404, 405), r.status_code
-    if r.status_code == 405 or r.content:
-        assert_compat_error_shape(_json(r))
+    assert r.status_code == 400, r.status_code
+    body = assert_compat_error_shape(_json(r))
+    assert body["message"] == "Request method 'GET' is not supported."
 
 
 def test_native_missing_model(mockscope):

@@ -34,7 +34,7 @@ struct ExchangePipeline: Sendable {
         if recording || exchange.isDecided {
             // Recording: only what the protocol accepts goes upstream (and so into a fixture).
             if !exchange.isDecided { authentication.run(&exchange, settings: settings) }
-            if !exchange.isDecided { validation.run(request, &exchange) }
+            if !exchange.isDecided { validation.run(request, &exchange, settings: settings) }
             if !exchange.isDecided { forwarding.run(request, &exchange, state: state, forwarder: forwarder) }
             if let plan = exchange.plan.take() { return responding.run(request, &exchange, plan: plan) }
         }
@@ -50,7 +50,7 @@ struct ExchangePipeline: Sendable {
         } else {
             if !recording {
                 authentication.run(&exchange, settings: settings)
-                if !exchange.isDecided { validation.run(request, &exchange) }
+                if !exchange.isDecided { validation.run(request, &exchange, settings: settings) }
             }
             if !exchange.isDecided { decision.run(request, &exchange, state: state) }
             exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)

@@ -15,7 +15,8 @@ struct ErrorWording: Sendable, Equatable {
     var code: String
     /// nil: the protocol has no type apart from the code (native).
     var type: String? = nil
-    /// May hold `{model}`, filled with the request's model when it is known.
+    /// May hold `{model}`, filled with the request's model when it is known, and `{detail}`,
+    /// filled with the message a refusal gives (the rest of the wording stays: a protocol's prefix).
     var message: String
     /// Where the wording comes from (docs/protocol-notes.md), or why it is a guess.
     var source: String
@@ -24,11 +25,14 @@ struct ErrorWording: Sendable, Equatable {
 }
 
 extension StatedError {
-    /// `row` stated; `message` replaces its wording, else `{model}` in the wording becomes `model`
-    /// when it is known.
+    /// `row` stated; `message` fills the wording's `{detail}`, or replaces a wording without one;
+    /// `{model}` in the wording becomes `model` when it is known.
     init(_ row: ErrorWording, message: String?, model: String?) {
         var wording = message ?? row.message
-        if message == nil, let model { wording = wording.replacing("{model}", with: model) }
+        if let message, row.message.contains("{detail}") { wording = row.message.replacing("{detail}", with: message) }
+        if message == nil || row.message.contains("{detail}"), let model { wording = wording.replacing("{model}", with: model) }
+        // No detail given (a fault naming the error): the error page's own placeholder.
+        if message == nil { wording = wording.replacing("{detail}", with: "xxx") }
         self.init(status: row.status, code: row.code, type: row.type ?? row.code, message: wording)
     }
 

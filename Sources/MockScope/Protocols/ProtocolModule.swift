@@ -22,8 +22,9 @@ public protocol ProtocolModule: Sendable {
 
     /// The endpoint `path` names in this module, or nil when the path is not this module's.
     func endpoint(for path: String) -> Endpoint?
-    /// Checks a request (its method and size are checked before) and reads it.
-    func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation
+    /// Checks a request (its method and size are checked before) against the protocol and the
+    /// model catalog in `context`, and reads it.
+    func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation
     /// The fields of a body that decide the answer: what fixtures and requests are compared on.
     func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue?
     /// A generated answer to a valid request no fixture matched, or nil when the module makes none.
@@ -44,7 +45,7 @@ extension ProtocolModule {
     public var errorDialect: any ErrorDialect { (errorProtocol ?? .compatible).errorDialect }
 
     /// A body the module has no knowledge of: JSON if it parses, else its text.
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         .valid(ValidatedRequest(endpoint: endpoint, body: GenericBody.parse(request.body), stream: false))
     }
 

@@ -5,11 +5,14 @@ public struct ValidatedRequest: Sendable {
     public var body: JSONValue?
     /// Whether the client asked for a stream.
     public var stream: Bool
+    /// The catalog's row for the model the body names (nil: unknown, or no model).
+    public var model: ModelInfo?
 
-    public init(endpoint: Endpoint, body: JSONValue?, stream: Bool) {
+    public init(endpoint: Endpoint, body: JSONValue?, stream: Bool, model: ModelInfo? = nil) {
         self.endpoint = endpoint
         self.body = body
         self.stream = stream
+        self.model = model
     }
 }
 

@@ -16,6 +16,13 @@ public struct MockSettings: Sendable {
     /// The server listens on loopback only: a request must then name it by a loopback `Host`
     /// (DNS rebinding). The runtime sets it from the bind address.
     public var boundToLoopback = true
+    /// The models chat requests are checked against (`--models`, fixtures folders' `models.yaml`).
+    public var catalog: ModelCatalog = .builtIn
+    /// What a model the catalog does not know gets (`--unknown-models`).
+    public var unknownModels: UnknownModelPolicy = .accept
+
+    /// What the protocol modules' `validate` reads from the settings.
+    var validationContext: ValidationContext { ValidationContext(catalog: catalog, unknownModels: unknownModels) }
 
     public init(speed: Double = 1, unmatched: UnmatchedPolicy = .error, apiKeys: Set<String> = [], globalFaults: [any Fault] = []) {
         self.speed = speed

@@ -13,8 +13,9 @@ struct NativeRenderer {
         multimodal || input.messageFormatRequested || !input.tools.isEmpty || answer.hasReasoning
     }
 
-    /// Each event carries only its new piece (else everything so far). QwQ/QVQ only stream this way.
-    var incremental: Bool { input.incrementalRequested || input.alwaysThinks }
+    /// Each event carries only its new piece (else everything so far). Thinking calls must ask
+    /// for it (validation refuses them otherwise, as the real service does).
+    var incremental: Bool { input.incrementalRequested }
 
     /// The non-stream body.
     func body() -> String {

@@ -67,8 +67,10 @@ struct SynthesisInput: Sendable {
     var parallelToolCalls: Bool
     /// `response_format` (compatible: top level; native: `parameters`).
     var responseFormat: ResponseFormat
-    /// `enable_thinking: true` (compatible: top level; native: `parameters`).
-    var thinkingRequested: Bool
+    /// `enable_thinking` (compatible: top level; native: `parameters`); nil when absent.
+    var thinkingSetting: Bool?
+    /// The catalog's row for `model` (nil: a model the catalog does not know).
+    var modelInfo: ModelInfo?
     /// `result_format: "message"` (native).
     var messageFormatRequested: Bool
     /// `parameters.incremental_output: true` (native and apps).
@@ -85,17 +87,19 @@ struct SynthesisInput: Sendable {
     static let defaultModel = "qwen-plus"
 
     /// The surface a built-in chat endpoint speaks.
-    init(endpoint: Endpoint, body: JSONValue) {
+    init(endpoint: Endpoint, body: JSONValue, model: ModelInfo? = nil) {
         let surface: Surface
         switch endpoint.module {
         case is NativeGenerationModule: surface = .native(multimodal: endpoint.detail == NativeGenerationModule.multimodal)
         case is ApplicationModule: surface = .application(id: endpoint.detail)
         default: surface = .compatible
         }
-        self.init(surface: surface, body: body)
+        self.init(surface: surface, body: body, model: model)
     }
 
-    init(surface: Surface, body: JSONValue) {
+    /// `model`: the catalog's row for the body's model (validation found it); nil looks the name
+    /// up in the built-in catalog.
+    init(surface: Surface, body: JSONValue, model info: ModelInfo? = nil) {
         self.surface = surface
         let parameters = body["parameters"]
         let settings = surface == .compatible ? body : (parameters ?? .null)
@@ -103,6 +107,7 @@ struct SynthesisInput: Sendable {
         var model = body["model"]?.stringValue ?? ""
         if case .application = surface { model = parameters?["model"]?.stringValue ?? "" }
         self.model = model.isEmpty ? Self.defaultModel : model
+        modelInfo = info ?? ModelCatalog.builtIn.model(named: self.model)
 
         if surface == .compatible {
             turns = Self.turns(body["messages"])
@@ -118,13 +123,13 @@ struct SynthesisInput: Sendable {
             toolChoice = .auto
             parallelToolCalls = false
             responseFormat = .text
-            thinkingRequested = false
+            thinkingSetting = false
         } else {
             tools = (settings["tools"]?.arrayValue ?? []).compactMap(Self.tool)
             toolChoice = ToolChoice(settings["tool_choice"])
             parallelToolCalls = settings["parallel_tool_calls"]?.boolValue == true
             responseFormat = ResponseFormat(settings["response_format"])
-            thinkingRequested = settings["enable_thinking"]?.boolValue == true
+            thinkingSetting = settings["enable_thinking"]?.boolValue
         }
         messageFormatRequested = parameters?["result_format"]?.stringValue == "message"
         incrementalRequested = surface != .compatible && parameters?["incremental_output"]?.boolValue == true
@@ -140,16 +145,18 @@ struct SynthesisInput: Sendable {
     /// The `created` time of compatible answers: a fixed epoch plus up to a year, from the hash.
     var created: Int { 1_735_000_000 + Int(hash.derived("created").value % 31_536_000) }
 
-    /// QwQ and QVQ think on every request.
-    var alwaysThinks: Bool {
-        let name = model.lowercased()
-        return name.hasPrefix("qwq") || name.hasPrefix("qvq")
-    }
-
-    /// Whether the answer starts with reasoning.
+    /// Whether the answer starts with reasoning: the catalog's thinking default for the model
+    /// (Qwen3.5 and later, QwQ, QVQ think unless told not to, where they may be), else `enable_thinking`.
     var thinks: Bool {
         if case .application = surface { return false }
-        return alwaysThinks || thinkingRequested
+        return modelInfo?.thinks(enableThinking: thinkingSetting) ?? (thinkingSetting ?? false)
+    }
+
+    /// The prompt's tokens as the synthesizer counts them (`usage`), for the context-window check.
+    var estimatedInputTokens: Int {
+        let units = turns.reduce(0) { $0 + TextMetrics.tokenUnits($1.text) }
+        return TextMetrics.tokens(units: units) + SynthesizedAnswer.promptOverhead
+            + (isMultimodal ? imageCount * SynthesizedAnswer.tokensPerImage : 0)
     }
 
     var isMultimodal: Bool { surface == .native(multimodal: true) }

@@ -69,8 +69,8 @@ struct SynthesizedAnswer: Sendable {
             toolCalls = []
             reasoning = thinks ? phrases.reasoning(question: input.lastUserText) : ""
         }
-        // A calling format described in the prompt (no `tools` sent): the text follows it.
-        if input.tools.isEmpty, let reply = PromptFormats.reply(to: input, phrases: phrases) {
+        // A prompt-described calling format shapes prose only: JSON mode's structured answer wins.
+        if input.tools.isEmpty, !input.responseFormat.isJSON, let reply = PromptFormats.reply(to: input, phrases: phrases) {
             content = reply.content
             reasoning = input.thinks ? reply.reasoning : ""
         }

@@ -3,6 +3,18 @@
 /// name or description has it. Words are lower-cased, split at `_`/camelCase/punctuation, a
 /// plural `s` dropped, common words ignored; Chinese text counts by pairs of ideographs.
 enum ToolRelevance {
+    /// `tools` best first (ties: the order offered), with their scores against `text`.
+    static func ranked(_ tools: [OfferedTool], against text: String) -> [(offset: Int, tool: OfferedTool, score: Int)] {
+        tools.enumerated()
+            .map { (offset: $0.offset, tool: $0.element, score: score($0.element, against: text)) }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.offset < $1.offset }
+    }
+
+    /// The tool that fits `text` best (on a tie or all zero, the earliest), nil when none is offered.
+    static func best(of tools: [OfferedTool], for text: String) -> OfferedTool? {
+        ranked(tools, against: text).first?.tool
+    }
+
     static func score(_ tool: OfferedTool, against text: String) -> Int {
         let wanted = words(text)
         guard !wanted.isEmpty else { return 0 }

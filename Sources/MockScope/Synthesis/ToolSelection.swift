@@ -37,9 +37,7 @@ struct ToolSelection {
             Planned(tool: tool, arguments: ToolArguments.instance(for: tool.parameters, chinese: chinese, hints: hints,
                                                                   hash: input.hash.derived("arguments-" + tool.name)))
         }
-        let ranked = tools.enumerated()
-            .map { (offset: $0.offset, tool: $0.element, score: ToolRelevance.score($0.element, against: userText)) }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.offset < $1.offset }
+        let ranked = ToolRelevance.ranked(tools, against: userText)
         let named: OfferedTool? = {
             if case .named(let name) = input.toolChoice { return tools.first { $0.name == name } }
             return nil

@@ -16,14 +16,21 @@ public struct CompatibleChatModule: ProtocolModule {
         path == Self.path ? Endpoint(module: self) : nil
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
         guard object["messages"]?.arrayValue != nil else { return .refused(ErrorCatalog.messagesMissing) }
         let stream = object["stream"]?.boolValue ?? false
-        if !stream, ChatRequestChecks.isStreamOnly(model) { return .refused(ErrorCatalog.streamOnly) }
-        return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: stream))
+        let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream, settings: object, body: body,
+                            surface: .compatible, ranges: .compatible)
+        // The catalog's rules, in the order the real service is taken to check them [chosen order].
+        if let refusal = CatalogChecks.unknownModel(call, context: context, dialect: errorDialect)
+            ?? CatalogChecks.streamingAndThinking(call) ?? CatalogChecks.responseFormat(call) ?? CatalogChecks.tools(call)
+            ?? CatalogChecks.ranges(call) ?? CatalogChecks.lengths(call) {
+            return refusal
+        }
+        return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: stream, model: call.info))
     }
 
     public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
@@ -37,7 +44,7 @@ public struct CompatibleChatModule: ProtocolModule {
 
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let body = request.body else { return nil }
-        let input = SynthesisInput(surface: .compatible, body: body)
+        let input = SynthesisInput(surface: .compatible, body: body, model: request.model)
         let renderer = CompatibleRenderer(input: input, answer: SynthesizedAnswer(input), requestID: requestID)
         return request.stream ? ChatSynthesis.streamPlan(renderer.events(), requestID: requestID)
                               : ChatSynthesis.wholePlan(renderer.body(), requestID: requestID)

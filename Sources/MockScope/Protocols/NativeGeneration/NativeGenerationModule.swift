@@ -24,7 +24,7 @@ public struct NativeGenerationModule: ProtocolModule {
         }
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
@@ -33,8 +33,34 @@ public struct NativeGenerationModule: ProtocolModule {
             return .refused(ErrorCatalog.messagesMissing)
         }
         let stream = heads.nativeStream
-        if !stream, ChatRequestChecks.isStreamOnly(model) { return .refused(ErrorCatalog.streamOnly) }
-        return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: stream))
+        let multimodal = endpoint.detail == Self.multimodal
+        let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream,
+                            settings: object["parameters"]?.objectValue ?? [:], body: body,
+                            surface: .native(multimodal: multimodal), ranges: .native)
+        // The catalog's rules, in the order the real service is taken to check them [chosen order].
+        if let refusal = CatalogChecks.unknownModel(call, context: context, dialect: errorDialect) ?? Self.path(call, multimodal: multimodal)
+            ?? CatalogChecks.streamingAndThinking(call) ?? Self.thinkingStream(call) ?? CatalogChecks.responseFormat(call)
+            ?? CatalogChecks.tools(call) ?? CatalogChecks.ranges(call) ?? CatalogChecks.lengths(call) {
+            return refusal
+        }
+        return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: stream, model: call.info))
+    }
+
+    /// A model served only on the other generation path: "url error, please check url!" (errors §6).
+    static func path(_ call: ChatCall, multimodal: Bool) -> Validation? {
+        guard let surfaces = call.info?.surfaces else { return nil }
+        let (here, there): (ModelInfo.Surface, ModelInfo.Surface) = multimodal ? (.multimodalGeneration, .textGeneration)
+                                                                               : (.textGeneration, .multimodalGeneration)
+        return !surfaces.contains(here) && surfaces.contains(there) ? .refused(ErrorCatalog.wrongGenerationURL) : nil
+    }
+
+    /// A thinking stream must be incremental and in the message format (errors §1); MockScope no
+    /// longer forces either.
+    static func thinkingStream(_ call: ChatCall) -> Validation? {
+        guard call.thinks, call.stream else { return nil }
+        if call.settings["incremental_output"]?.boolValue != true { return .refused(ErrorCatalog.thinkingNeedsIncremental) }
+        if call.settings["result_format"]?.stringValue == "text" { return .refused(ErrorCatalog.thinkingNeedsMessageFormat) }
+        return nil
     }
 
     public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
@@ -51,7 +77,7 @@ public struct NativeGenerationModule: ProtocolModule {
 
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let body = request.body else { return nil }
-        let input = SynthesisInput(surface: .native(multimodal: request.endpoint.detail == Self.multimodal), body: body)
+        let input = SynthesisInput(surface: .native(multimodal: request.endpoint.detail == Self.multimodal), body: body, model: request.model)
         let renderer = NativeRenderer(input: input, answer: SynthesizedAnswer(input), requestID: requestID)
         return request.stream ? ChatSynthesis.streamPlan(renderer.events(), requestID: requestID)
                               : ChatSynthesis.wholePlan(renderer.body(), requestID: requestID)

@@ -28,11 +28,6 @@ enum ChatRequestChecks {
         return .success((parsed, object))
     }
 
-    /// Models that answer only in stream mode (QwQ, QVQ).
-    static func isStreamOnly(_ model: String) -> Bool {
-        model.hasPrefix("qwq") || model.hasPrefix("qvq")
-    }
-
     struct Refusal: Error {
         var spec: ErrorSpec
         var message: String?

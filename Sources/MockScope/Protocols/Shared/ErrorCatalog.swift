@@ -37,6 +37,25 @@ public enum ErrorCatalog {
     public static let internalErrorAlgo = ErrorSpec("internal_error_algo")
     public static let serviceUnavailable = ErrorSpec("service_unavailable")
     public static let gatewayTimeout = ErrorSpec("gateway_timeout")
+    // The model catalog's refusals (docs/protocol-notes.md, errors §1–§6; `CatalogChecks`). A
+    // `{detail}` in a wording is filled with the refusal's own words (a number, a name).
+    public static let thinkingNonStream = ErrorSpec("thinking_non_stream")
+    public static let thinkingNeedsIncremental = ErrorSpec("thinking_needs_incremental")
+    public static let thinkingNeedsMessageFormat = ErrorSpec("thinking_needs_message_format")
+    public static let thinkingRequired = ErrorSpec("thinking_required")
+    public static let thinkingUnsupported = ErrorSpec("thinking_unsupported")
+    public static let jsonModeWithoutJSON = ErrorSpec("json_mode_without_json")
+    public static let jsonModeWithThinking = ErrorSpec("json_mode_with_thinking")
+    public static let badResponseFormat = ErrorSpec("bad_response_format")
+    public static let badJSONSchema = ErrorSpec("bad_json_schema")
+    public static let badToolParameters = ErrorSpec("bad_tool_parameters")
+    public static let toolChoiceInThinking = ErrorSpec("tool_choice_in_thinking")
+    public static let badToolChoice = ErrorSpec("bad_tool_choice")
+    public static let inputTooLong = ErrorSpec("input_too_long")
+    public static let maxTokensOutOfRange = ErrorSpec("max_tokens_out_of_range")
+    public static let parameterOutOfRange = ErrorSpec("parameter_out_of_range")
+    public static let seedOutOfRange = ErrorSpec("seed_out_of_range")
+    public static let wrongGenerationURL = ErrorSpec("wrong_generation_url")
     /// MockScope's own: no fixture matched (the message carries the near-miss report).
     public static let noMatch = ErrorSpec("no_match")
     /// MockScope's own: a fault header or scenario name that cannot be used.
@@ -47,7 +66,11 @@ public enum ErrorCatalog {
         invalidParameter, messagesMissing, modelNotFound, dataInspectionFailed, arrearage, emptyModel, emptyInput,
         invalidJSON, unsupportedContentType, streamOnly, invalidURL, methodNotAllowed, invalidApiKey, accessDenied,
         accessDeniedUnpurchased, requestTimeout, tooLarge, throttling, rateLimitRequests, rateLimitTokens, burstRate,
-        internalError, internalErrorAlgo, serviceUnavailable, gatewayTimeout, noMatch, badFault,
+        internalError, internalErrorAlgo, serviceUnavailable, gatewayTimeout,
+        thinkingNonStream, thinkingNeedsIncremental, thinkingNeedsMessageFormat, thinkingRequired, thinkingUnsupported,
+        jsonModeWithoutJSON, jsonModeWithThinking, badResponseFormat, badJSONSchema, badToolParameters, toolChoiceInThinking,
+        badToolChoice, inputTooLong, maxTokensOutOfRange, parameterOutOfRange, seedOutOfRange, wrongGenerationURL,
+        noMatch, badFault,
     ]
 
     public static func named(_ name: String) -> ErrorSpec? { all.first { $0.name == name } }

@@ -174,15 +174,12 @@ struct FieldMarkerFormat {
 
     /// An object schema with no properties of its own (`dict[str, Any]`).
     static func isFreeObject(_ schema: JSONValue) -> Bool {
-        ToolArguments.schemaType(schema) == "object" && schema["properties"] == nil
+        SchemaDocument.typeNames(schema["type"]).first { $0 != "null" } == "object" && schema["properties"] == nil
     }
 
-    /// A value for `schema` as JSON text, through the tool-arguments façade (which builds objects).
+    /// A value for `schema` as JSON text, from the schema-instance generator (any type).
     static func json(for schema: JSONValue, chinese: Bool) -> String {
-        if ToolArguments.schemaType(schema) == "object" { return ToolArguments.json(for: schema, chinese: chinese) }
-        let wrapped = ToolArguments.json(for: .object(["type": .string("object"), "properties": .object(["value": schema]),
-                                                       "required": .array([.string("value")])]), chinese: chinese)
-        guard let value = (try? JSONValue.parse(wrapped))?["value"] else { return "null" }
-        return CanonicalJSON.string(value)
+        var generator = SchemaInstanceGenerator(schema: schema, chinese: chinese, optionalProperties: .requiredOrNamed)
+        return generator.instance().text
     }
 }

@@ -1,7 +1,7 @@
 /// Qwen's / Hermes' tool calling written into the system prompt: function signatures (JSON, one
 /// a line or as an array) between `<tools>` and `</tools>`, calls answered as
 /// `<tool_call>\n{"name": ..., "arguments": {...}}\n</tool_call>` and results coming back inside
-/// `<tool_response>` (in a user or tool message). The model calls the first tool listed; once a
+/// `<tool_response>` (in a user or tool message). The model calls the tool that fits the question best (`ToolRelevance`); once a
 /// response is back it answers in prose.
 struct HermesToolFormat {
     var tools: [OfferedTool]
@@ -51,7 +51,7 @@ struct HermesToolFormat {
             return PromptFormatReply(content: phrases.answerFromTool(result: excerpt, tool: calledTool),
                                      reasoning: phrases.reasoningAfterTool(result: result))
         }
-        guard let tool = tools.first else {
+        guard let tool = ToolRelevance.best(of: tools, for: question) else {
             return PromptFormatReply(content: phrases.answer(question: TextMetrics.excerpt(question, limit: SynthesizedAnswer.echoLength)),
                                      reasoning: phrases.reasoning(question: question))
         }

@@ -1,7 +1,7 @@
 /// The ReAct text protocol (LangChain's classic prompt and its kin): the instructions show a
 /// `Thought:` / `Action:` / `Action Input:` / `Observation:` / `Final Answer:` template and list
 /// the tools (`Action: ..., should be one of [a, b]`, else one `name: description` line each).
-/// Before any observation the model writes a thought, the first tool as its `Action` and an
+/// Before any observation the model writes a thought, the best-fitting tool as its `Action`, and an
 /// `Action Input` (the tool's arguments when the prompt prints its schema, else the question);
 /// after one it writes `Thought: ...` and `Final Answer: ...`. The request's `stop` (often
 /// `"\nObservation"`) then cuts the text as usual.
@@ -84,7 +84,8 @@ struct ReActFormat {
             return PromptFormatReply(content: thought + done + "\nFinal Answer: " + phrases.answerFromTool(result: excerpt, tool: lastAction),
                                      reasoning: phrases.reasoningAfterTool(result: result))
         }
-        guard let tool = toolNames.first else {
+        let offered = toolNames.map { OfferedTool(name: $0, parameters: schemas[$0]) }
+        guard let tool = ToolRelevance.best(of: offered, for: question)?.name else {
             let answer = phrases.answer(question: TextMetrics.excerpt(question, limit: SynthesizedAnswer.echoLength))
             return PromptFormatReply(content: thought + (chinese ? "我可以直接回答。" : "I can answer this directly.") + "\nFinal Answer: " + answer,
                                      reasoning: phrases.reasoning(question: question))
