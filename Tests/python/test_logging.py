@@ -67,7 +67,10 @@ def test_json_lines_parse_and_carry_the_fields():
         records = wait_for(lambda: (rows := [json.loads(l) for l in srv.stderr().splitlines() if l.startswith("{")])
                            and len([r for r in rows if "status" in r]) >= 3 and rows, "three exchange lines")
         exchanges = [r for r in records if "status" in r]
-        first, second, third = exchanges[:3]
+        # Lines follow completion, which need not be the order the requests were sent in.
+        first = next(r for r in exchanges if r.get("fixture"))
+        second = next(r for r in exchanges if r.get("faults"))
+        third = next(r for r in exchanges if r["status"] == 400)
         assert first["fixture"] == "compat/qwen-plus/who-are-you" and first["status"] == 200 and first["method"] == "POST"
         assert first["path"] == CHAT_PATH and first["level"] == "info" and isinstance(first["ms"], float) and first["bytes"] > 0
         assert second.get("synthesized") is True and second["faults"] == ["latency ms=1"]

@@ -29,6 +29,8 @@ public final class BufferedLogWriter: Sendable {
     private let timer: Mutex<DispatchSourceTimer?>
 
     public static let defaultFlushIntervalMillis = 10
+    static let initialCapacity = 64 << 10
+    static let keptCapacity = 256 << 10
     public static let defaultMaxBufferedBytes = 8 << 20
 
     /// Starts the flush timer. `fd` stays open (it is usually standard error).
@@ -39,7 +41,7 @@ public final class BufferedLogWriter: Sendable {
         self.flushIntervalMillis = max(1, flushIntervalMillis)
         self.maxBufferedBytes = max(4096, maxBufferedBytes)
         var initial = Pending()
-        initial.bytes.reserveCapacity(64 << 10)
+        initial.bytes.reserveCapacity(Self.initialCapacity)
         pending = Mutex(initial)
         timer = Mutex(DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mockscope.log-writer", qos: .utility)))
         let interval = DispatchTimeInterval.milliseconds(self.flushIntervalMillis)
@@ -107,7 +109,14 @@ public final class BufferedLogWriter: Sendable {
                     break  // the descriptor is gone or full beyond waiting: these bytes are lost
                 }
             }
-            out.removeAll(keepingCapacity: true)
+            // A burst's buffer is not kept: past 256 KiB the spare starts small again (a flood of
+            // lines once would otherwise hold its peak, up to twice `maxBufferedBytes`, for good).
+            if out.capacity > Self.keptCapacity {
+                out = []
+                out.reserveCapacity(Self.initialCapacity)
+            } else {
+                out.removeAll(keepingCapacity: true)
+            }
             spare = out
         }
     }
