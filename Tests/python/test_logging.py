@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import signal
 import sys
-import time
 from pathlib import Path
+
+from mockscope_client import eventually
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 
@@ -26,18 +27,14 @@ def writes_so_far(srv: Server) -> int:
     raise AssertionError("no syscw in /proc/PID/io")
 
 
+def complete_lines(srv: Server) -> list[str]:
+    """Standard error's lines so far, without a last one still being written."""
+    text = srv.stderr()
+    return text[:text.rfind("\n") + 1].splitlines()
+
+
 def lines_with(srv: Server, text: str) -> list[str]:
-    return [line for line in srv.stderr().splitlines() if text in line]
-
-
-def wait_for(condition, what: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
+    return [line for line in complete_lines(srv) if text in line]
 
 
 def test_text_lines_are_complete_and_not_one_write_each():
@@ -47,8 +44,8 @@ def test_text_lines_are_complete_and_not_one_write_each():
         for _ in range(300):
             status, _, _ = srv.request("POST", CHAT_PATH, body, AUTH)
             assert status == 200
-        lines = wait_for(lambda: (found := lines_with(srv, f"POST {CHAT_PATH} 200")) and len(found) >= 300 and found,
-                         "300 log lines")
+        lines = eventually(lambda: lines_with(srv, f"POST {CHAT_PATH} 200"), lambda found: len(found) >= 300,
+                           timeout=10, message="300 log lines")
         writes = writes_so_far(srv) - before
         assert writes < 60, f"{writes} writes for 300 requests: the log is not buffered"
         line = lines[-1]
@@ -64,8 +61,8 @@ def test_json_lines_parse_and_carry_the_fields():
         srv.request("POST", CHAT_PATH, json.dumps({"model": "qwen-plus", "messages": [{"role": "user", "content": "hi"}]}).encode(),
                     dict(AUTH, **{"X-MockScope-Fault": "latency ms=1"}))
         srv.request("POST", CHAT_PATH, b"{not json", AUTH)
-        records = wait_for(lambda: (rows := [json.loads(l) for l in srv.stderr().splitlines() if l.startswith("{")])
-                           and len([r for r in rows if "status" in r]) >= 3 and rows, "three exchange lines")
+        records = eventually(lambda: [json.loads(line) for line in complete_lines(srv) if line.startswith("{")],
+                             lambda rows: len([r for r in rows if "status" in r]) >= 3, timeout=10, message="three exchange lines")
         exchanges = [r for r in records if "status" in r]
         # Lines follow completion, which need not be the order the requests were sent in.
         first = next(r for r in exchanges if r.get("fixture"))
