@@ -24,6 +24,28 @@ import Testing
         #expect(try #require(catalog.model(named: "qwen-max")).maxOutput == 8192)
     }
 
+    /// Figures the docs settled (docs/protocol-notes.md, models §1): a row holds what the model list
+    /// states, and a snapshot the list gives other figures has its own row.
+    @Test func builtInFiguresFollowTheModelList() throws {
+        let catalog = ModelCatalog.builtIn
+        func figures(_ name: String) throws -> [Int] {
+            let info = try #require(catalog.model(named: name), "\(name)")
+            return [info.contextWindow, info.maxInput, info.maxOutput]
+        }
+        #expect(try figures("qwen3-14b") == [131072, 129024, 8192])
+        #expect(try figures("qwen3-4b") == [131072, 129024, 8192])
+        #expect(try figures("qwen3-0.6b") == [32768, 30720, 8192])
+        #expect(try figures("qwen3-32b") == [131072, 129024, 16384])
+        #expect(try figures("qwen3-vl-flash") == [262144, 260096, 32768])
+        #expect(try figures("qwen3.5-397b-a17b") == [262144, 260096, 65536])
+        #expect(try figures("qwen-plus-2025-07-14") == [131072, 129024, 16384])
+        #expect(try figures("qwen-plus-2025-09-11") == [1000000, 997952, 32768])
+        #expect(try #require(catalog.model(named: "qwen3-max-2025-09-23")).thinking == .never)
+        #expect(try #require(catalog.model(named: "qwen3-max-2026-01-23")).thinking == .optional)
+        #expect(try #require(catalog.model(named: "qwen3-vl-8b-thinking")).thinking == .always)
+        #expect(try #require(catalog.model(named: "qwen-mt-lite")).maxInput == 8192)
+    }
+
     /// A dated snapshot is its model; the longest row wins; a name that only shares a prefix is unknown.
     @Test func snapshotsResolveToTheirRow() throws {
         let catalog = ModelCatalog.builtIn
