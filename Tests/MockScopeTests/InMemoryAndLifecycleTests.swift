@@ -5,6 +5,7 @@ import MockScopeHTTPTypes
 @testable import MockScopeRuntime
 import MockScopeTesting
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// `TestServer`'s in-memory mode and async API, a protocol module added without touching the
@@ -96,5 +97,27 @@ import Testing
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(throws: (any Error).self) { try RawHTTP.exchange(port: port, "GET", "/__admin/health") }
+    }
+}
+
+/// The HTTP layer's counts are read by every admin status and metrics answer: reading them often
+/// keeps nothing (they were closures copied out of a Mutex, which leaked and, read 200,000 times
+/// in a debug build, crashed).
+@Suite struct ActivityCountsTests {
+    @Test func theCountsCanBeReadOftenAndFollowTheReporter() {
+        let handler = ExchangeHandler(store: FixtureStore([]))
+        final class Layer: Sendable {
+            let open = Atomic<Int>(0)
+        }
+        let layer = Layer()
+        handler.reportActiveStreams({ [weak layer] in layer?.open.load(ordering: .relaxed) ?? -1 },
+                                    openRequests: { [weak layer] in (layer?.open.load(ordering: .relaxed) ?? -1) * 2 })
+        var sum = 0
+        for round in 0..<200_000 {
+            if round == 100_000 { layer.open.store(3, ordering: .relaxed) }
+            sum += handler.activeStreamCount + handler.openRequestCount
+        }
+        #expect(sum == 100_000 * 9)
+        #expect(handler.activeStreamCount == 3 && handler.openRequestCount == 6)
     }
 }

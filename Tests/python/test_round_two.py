@@ -210,3 +210,23 @@ def test_half_closed_clients_get_their_answer_while_other_traffic_runs():
         assert not unanswered, f"{len(unanswered)} of 100 half-closed clients got {unanswered[:3]}"
         assert all(data.rstrip().endswith(b"}") for data in answers), "an answer was cut short"
         assert sum(normal) > 0, "no ordinary traffic ran beside the half-closes"
+
+
+# ------------------------------------------------------- admin status and metrics hold no memory
+def test_admin_status_and_metrics_reads_do_not_grow_memory():
+    """Each read of /__admin/health, /status and /metrics leaked about 300 bytes (the HTTP layer's
+    counts were read through a closure copied out of a Mutex): 8,000 reads grew RSS by 2.5 MB,
+    without end. 12,000 reads now leave it within 1 MB of where it was after the first 3,000."""
+    with Server("--log-level", "warning", label="admin-reads") as srv:
+        paths = ["/__admin/health", "/__admin/status", "/__admin/metrics"]
+
+        def read(n: int) -> None:
+            for i in range(n):
+                status, _, _ = srv.request("GET", paths[i % 3])
+                assert status == 200
+
+        read(3000)
+        base = srv.rss_kb()
+        read(12000)
+        grown = srv.rss_kb() - base
+        assert grown < 1024, f"RSS grew by {grown} kB over 12,000 admin reads"

@@ -9,8 +9,10 @@ import Synchronization
 /// no I/O, no waiting, locks held only to copy.
 public final class ExchangeHandler: HTTPHandler {
     private let state: Mutex<ServerState>
-    private let activeStreams = Mutex<(@Sendable () -> Int)?>(nil)
-    private let openRequests = Mutex<(@Sendable () -> Int)?>(nil)
+    /// The HTTP layer's counts (`reportActiveStreams`). Held as a class: a closure copied out of
+    /// a `Mutex` leaked its context on every read in this toolchain (about 300 bytes per admin
+    /// status or metrics request, found by `bench/hostile_day.py`), and a read loop crashed.
+    private let activity = Mutex<ActivityCounts?>(nil)
     private let forwarder = Mutex<(any Forwarder)?>(nil)
     public let logger: Logger
     public let scenarios: ScenarioEngine
@@ -49,7 +51,7 @@ public final class ExchangeHandler: HTTPHandler {
     }
 
     /// Streams the HTTP layer is sending right now.
-    public var activeStreamCount: Int { activeStreams.withLock { $0 }?() ?? 0 }
+    public var activeStreamCount: Int { activity.withLock { $0 }?.streams() ?? 0 }
 
     public var store: FixtureStore { state.withLock { $0 }.store }
     public var settings: MockSettings { state.withLock { $0 }.settings }
@@ -109,12 +111,12 @@ public final class ExchangeHandler: HTTPHandler {
 
     /// Lets the admin status report the HTTP layer's counts of open streams and open requests.
     public func reportActiveStreams(_ streams: @escaping @Sendable () -> Int, openRequests: @escaping @Sendable () -> Int = { 0 }) {
-        activeStreams.withLock { $0 = streams }
-        self.openRequests.withLock { $0 = openRequests }
+        let counts = ActivityCounts(streams: streams, requests: openRequests)
+        activity.withLock { $0 = counts }
     }
 
     /// Requests received and not yet completed (streams, waits and hangs included).
-    public var openRequestCount: Int { openRequests.withLock { $0 }?() ?? 0 }
+    public var openRequestCount: Int { activity.withLock { $0 }?.requests() ?? 0 }
 
     // MARK: HTTPHandler
 
