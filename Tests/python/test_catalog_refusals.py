@@ -40,9 +40,7 @@ def openai_client(server):
 
 # (id, create() keyword arguments, status, code, message)
 COMPAT_REFUSALS = [
-    ("thinking-non-stream", dict(model="qwen-plus", messages=USER, extra_body={"enable_thinking": True}),
-     400, "invalid_parameter_error", "parameter.enable_thinking must be set to false for non-streaming calls"),
-    ("qwen3.5-thinks-by-default-non-stream", dict(model="qwen3.5-plus", messages=USER),
+    ("thinking-non-stream", dict(model="qwen3-8b", messages=USER, extra_body={"enable_thinking": True}),
      400, "invalid_parameter_error", "parameter.enable_thinking must be set to false for non-streaming calls"),
     ("qwen3-open-source-thinks-by-default", dict(model="qwen3-32b", messages=USER),
      400, "invalid_parameter_error", "parameter.enable_thinking must be set to false for non-streaming calls"),
@@ -123,7 +121,7 @@ def test_compatible_refusal(synth, kwargs, status, code, message):
 
 
 NATIVE_REFUSALS = [
-    ("thinking-non-stream", "text", dict(model="qwen-plus", messages=USER, enable_thinking=True),
+    ("thinking-non-stream", "text", dict(model="qwen3-8b", messages=USER, enable_thinking=True),
      400, "InvalidParameter", "parameter.enable_thinking must be set to false for non-streaming calls"),
     ("qwen3-open-source-thinks-by-default", "text", dict(model="qwen3-32b", messages=USER),
      400, "InvalidParameter", "parameter.enable_thinking must be set to false for non-streaming calls"),
@@ -220,6 +218,17 @@ def test_native_requests_the_rules_allow_are_answered(synth, monkeypatch):
                                                messages=[{"role": "user", "content": [{"text": "hi"}]}])
     assert mm.status_code == 200
     assert dashscope.Generation.call(api_key="sk-test", model="qwen-plus", messages=USER, seed=2 ** 40).status_code == 200
+
+
+def test_models_the_faq_lists_answer_non_stream_thinking_calls(synth):
+    """The deep-thinking FAQ's models answer a thinking call that is not streamed (protocol-notes,
+    models §1): qwen3.5-plus thinks by default, qwen-plus when asked."""
+    client = openai_client(synth)
+    by_default = client.chat.completions.create(model="qwen3.5-plus", messages=USER)
+    assert by_default.choices[0].message.content and getattr(by_default.choices[0].message, "reasoning_content", None)
+    asked = client.chat.completions.create(model="qwen-plus", messages=USER, extra_body={"enable_thinking": True})
+    assert getattr(asked.choices[0].message, "reasoning_content", None)
+    assert asked.usage.completion_tokens_details.reasoning_tokens > 0
 
 
 def test_qwen35_thinks_by_default_unless_told_not_to(synth):

@@ -10,7 +10,8 @@ public enum ModelCatalogLoader {
     /// The name a fixtures folder's catalog has.
     public static let folderFileName = "models.yaml"
 
-    static let rowFields = ["name", "snapshots", "like", "source", "endpoints", "thinking", "stream_only", "input", "output",
+    static let rowFields = ["name", "snapshots", "like", "source", "endpoints", "thinking", "stream_only", "non_stream_thinking",
+                            "input", "output",
                             "context_window", "max_input", "max_output", "tools", "json_mode", "search", "parameters"]
 
     /// `base` with the rows of every file added in order (later files win), or the first problem.
@@ -127,6 +128,7 @@ public enum ModelCatalogLoader {
                 info.thinking = thinking
             }
             if let value = fields["stream_only"] { info.streamOnly = try bool(value, "stream_only") }
+            if let value = fields["non_stream_thinking"] { info.nonStreamThinking = try bool(value, "non_stream_thinking") }
             if let value = fields["input"] { info.inputModalities = try strings(value, "input") }
             if let value = fields["output"] { info.outputModalities = try strings(value, "output") }
             let hadOwnInput = fields["max_input"] != nil

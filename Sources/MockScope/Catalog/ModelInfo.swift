@@ -32,6 +32,9 @@ public struct ModelInfo: Sendable, Equatable {
     public var thinking: Thinking
     /// Refuses non-stream calls ("This model only support stream mode, ...").
     public var streamOnly: Bool
+    /// Answers a thinking call that is not streamed (the deep-thinking FAQ's list); otherwise such
+    /// a call is refused ("parameter.enable_thinking must be set to false for non-streaming calls").
+    public var nonStreamThinking = false
     public var inputModalities: [String]
     public var outputModalities: [String]
     /// Input plus output, in tokens.

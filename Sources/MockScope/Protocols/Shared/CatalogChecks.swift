@@ -19,7 +19,7 @@ enum CatalogChecks {
                 return .refused(ErrorCatalog.thinkingUnsupported, message: call.model)
             }
         }
-        if call.thinks, !call.stream { return .refused(ErrorCatalog.thinkingNonStream) }
+        if call.thinks, !call.stream, call.info?.nonStreamThinking != true { return .refused(ErrorCatalog.thinkingNonStream) }
         return nil
     }
 
