@@ -25,6 +25,8 @@ from .server import (
     MockScopeError,
     Scenario,
     ServerStartError,
+    UnsupportedPlatformError,
+    bundled_binary,
     eventually,
     fault_headers,
     find_binary,
@@ -34,4 +36,9 @@ from .server import (
 
 from .server import __all__  # noqa: F401  (the one list of public names lives in server.py)
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__ = _version("mockscope")  # the Swift constant, through setup.py
+except PackageNotFoundError:  # imported from a tree that is not installed
+    __version__ = "unknown"

@@ -16,6 +16,8 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 import requests
 
+from . import bundled
+
 __all__ = [
     "MockScope",
     "Scenario",
@@ -26,6 +28,8 @@ __all__ = [
     "scenario_headers",
     "fingerprint",
     "find_binary",
+    "bundled_binary",
+    "UnsupportedPlatformError",
     "eventually",
     "FAULT_HEADER",
     "SCENARIO_HEADER",
@@ -52,6 +56,10 @@ class MockScopeError(RuntimeError):
 
 class ServerStartError(MockScopeError):
     """The server did not start (binary missing, bad arguments, exited, never ready)."""
+
+
+class UnsupportedPlatformError(ServerStartError):
+    """The server bundled in this wheel cannot run on this machine (another OS, CPU or libc)."""
 
 
 class AdminError(MockScopeError):
@@ -152,19 +160,57 @@ def _key_name(api_key: str) -> str:
 
 
 def find_binary(binary: Union[str, os.PathLike, None] = None) -> Path:
-    """The `mockscope` binary: `binary`, else $MOCKSCOPE_BIN, else `mockscope` on PATH."""
+    """The `mockscope` binary: `binary`, else $MOCKSCOPE_BIN, else the server bundled in this
+    package (the `mockscope` wheel), else `mockscope` on PATH (not this package's own launcher)."""
     if binary is None:
-        binary = os.environ.get("MOCKSCOPE_BIN") or shutil.which("mockscope")
+        binary = os.environ.get("MOCKSCOPE_BIN") or None
+    if binary is None:
+        bundled = bundled_binary()
+        if bundled is not None:
+            return bundled
+        binary = _mockscope_on_path()
     if not binary:
         raise ServerStartError(
             "no MockScope binary: pass binary=..., set MOCKSCOPE_BIN (pytest: --mockscope-bin), "
-            "or put `mockscope` on PATH (build it with `swift build`)")
+            "install the `mockscope` wheel (it bundles the server), or put `mockscope` on PATH "
+            "(build it with `swift build`)")
     path = Path(binary)
     if not path.is_file() or not os.access(path, os.X_OK):
         raise ServerStartError(
             f"MockScope binary not found or not executable: {path} "
             "(build it first, or point MOCKSCOPE_BIN / --mockscope-bin at it)")
     return path
+
+
+def bundled_binary() -> Optional[Path]:
+    """The server bundled in this package (the `mockscope` wheel), None in a source install;
+    raises UnsupportedPlatformError, naming the platform it needs, where it cannot run."""
+    path = bundled.binary_path()
+    if path is None:
+        return None
+    problem = bundled.platform_problem(bundled.requirement())
+    if problem:
+        raise UnsupportedPlatformError(problem)
+    return path
+
+
+def _mockscope_on_path() -> Optional[str]:
+    """`mockscope` on PATH, skipping this package's console launcher (a pip-written script that
+    would only come back here)."""
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(folder or ".") / "mockscope"
+        if candidate.is_file() and os.access(candidate, os.X_OK) and not _is_launcher(candidate):
+            return str(candidate)
+    return None
+
+
+def _is_launcher(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"mockscope_client.launcher" in head
 
 
 def _loopback_url(host: str, port: int) -> str:

@@ -1,0 +1,53 @@
+"""The `mockscope` server bundled in the wheel (`bin/mockscope` beside this file, its shared
+libraries in `mockscope.libs/`), and the platform it was built for (`bin/platform.json`,
+written by scripts/build-wheel). A source install has neither."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any, Dict, Optional, Tuple
+
+BIN_DIR = Path(__file__).resolve().parent / "bin"
+BINARY = BIN_DIR / "mockscope"
+PLATFORM_FILE = BIN_DIR / "platform.json"
+
+
+def binary_path() -> Optional[Path]:
+    """The bundled binary, or None when this install has none (a source checkout)."""
+    return BINARY if BINARY.is_file() else None
+
+
+def requirement() -> Dict[str, Any]:
+    """What the bundled binary needs: {"system": "Linux", "machine": "x86_64", "glibc": "2.34",
+    "tag": "manylinux_2_34_x86_64"}."""
+    return json.loads(PLATFORM_FILE.read_text(encoding="utf-8"))
+
+
+def this_machine() -> Tuple[str, str, Optional[str]]:
+    """(OS, CPU, glibc version or None when the C library is not glibc)."""
+    try:
+        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""  # "glibc 2.36"
+    except (AttributeError, ValueError, OSError):
+        libc = ""
+    glibc = libc.split()[1] if libc.startswith("glibc ") and len(libc.split()) == 2 else None
+    return platform.system(), platform.machine(), glibc
+
+
+def _version(text: str) -> Tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def platform_problem(need: Dict[str, Any], machine: Optional[Tuple[str, str, Optional[str]]] = None) -> Optional[str]:
+    """Why the bundled binary cannot run here (a sentence naming the platform it needs), or None."""
+    system, cpu, glibc = machine or this_machine()
+    wanted = f"{need['system']} {need['machine']} with glibc {need['glibc']} or newer ({need['tag']})"
+    here = f"{system} {cpu}" + (f" with glibc {glibc}" if glibc else " without glibc")
+    fix = ("build the server from source (MockScope's README: `swift build -c release --product mockscope`) "
+           "and point MOCKSCOPE_BIN (pytest: --mockscope-bin) at it")
+    aliases = {"x86_64": ("x86_64", "amd64")}.get(need["machine"], (need["machine"],))
+    fits = (system == need["system"] and cpu.lower() in aliases
+            and glibc is not None and _version(glibc) >= _version(need["glibc"]))
+    return None if fits else f"the mockscope server in this wheel needs {wanted}; this machine is {here}: {fix}"
