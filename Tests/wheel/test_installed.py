@@ -29,7 +29,7 @@ VENV_BIN = Path(sys.prefix) / "bin"
 def test_the_plugin_runs_the_expected_binary(mockscope):
     """No MOCKSCOPE_BIN: the bundled server, inside the installed package (or the archive's)."""
     assert "MOCKSCOPE_BIN" not in os.environ
-    binary = Path(mockscope.command[0])
+    binary = Path(mockscope.command()[0])
     if EXPECTED_BIN:
         assert binary == Path(EXPECTED_BIN)
     else:
