@@ -8,7 +8,9 @@ import json
 import os
 import platform
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, Union
+
+from .errors import ServerStartError, UnsupportedPlatformError
 
 BIN_DIR = Path(__file__).resolve().parent / "bin"
 BINARY = BIN_DIR / "mockscope"
@@ -51,3 +53,57 @@ def platform_problem(need: Dict[str, Any], machine: Optional[Tuple[str, str, Opt
     fits = (system == need["system"] and cpu.lower() in aliases
             and glibc is not None and _version(glibc) >= _version(need["glibc"]))
     return None if fits else f"the mockscope server in this wheel needs {wanted}; this machine is {here}: {fix}"
+
+
+def find_binary(binary: Union[str, os.PathLike, None] = None) -> Path:
+    """The `mockscope` binary: `binary`, else $MOCKSCOPE_BIN, else the server bundled in this
+    package (the `mockscope` wheel), else `mockscope` on PATH (not this package's own launcher)."""
+    if binary is None:
+        binary = os.environ.get("MOCKSCOPE_BIN") or None
+    if binary is None:
+        bundled = bundled_binary()
+        if bundled is not None:
+            return bundled
+        binary = _mockscope_on_path()
+    if not binary:
+        raise ServerStartError(
+            "no MockScope binary: pass binary=..., set MOCKSCOPE_BIN (pytest: --mockscope-bin), "
+            "install the `mockscope` wheel (it bundles the server), or put `mockscope` on PATH "
+            "(build it with `swift build`)")
+    path = Path(binary)
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise ServerStartError(
+            f"MockScope binary not found or not executable: {path} "
+            "(build it first, or point MOCKSCOPE_BIN / --mockscope-bin at it)")
+    return path
+
+
+def bundled_binary() -> Optional[Path]:
+    """The server bundled in this package (the `mockscope` wheel), None in a source install;
+    raises UnsupportedPlatformError, naming the platform it needs, where it cannot run."""
+    path = binary_path()
+    if path is None:
+        return None
+    problem = platform_problem(requirement())
+    if problem:
+        raise UnsupportedPlatformError(problem)
+    return path
+
+
+def _mockscope_on_path() -> Optional[str]:
+    """`mockscope` on PATH, skipping this package's console launcher (a pip-written script that
+    would only come back here)."""
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(folder or ".") / "mockscope"
+        if candidate.is_file() and os.access(candidate, os.X_OK) and not _is_launcher(candidate):
+            return str(candidate)
+    return None
+
+
+def _is_launcher(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"mockscope_client.launcher" in head

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
-from .server import ServerStartError, find_binary
+from .bundled import find_binary
+from .errors import ServerStartError
 
 
 def main() -> None:

@@ -16,7 +16,8 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 import requests
 
-from . import bundled
+from .bundled import bundled_binary, find_binary
+from .errors import MockScopeError, ServerStartError, UnsupportedPlatformError
 
 __all__ = [
     "MockScope",
@@ -48,18 +49,6 @@ _ADMIN_TIMEOUT_S = 10.0
 _SHOWN_CHARS = 500
 
 T = TypeVar("T")
-
-
-class MockScopeError(RuntimeError):
-    """Something went wrong talking to or running MockScope."""
-
-
-class ServerStartError(MockScopeError):
-    """The server did not start (binary missing, bad arguments, exited, never ready)."""
-
-
-class UnsupportedPlatformError(ServerStartError):
-    """The server bundled in this wheel cannot run on this machine (another OS, CPU or libc)."""
 
 
 class AdminError(MockScopeError):
@@ -157,60 +146,6 @@ def fingerprint(api_key: str) -> str:
 def _key_name(api_key: str) -> str:
     """A fingerprint as given, or the fingerprint of a raw key."""
     return api_key if _FINGERPRINT_RE.match(api_key) else fingerprint(api_key)
-
-
-def find_binary(binary: Union[str, os.PathLike, None] = None) -> Path:
-    """The `mockscope` binary: `binary`, else $MOCKSCOPE_BIN, else the server bundled in this
-    package (the `mockscope` wheel), else `mockscope` on PATH (not this package's own launcher)."""
-    if binary is None:
-        binary = os.environ.get("MOCKSCOPE_BIN") or None
-    if binary is None:
-        bundled = bundled_binary()
-        if bundled is not None:
-            return bundled
-        binary = _mockscope_on_path()
-    if not binary:
-        raise ServerStartError(
-            "no MockScope binary: pass binary=..., set MOCKSCOPE_BIN (pytest: --mockscope-bin), "
-            "install the `mockscope` wheel (it bundles the server), or put `mockscope` on PATH "
-            "(build it with `swift build`)")
-    path = Path(binary)
-    if not path.is_file() or not os.access(path, os.X_OK):
-        raise ServerStartError(
-            f"MockScope binary not found or not executable: {path} "
-            "(build it first, or point MOCKSCOPE_BIN / --mockscope-bin at it)")
-    return path
-
-
-def bundled_binary() -> Optional[Path]:
-    """The server bundled in this package (the `mockscope` wheel), None in a source install;
-    raises UnsupportedPlatformError, naming the platform it needs, where it cannot run."""
-    path = bundled.binary_path()
-    if path is None:
-        return None
-    problem = bundled.platform_problem(bundled.requirement())
-    if problem:
-        raise UnsupportedPlatformError(problem)
-    return path
-
-
-def _mockscope_on_path() -> Optional[str]:
-    """`mockscope` on PATH, skipping this package's console launcher (a pip-written script that
-    would only come back here)."""
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
-        candidate = Path(folder or ".") / "mockscope"
-        if candidate.is_file() and os.access(candidate, os.X_OK) and not _is_launcher(candidate):
-            return str(candidate)
-    return None
-
-
-def _is_launcher(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return head.startswith(b"#!") and b"mockscope_client.launcher" in head
 
 
 def _loopback_url(host: str, port: int) -> str:
