@@ -1,6 +1,8 @@
 """The `mockscope` server bundled in the wheel (`bin/mockscope` beside this file, its shared
 libraries in `mockscope.libs/`), and the platform it was built for (`bin/platform.json`,
-written by scripts/build-wheel). A source install has neither."""
+written by scripts/build-wheel; a source install has neither), and `find_binary`, which picks the
+server a MockScope runs: the one given, $MOCKSCOPE_BIN, this one, or `mockscope` on PATH. No
+`requests` here: the `mockscope` command imports only this and errors.py."""
 
 from __future__ import annotations
 
