@@ -93,3 +93,18 @@ def test_platform_check(machine, fits):
 def test_this_machine_reads_glibc():
     system, cpu, glibc = bundled.this_machine()
     assert system == "Linux" and cpu and glibc and glibc.split(".")[0] == "2"
+
+
+def test_every_public_name_is_reachable_from_the_package():
+    """__init__ loads .server's names on first use: each of server.__all__ must be listed there."""
+    from mockscope_client import server
+
+    missing = [name for name in server.__all__ if getattr(mockscope_client, name, None) is not getattr(server, name)]
+    assert not missing, f"add these to _FROM_SERVER in mockscope_client/__init__.py: {missing}"
+
+
+def test_the_launcher_does_not_import_requests():
+    """The `mockscope` command's start-up (bench/RESULTS.md): no `requests`, no .server."""
+    code = "import sys, mockscope_client.launcher; print(sorted(m for m in ('requests', 'mockscope_client.server') if m in sys.modules))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "[]", run
