@@ -1,6 +1,6 @@
 """pytest fixtures that run the MockScope binary for the client suite.
 
-The servers are run by the mockscope-pytest package (clients/python, installed by
+The servers are run by the mockscope Python package (clients/python, installed by
 requirements.txt) through its own pytest plugin: the plugin's `mockscope` (the session's
 speed-0 server on the default fixtures) and `mockscope_server` (a factory of servers with other
 arguments) are used as they are; the suite only sets the plugin's `mockscope_defaults` (its

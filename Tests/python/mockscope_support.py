@@ -1,5 +1,5 @@
 """Helpers for the MockScope client suite: how the suite runs the server binary (the
-mockscope-pytest package's plugin and MockScope class, clients/python, with the options
+mockscope Python package's plugin and MockScope class, clients/python, with the options
 below), waiting on the server's state, finding fixtures by name, and small assertion
 utilities shared by the test files."""
 

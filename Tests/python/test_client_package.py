@@ -1,4 +1,4 @@
-"""The mockscope-pytest package (clients/python): its pytest plugin as another suite would use
+"""The mockscope Python package (clients/python): its pytest plugin as another suite would use
 it (a separate pytest run on a tiny test file, no conftest; then with a conftest that sets the
 plugin's `mockscope_defaults`), the MockScope class's helpers, `eventually`, and the admin token
 on a non-loopback bind (contacted over 127.0.0.1 only)."""

@@ -15,23 +15,25 @@ the session, default fixtures, --speed 0), `mockscope_server` (a factory) and
 `mockscope_defaults` (the factory's default arguments, for a conftest.py to override).
 """
 
-from .server import (
-    ADMIN_TOKEN_HEADER,
-    FAULT_HEADER,
-    SCENARIO_HEADER,
-    SPEED_HEADER,
-    AdminError,
-    MockScope,
-    MockScopeError,
-    Scenario,
-    ServerStartError,
-    eventually,
-    fault_headers,
-    find_binary,
-    fingerprint,
-    scenario_headers,
-)
+from .bundled import bundled_binary, find_binary
+from .errors import MockScopeError, ServerStartError, UnsupportedPlatformError
 
-from .server import __all__  # noqa: F401  (the one list of public names lives in server.py)
+# The rest comes from .server (which needs `requests`) on first use, so that the `mockscope`
+# command (launcher.py) starts without importing it.
+_FROM_SERVER = {"__all__", "ADMIN_TOKEN_HEADER", "FAULT_HEADER", "SCENARIO_HEADER", "SPEED_HEADER", "AdminError",
+                "MockScope", "Scenario", "eventually", "fault_headers", "fingerprint", "scenario_headers"}
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str):
+    if name in _FROM_SERVER:
+        from . import server
+
+        return getattr(server, name)
+    if name == "__version__":  # the Swift constant, through setup.py
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("mockscope")
+        except PackageNotFoundError:  # imported from a tree that is not installed
+            return "unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,7 +12,8 @@ Fixtures:
                          def mockscope_defaults():
                              return {"cwd": ROOT, "startup_timeout": 60}
 
-Configuration: the binary is --mockscope-bin, else $MOCKSCOPE_BIN, else `mockscope` on PATH;
+Configuration: the binary is --mockscope-bin, else $MOCKSCOPE_BIN, else the server bundled in the
+wheel, else `mockscope` on PATH;
 a fixtures folder to serve instead of the server's default is --mockscope-fixtures, else
 $MOCKSCOPE_FIXTURES.
 """
@@ -33,7 +34,7 @@ _FIRST_STARTED_BY_TEST_KEY = pytest.StashKey[int]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockscope", "MockScope (DashScope mock) server")
     group.addoption("--mockscope-bin", action="store", dest="mockscope_bin", default=None, metavar="PATH",
-                    help="the mockscope binary (default: $MOCKSCOPE_BIN, else `mockscope` on PATH)")
+                    help="the mockscope binary (default: $MOCKSCOPE_BIN, else the bundled server, else `mockscope` on PATH)")
     group.addoption("--mockscope-fixtures", action="store", dest="mockscope_fixtures", default=None, metavar="DIR",
                     help="fixtures folder the servers serve (default: $MOCKSCOPE_FIXTURES, else the server's default)")
 
@@ -44,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def binary_option(config: pytest.Config) -> Optional[str]:
-    """--mockscope-bin, else $MOCKSCOPE_BIN (None: look for `mockscope` on PATH)."""
+    """--mockscope-bin, else $MOCKSCOPE_BIN (None: the bundled server, else `mockscope` on PATH)."""
     return config.getoption("mockscope_bin", default=None) or os.environ.get("MOCKSCOPE_BIN") or None
 
 

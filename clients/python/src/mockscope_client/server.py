@@ -16,6 +16,9 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 import requests
 
+from .bundled import bundled_binary, find_binary
+from .errors import MockScopeError, ServerStartError, UnsupportedPlatformError
+
 __all__ = [
     "MockScope",
     "Scenario",
@@ -26,6 +29,8 @@ __all__ = [
     "scenario_headers",
     "fingerprint",
     "find_binary",
+    "bundled_binary",
+    "UnsupportedPlatformError",
     "eventually",
     "FAULT_HEADER",
     "SCENARIO_HEADER",
@@ -44,14 +49,6 @@ _ADMIN_TIMEOUT_S = 10.0
 _SHOWN_CHARS = 500
 
 T = TypeVar("T")
-
-
-class MockScopeError(RuntimeError):
-    """Something went wrong talking to or running MockScope."""
-
-
-class ServerStartError(MockScopeError):
-    """The server did not start (binary missing, bad arguments, exited, never ready)."""
 
 
 class AdminError(MockScopeError):
@@ -149,22 +146,6 @@ def fingerprint(api_key: str) -> str:
 def _key_name(api_key: str) -> str:
     """A fingerprint as given, or the fingerprint of a raw key."""
     return api_key if _FINGERPRINT_RE.match(api_key) else fingerprint(api_key)
-
-
-def find_binary(binary: Union[str, os.PathLike, None] = None) -> Path:
-    """The `mockscope` binary: `binary`, else $MOCKSCOPE_BIN, else `mockscope` on PATH."""
-    if binary is None:
-        binary = os.environ.get("MOCKSCOPE_BIN") or shutil.which("mockscope")
-    if not binary:
-        raise ServerStartError(
-            "no MockScope binary: pass binary=..., set MOCKSCOPE_BIN (pytest: --mockscope-bin), "
-            "or put `mockscope` on PATH (build it with `swift build`)")
-    path = Path(binary)
-    if not path.is_file() or not os.access(path, os.X_OK):
-        raise ServerStartError(
-            f"MockScope binary not found or not executable: {path} "
-            "(build it first, or point MOCKSCOPE_BIN / --mockscope-bin at it)")
-    return path
 
 
 def _loopback_url(host: str, port: int) -> str:
