@@ -9,29 +9,9 @@ import pytest
 from langchain_core.tools import StructuredTool
 from langchain_openai import ChatOpenAI
 
-from framework_support import QUESTION, WEATHER_RESULT, Weather, WeatherTool
+from framework_support import QUESTION, REACT_TEMPLATE, WEATHER_RESULT, Weather, WeatherTool
 
 # hwchase17/react, the prompt LangChain's docs pull for create_react_agent.
-REACT_PROMPT = """Answer the following questions as best you can. You have access to the following tools:
-
-{tools}
-
-Use the following format:
-
-Question: the input question you must answer
-Thought: you should always think about what to do
-Action: the action to take, should be one of [{tool_names}]
-Action Input: the input to the action
-Observation: the result of the action
-... (this Thought/Action/Action Input/Observation can repeat N times)
-Thought: I now know the final answer
-Final Answer: the final answer to the original input question
-
-Begin!
-
-Question: {input}
-Thought:{agent_scratchpad}"""
-
 
 def _model(server, **kwargs) -> ChatOpenAI:
     return ChatOpenAI(model="qwen-plus", base_url=server.compat_url, api_key="sk-test", max_retries=0, timeout=30, **kwargs)
@@ -59,7 +39,7 @@ def test_classic_react_agent_acts_observes_and_answers(synth_server):
 
     weather = WeatherTool()
     tools = [_tool(weather)]
-    agent = create_react_agent(_model(synth_server), tools, PromptTemplate.from_template(REACT_PROMPT))
+    agent = create_react_agent(_model(synth_server), tools, PromptTemplate.from_template(REACT_TEMPLATE))
     executor = AgentExecutor(agent=agent, tools=tools, max_iterations=3)
     result = executor.invoke({"input": QUESTION})
     assert weather.calls == [QUESTION]

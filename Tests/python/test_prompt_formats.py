@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from framework_support import REACT_TEMPLATE
+
 HERMES_SYSTEM = """You are a helpful assistant.
 
 # Tools
@@ -26,26 +28,10 @@ For each function call, return a json object with function name and arguments wi
 {"name": <function-name>, "arguments": <args-json-object>}
 </tool_call>"""
 
-REACT_PROMPT = """Answer the following questions as best you can. You have access to the following tools:
-
-get_weather(city: str) -> str - Look up the weather of a city.
-get_time() -> str - The current time.
-
-Use the following format:
-
-Question: the input question you must answer
-Thought: you should always think about what to do
-Action: the action to take, should be one of [get_weather, get_time]
-Action Input: the input to the action
-Observation: the result of the action
-... (this Thought/Action/Action Input/Observation can repeat N times)
-Thought: I now know the final answer
-Final Answer: the final answer to the original input question
-
-Begin!
-
-Question: What is the weather in Tokyo?
-Thought:{scratchpad}"""
+# The ReAct template rendered with two tools; `{scratchpad}` stays for each test to fill.
+REACT_PROMPT = REACT_TEMPLATE.format(
+    tools="get_weather(city: str) -> str - Look up the weather of a city.\nget_time() -> str - The current time.",
+    tool_names="get_weather, get_time", input="What is the weather in Tokyo?", agent_scratchpad="{scratchpad}")
 
 FIELD_SYSTEM = """Your input fields are:
 1. `question` (str):
