@@ -67,6 +67,7 @@ extension AdminAPI {
         server.journal.clear()
         server.scenarios.resetAll(nowMs: server.clock.nowMs())
         server.rateLimits.reset()
+        server.moduleStates.reset()
         let initial = server.initialSettings
         server.updateSettings { $0 = initial }
         let count = (try? server.reloadFixtures()) ?? server.store.count

@@ -20,6 +20,8 @@ public final class ExchangeHandler: HTTPHandler {
     public let rateLimits: RateLimiterRegistry
     public let journal: Journal
     public let metrics = ServerMetrics()
+    /// What stateful protocol modules keep between requests (stored responses, tasks, files).
+    public let moduleStates = ModuleStateStore()
     /// Reloads the fixtures from where they came from (set by the runtime; admin `reload` and `reset`).
     private let fixtureSource = Mutex<(@Sendable () throws -> [Fixture])?>(nil)
     /// The settings the server started with (admin `reset` returns to them).
@@ -45,6 +47,7 @@ public final class ExchangeHandler: HTTPHandler {
         self.log = ExchangeLog(logger: logger, policy: secrets, writer: logWriter)
         self.pipeline = ExchangePipeline(
             routing: Routing(registry: protocols),
+            decision: FixtureDecision(states: moduleStates),
             faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits,
                                      headerRandom: FaultApplication.HeaderRandom(seed: seed)),
             responding: Responding(journaling: Journaling(journal: journal)))

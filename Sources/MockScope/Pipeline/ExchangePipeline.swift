@@ -20,7 +20,7 @@ struct ExchangePipeline: Sendable {
     let forwarding = Forwarding()
     let authentication = Authentication()
     let validation = RequestValidation()
-    let decision = FixtureDecision()
+    let decision: FixtureDecision
     let faults: FaultApplication
     let responding: Responding
 

@@ -29,6 +29,13 @@ public protocol ProtocolModule: Sendable {
     func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue?
     /// A generated answer to a valid request no fixture matched, or nil when the module makes none.
     func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan?
+    /// As `synthesize(_:requestID:)`, for modules that read or change their state to answer (a
+    /// response continuing a stored one, a task created). Default: the plain one.
+    func synthesize(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan?
+    /// An answer from what the module keeps between requests (a stored response, a task's
+    /// status), asked when no fixture matched, whatever `--unmatched` says; nil: go on to
+    /// synthesis or the no-match error. Default: nil.
+    func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan?
     /// The model a body names (journal, faults).
     func model(of body: JSONValue?) -> String?
     /// The path as metrics label it; `fixture` is the fixture that answered, if one did.
@@ -54,6 +61,12 @@ extension ProtocolModule {
     }
 
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? { nil }
+
+    public func synthesize(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? {
+        synthesize(request, requestID: context.requestID)
+    }
+
+    public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? { nil }
 
     public func model(of body: JSONValue?) -> String? { body?["model"]?.stringValue }
 

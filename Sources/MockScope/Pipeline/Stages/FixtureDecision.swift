@@ -3,8 +3,11 @@ import MockScopeHTTPTypes
 /// Stage 4: the fixture that matches answers; otherwise a path with nothing recorded is the
 /// protocol's "invalid URL" (an empty 404 where no protocol owns it), a synthesized answer when
 /// `--unmatched synthesize` and the module makes one, else the no-match error naming the closest
-/// fixtures.
+/// fixtures. A module's own state (a stored response, a task) answers before synthesis.
 struct FixtureDecision: Sendable {
+    /// What stateful modules keep between requests.
+    let states: ModuleStateStore
+
     func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState) {
         guard let validated = exchange.validated else { return }
         let endpoint = exchange.endpoint
@@ -21,7 +24,13 @@ struct FixtureDecision: Sendable {
                 exchange.plan = ResponsePlan(status: 404, headers: HeaderFields([("x-request-id", exchange.note.requestID)]), body: .whole([]))
                 return
             }
-            if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, requestID: exchange.note.requestID) {
+            let context = ModuleContext(request: request, requestID: exchange.note.requestID, nowMs: exchange.note.clockMs,
+                                        states: states, settings: state.settings)
+            if let plan = endpoint.module.answerFromState(validated, context: context) {
+                exchange.plan = plan
+                return
+            }
+            if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, context: context) {
                 exchange.note.synthesized = true
                 exchange.plan = plan
                 return
