@@ -161,4 +161,6 @@ public final class MockScopeService: Sendable {
     public var compatibleBaseURL: String { baseURL + "/compatible-mode/v1" }
     /// Base URL for the `dashscope` SDK (`dashscope.base_http_api_url`).
     public var nativeBaseURL: String { baseURL + "/api/v1" }
+    /// The coding plan's base URL (chat completions and models under plain `/v1`).
+    public var codingPlanBaseURL: String { baseURL + "/v1" }
 }

@@ -55,6 +55,8 @@ public final class TestServer: Sendable {
     public var compatibleBaseURL: String { service.compatibleBaseURL }
     /// For the `dashscope` SDK's `base_http_api_url`.
     public var nativeBaseURL: String { service.nativeBaseURL }
+    /// For an OpenAI client on the coding plan's base URL (`/v1`).
+    public var codingPlanBaseURL: String { service.codingPlanBaseURL }
     /// Streams the HTTP layer is sending right now.
     public var activeStreams: Int { service.daemon.activeStreams }
 

@@ -33,6 +33,10 @@ import Testing
         #expect(stubbed.map(\.status) == [200, 429, 429, 200])
         #expect(throws: TestServerError.self) { try server.waitForRequests(5, fixture: "code/stub", timeout: .milliseconds(50)) }
         #expect(server.requests(path: "/compatible-mode/v1/models").count == 1)
+        // The coding plan's base URL: the same stub answers there, the path journaled as sent.
+        #expect(server.codingPlanBaseURL == server.baseURL + "/v1")
+        #expect(try RawHTTP.exchange(port: server.port, "POST", "/v1/chat/completions", headers: authJSON, body: body).text == #"{"ok":true}"#)
+        #expect(server.requests(path: "/v1/chat/completions").map(\.fixture) == ["code/stub"])
         #expect(throws: ScenarioProblem.self) { try server.addScenario(yaml: "name: x\nsteps: []\n") }
     }
 }

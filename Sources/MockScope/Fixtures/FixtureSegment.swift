@@ -17,7 +17,13 @@ struct FixtureSegment: Sendable {
 
     struct Route: Hashable, Sendable {
         var method: String
+        /// The path, an alias as the path it stands for (`PathAliases`).
         var path: String
+
+        init(method: String, path: String) {
+            self.method = method
+            self.path = PathAliases.canonical(path)
+        }
     }
 
     struct ExactKey: Hashable, Sendable {

@@ -38,7 +38,7 @@ public struct ProtocolRegistry: Sendable {
     public func endpoint(for path: String) -> Endpoint {
         if knowsHotPaths {
             switch path {
-            case CompatibleChatModule.path: return Self.chat
+            case CompatibleChatModule.path, CompatibleChatModule.codingPlanPath: return Self.chat
             case NativeGenerationModule.textPath: return Self.text
             case NativeGenerationModule.multimodalPath: return Self.multimodal
             default: break

@@ -3,6 +3,8 @@ import MockScopeHTTPTypes
 /// `POST /compatible-mode/v1/chat/completions`: OpenAI's chat completions as DashScope serves them.
 public struct CompatibleChatModule: ProtocolModule {
     public static let path = "/compatible-mode/v1/chat/completions"
+    /// The same API under the coding plan's base URL (`https://coding.dashscope.aliyuncs.com/v1`).
+    public static let codingPlanPath = "/v1/chat/completions"
     /// The body fields that decide an answer (the rest, e.g. `temperature`, do not).
     static let decidingFields = ["model", "messages"] + ChatRequestChecks.decidingSettings
 
@@ -13,7 +15,7 @@ public struct CompatibleChatModule: ProtocolModule {
     public var understandsBodies: Bool { true }
 
     public func endpoint(for path: String) -> Endpoint? {
-        path == Self.path ? Endpoint(module: self) : nil
+        path == Self.path || path == Self.codingPlanPath ? Endpoint(module: self) : nil
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {

@@ -277,6 +277,12 @@ class MockScope:
         return f"{self.base_url}/compatible-mode/v1"
 
     @property
+    def coding_plan_url(self) -> str:
+        """For an OpenAI client pointed at the coding plan's base URL (`.../v1`): chat
+        completions and the model list, the same as `compat_url` serves them."""
+        return f"{self.base_url}/v1"
+
+    @property
     def native_url(self) -> str:
         """For the dashscope SDK's `base_http_api_url` (native protocol)."""
         return f"{self.base_url}/api/v1"
