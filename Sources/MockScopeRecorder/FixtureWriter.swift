@@ -216,9 +216,9 @@ public struct FixtureWriter: Sendable {
 
     // MARK: the document
 
-    /// The fixture JSON for an exchange, redacted.
+    /// The fixture JSON for an exchange, redacted; `name` replaces the name its location gives.
     public func document(for exchange: RecordedExchange, version: String = Recorder.mockscopeVersion,
-                         attempt: Int = 1) -> (FixtureLocation, String) {
+                         attempt: Int = 1, name: String? = nil) -> (FixtureLocation, String) {
         let scope = secrets.scope(for: exchange.request)
         let part = requestPart(exchange.request, scope: scope)
         let location = location(for: part, partial: exchange.partial, attempt: attempt)
@@ -249,7 +249,7 @@ public struct FixtureWriter: Sendable {
         var lines: [String] = []
         lines.append("{")
         lines.append("  \"mockscope\": 1,")
-        lines.append("  \"name\": \(string(location.name)),")
+        lines.append("  \"name\": \(string(name ?? location.name)),")
         lines.append("  \"description\": \(string("Recorded from \(upstreamHost): \(part.method) \(part.path) -> \(exchange.status)\(exchange.partial ? " (partial)" : "")")),")
         lines.append("  \"metadata\": {" + metadata.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "},")
 

@@ -14,7 +14,7 @@ struct MockScopeCommand: ParsableCommand {
         abstract: "A local mock-and-replay server for Alibaba Cloud DashScope (Qwen): OpenAI-compatible and native protocols.",
         discussion: "Point the openai SDK at http://HOST:PORT/compatible-mode/v1 and the dashscope SDK at http://HOST:PORT/api/v1; MockScope answers from recorded fixtures, with their timing, and breaks on request (faults, scenarios, rate limits).",
         version: MockScopeVersion.current,
-        subcommands: [Serve.self, Record.self, Validate.self],
+        subcommands: [Serve.self, Record.self, Validate.self, Drift.self],
         defaultSubcommand: Serve.self)
 }
 
