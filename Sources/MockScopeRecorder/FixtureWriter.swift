@@ -72,6 +72,8 @@ public struct FixtureWriter: Sendable {
     /// The hash in a fixture's name, of the request's canonical text (`stableNameHash`; tests
     /// put a constant here to force collisions).
     public let nameHash: @Sendable (String) -> String
+    /// Normalizers every chat fixture's request declares (`--record-normalize`).
+    public let normalize: [BuiltinNormalizer]
 
     /// 16 hex digits (64 bits) of FNV-1a: the same request gets the same name in every process,
     /// on every platform. (8 digits, 32 bits, collided within a second of random prompts.)
@@ -85,7 +87,8 @@ public struct FixtureWriter: Sendable {
     private static let naming = Mutex(())
 
     public init(directory: String, secrets: SecretPolicy = SecretPolicy(), upstreamHost: String,
-                nameHash: @escaping @Sendable (String) -> String = FixtureWriter.stableNameHash) {
+                nameHash: @escaping @Sendable (String) -> String = FixtureWriter.stableNameHash, normalize: [BuiltinNormalizer] = []) {
+        self.normalize = normalize
         self.directory = directory
         self.secrets = secrets
         self.upstreamHost = upstreamHost
@@ -258,6 +261,9 @@ public struct FixtureWriter: Sendable {
         if !part.headers.isEmpty { request.append("    \"headers\": \(object(part.headers))") }
         if let body = part.body { request.append("    \"body\": \(value(body))") }
         if !part.ignore.isEmpty { request.append("    \"ignore\": [" + part.ignore.map(string).joined(separator: ", ") + "]") }
+        if !normalize.isEmpty, Endpoint(path: part.path).isGeneration {
+            request.append("    \"normalize\": [" + normalize.map { string($0.rawValue) }.joined(separator: ", ") + "]")
+        }
         lines.append("  \"request\": {")
         lines.append(request.joined(separator: ",\n"))
         lines.append("  },")

@@ -18,12 +18,15 @@ public struct RecorderOptions: Sendable {
     /// (`--record-buffer-bytes`): over it, the upstream read pauses until the client has taken
     /// half of it. At least `minimumClientQueueBytes`.
     public var clientQueueBytes: Int
+    /// Normalizers written into every recorded chat fixture (`--record-normalize`).
+    public var normalize: [BuiltinNormalizer]
 
     public static let defaultClientQueueBytes = 1 << 20
     public static let minimumClientQueueBytes = 16 << 10
 
     public init(upstream: Upstream, directory: String, redact: [String] = [], keepPartial: Bool = false,
-                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes) {
+                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes, normalize: [BuiltinNormalizer] = []) {
+        self.normalize = normalize
         self.upstream = upstream
         self.directory = directory
         self.redact = redact
@@ -59,7 +62,7 @@ public final class Recorder: Forwarder {
         self.options = options
         self.client = UpstreamClient(upstream: options.upstream)
         self.writer = FixtureWriter(directory: options.directory, secrets: SecretPolicy(extraNames: options.redact),
-                                    upstreamHost: options.upstream.hostDescription)
+                                    upstreamHost: options.upstream.hostDescription, normalize: options.normalize)
         self.logger = logger
         self.onRecorded = onRecorded
         for path in AtomicFile.sweepStaleTemporaries(below: options.directory) {

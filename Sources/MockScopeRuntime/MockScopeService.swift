@@ -52,7 +52,8 @@ public final class MockScopeService: Sendable {
         if let setup = options.recording, let recordTo {
             let handler = self.handler
             let recorder = Recorder(options: RecorderOptions(upstream: setup.upstream, directory: recordTo, redact: options.redact + setup.redact,
-                                                             keepPartial: setup.keepPartial, clientQueueBytes: setup.clientQueueBytes),
+                                                             keepPartial: setup.keepPartial, clientQueueBytes: setup.clientQueueBytes,
+                                                             normalize: setup.normalize),
                                     logger: logger, onRecorded: { [weak handler] fixture in handler?.addFixture(fixture) })
             handler.attachForwarder(recorder)
             self.recorder = recorder

@@ -1,3 +1,4 @@
+import MockScope
 import MockScopeRecorder
 
 /// What `--upstream`/`--region`, `--record-to`, `--redact` and `--keep-partial` say.
@@ -9,9 +10,12 @@ public struct RecordingSetup: Sendable {
     public var keepPartial = false
     /// `--record-buffer-bytes`: see `RecorderOptions.clientQueueBytes`.
     public var clientQueueBytes = RecorderOptions.defaultClientQueueBytes
+    /// `--record-normalize`: written into every recorded chat fixture's `request.normalize`.
+    public var normalize: [BuiltinNormalizer] = []
 
     public init(upstream: Upstream, directory: String? = nil, redact: [String] = [], keepPartial: Bool = false,
-                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes) {
+                clientQueueBytes: Int = RecorderOptions.defaultClientQueueBytes, normalize: [BuiltinNormalizer] = []) {
+        self.normalize = normalize
         self.upstream = upstream
         self.directory = directory
         self.redact = redact

@@ -42,6 +42,9 @@ struct RecordingOptions: ParsableArguments {
     @Flag(name: .customLong("keep-partial"), help: "Keep an interrupted recording as a fixture marked \"partial\": true (replay ignores it).")
     var keepPartial = false
 
+    @Option(name: .customLong("record-normalize"), help: ArgumentHelp("Write this normalizer into every recorded chat fixture, so its volatile parts match again (repeatable): \(BuiltinNormalizer.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    var recordNormalize: [String] = []
+
     @Option(name: .customLong("record-buffer-bytes"),
             help: "Most bytes of an answer held for a client that reads slower than the upstream sends; over it the upstream read pauses (default 1048576, at least 16384).")
     var recordBufferBytes = RecorderOptions.defaultClientQueueBytes
@@ -61,8 +64,15 @@ struct RecordingOptions: ParsableArguments {
             }
             return nil
         }
+        var normalize: [BuiltinNormalizer] = []
+        for name in recordNormalize {
+            guard let builtin = BuiltinNormalizer(rawValue: name) else {
+                throw ValidationError("--record-normalize \(name): use one of \(BuiltinNormalizer.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            normalize.append(builtin)
+        }
         return RecordingSetup(upstream: resolved, directory: recordTo, redact: redact, keepPartial: keepPartial,
-                              clientQueueBytes: recordBufferBytes)
+                              clientQueueBytes: recordBufferBytes, normalize: normalize)
     }
 }
 

@@ -20,9 +20,14 @@ public struct RequestPattern: Sendable {
     public var match: MatchMode
     /// Dotted paths dropped from both sides before comparing.
     public var ignore: [String]
+    /// Rewrites applied to both sides' strings before comparing (timestamps, UUIDs, ...).
+    public var normalize: [Normalizer]
+    /// The messages compared, when not all of them.
+    public var messages: MessageWindow?
 
     public init(method: String, path: String, query: [String: String] = [:], headers: [(name: String, value: String)] = [],
-                body: JSONValue? = nil, match: MatchMode = .exact, ignore: [String] = []) {
+                body: JSONValue? = nil, match: MatchMode = .exact, ignore: [String] = [], normalize: [Normalizer] = [],
+                messages: MessageWindow? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -30,7 +35,12 @@ public struct RequestPattern: Sendable {
         self.body = body
         self.match = match
         self.ignore = ignore
+        self.normalize = normalize
+        self.messages = messages
     }
+
+    /// How the body is compared.
+    public var rule: MatchRule { MatchRule(ignore: ignore, normalizers: normalize, messages: messages) }
 }
 
 /// A recorded answer, rendered to bytes once at load.

@@ -200,7 +200,7 @@ public enum FixtureLoader {
 
         func requestPattern(_ value: JSONValue) throws -> RequestPattern {
             guard let object = value.objectValue else { throw fail("request", "must be an object") }
-            let known: Set = ["method", "path", "query", "headers", "body", "match", "ignore"]
+            let known: Set = ["method", "path", "query", "headers", "body", "match", "ignore", "normalize", "messages"]
             if let extra = object.keys.sorted().first(where: { !known.contains($0) }) {
                 throw fail("request.\(extra)", "unknown field; allowed: \(known.sorted().joined(separator: ", "))")
             }
@@ -231,8 +231,16 @@ public enum FixtureLoader {
                     ignore.append(path)
                 }
             }
+            var normalize: [Normalizer] = []
+            var messages: MessageWindow?
+            do {
+                if let value = object["normalize"] { normalize = try Normalizer.parseList(value, at: "request.normalize") }
+                if let value = object["messages"] { messages = try MessageWindow.parse(value, at: "request.messages") }
+            } catch {
+                throw fail(error.location, error.message)
+            }
             return RequestPattern(method: method, path: path, query: query, headers: headers, body: object["body"],
-                                  match: match, ignore: ignore)
+                                  match: match, ignore: ignore, normalize: normalize, messages: messages)
         }
 
         func recordedResponse(_ value: JSONValue) throws -> RecordedResponse {

@@ -6,11 +6,11 @@ struct FixtureSegment: Sendable {
         let fixture: Fixture
         /// Insertion order across the whole store.
         let id: UInt64
-        /// The projection with the fixture's own ignore paths removed.
+        /// The projection as the fixture's own rule compares it (`MatchRule`).
         let projection: JSONValue?
-        /// An exact fixture's canonical key and ignore set (nil: a subset fixture).
+        /// An exact fixture's canonical key (nil: a subset fixture) and the index of its rule.
         let key: String?
-        let ignoreSet: Int
+        let rule: Int
         /// How much of a body a subset pattern names (more specific subsets are tried first).
         let specificity: Int
     }
@@ -27,7 +27,7 @@ struct FixtureSegment: Sendable {
     }
 
     struct ExactKey: Hashable, Sendable {
-        var ignoreSet: Int
+        var rule: Int
         var route: Route
         var key: String
     }
@@ -55,7 +55,7 @@ struct FixtureSegment: Sendable {
                 routesComparingExtras.insert(route)
             }
             if let key = entry.key {
-                exact[ExactKey(ignoreSet: entry.ignoreSet, route: route, key: key), default: []].append(index)
+                exact[ExactKey(rule: entry.rule, route: route, key: key), default: []].append(index)
             } else {
                 subset[route, default: []].append(index)
             }
@@ -74,15 +74,14 @@ struct FixtureSegment: Sendable {
     }
 
     /// The entries for `fixtures`, ids from `firstID` on. Projecting and keying is pure per
-    /// fixture: done on every core. New ignore sets are appended to `ignoreSets`.
-    static func entries(for fixtures: [Fixture], firstID: UInt64, ignoreSets: inout [[String]]) -> [Entry] {
+    /// fixture: done on every core. New rules are appended to `rules`.
+    static func entries(for fixtures: [Fixture], firstID: UInt64, rules: inout [MatchRule]) -> [Entry] {
         let keyed = fixtures.parallelMap { fixture -> (projection: JSONValue?, key: String?) in
             let pattern = fixture.request
             if pattern.match == .subset || pattern.body == nil {
-                return (Matcher.applying(ignore: pattern.ignore, to: pattern.body.map(CanonicalJSON.normalized)), nil)
+                return (pattern.rule.apply(to: pattern.body.map(CanonicalJSON.normalized)), nil)
             }
-            let projection = Matcher.applying(ignore: pattern.ignore,
-                                              to: Matcher.project(Endpoint(path: pattern.path), headers: pattern.headers, body: pattern.body))
+            let projection = pattern.rule.apply(to: Matcher.project(Endpoint(path: pattern.path), headers: pattern.headers, body: pattern.body))
             return (projection, Matcher.key(projection))
         }
         var entries: [Entry] = []
@@ -90,14 +89,14 @@ struct FixtureSegment: Sendable {
         for (index, fixture) in fixtures.enumerated() {
             var setIndex = 0
             if keyed[index].key != nil {
-                let ignoreKey = fixture.request.ignore.sorted()
-                setIndex = ignoreSets.firstIndex(of: ignoreKey) ?? {
-                    ignoreSets.append(ignoreKey)
-                    return ignoreSets.count - 1
+                let rule = fixture.request.rule
+                setIndex = rules.firstIndex(of: rule) ?? {
+                    rules.append(rule)
+                    return rules.count - 1
                 }()
             }
             entries.append(Entry(fixture: fixture, id: firstID + UInt64(index), projection: keyed[index].projection, key: keyed[index].key,
-                                 ignoreSet: setIndex, specificity: specificity(fixture.request.body)))
+                                 rule: setIndex, specificity: specificity(fixture.request.body)))
         }
         return entries
     }

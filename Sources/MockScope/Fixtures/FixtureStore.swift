@@ -1,7 +1,7 @@
 /// Fixtures indexed for lookup: exact fixtures by method, path and canonical key (cost does not
 /// grow with their number), then subset fixtures of the same route, most specific first. Among
-/// exact fixtures the one that ignores least wins (no ignore paths before some, fewer before
-/// more), then the one added first.
+/// exact fixtures the one whose rule is strictest wins (`MatchRule.leniency`: no ignore paths before
+/// some, fewer before more, normalizers and message windows last), then the one added first.
 ///
 /// Immutable, and cheap to change: a store is a short list of indexed segments (the
 /// "logarithmic method"). Adding a fixture appends a segment of one and merges the youngest
@@ -13,9 +13,9 @@
 public final class FixtureStore: Sendable {
     /// The segments, oldest first.
     let segments: [FixtureSegment]
-    /// Ignore-path sets in the order first seen (shared by every segment: keys name them by index).
-    let ignoreSets: [[String]]
-    /// The indices of `ignoreSets` in the order lookups try them: fewest paths first.
+    /// The fixtures' match rules in the order first seen (shared by every segment: keys name them by index).
+    let rules: [MatchRule]
+    /// The indices of `rules` in the order lookups try them: the strictest first.
     let lookupOrder: [Int]
     /// Ids of fixtures removed or replaced, still held by a segment.
     let removed: Set<UInt64>
@@ -23,20 +23,20 @@ public final class FixtureStore: Sendable {
     let nextID: UInt64
 
     public init(_ fixtures: [Fixture]) {
-        var ignoreSets: [[String]] = []
+        var rules: [MatchRule] = []
         let live = fixtures.filter { !$0.isPartial }
-        let entries = FixtureSegment.entries(for: live, firstID: 0, ignoreSets: &ignoreSets)
+        let entries = FixtureSegment.entries(for: live, firstID: 0, rules: &rules)
         self.segments = entries.isEmpty ? [] : [FixtureSegment(entries)]
-        self.ignoreSets = ignoreSets
-        self.lookupOrder = Self.lookupOrder(ignoreSets)
+        self.rules = rules
+        self.lookupOrder = Self.lookupOrder(rules)
         self.removed = []
         self.nextID = UInt64(live.count)
     }
 
-    init(segments: [FixtureSegment], ignoreSets: [[String]], removed: Set<UInt64>, nextID: UInt64) {
+    init(segments: [FixtureSegment], rules: [MatchRule], removed: Set<UInt64>, nextID: UInt64) {
         self.segments = segments
-        self.ignoreSets = ignoreSets
-        self.lookupOrder = Self.lookupOrder(ignoreSets)
+        self.rules = rules
+        self.lookupOrder = Self.lookupOrder(rules)
         self.removed = removed
         self.nextID = nextID
     }
@@ -59,10 +59,11 @@ public final class FixtureStore: Sendable {
         return nil
     }
 
-    /// Fewest ignore paths first, then by the paths: an order that does not depend on history.
-    static func lookupOrder(_ sets: [[String]]) -> [Int] {
-        sets.indices.sorted { a, b in
-            sets[a].count != sets[b].count ? sets[a].count < sets[b].count : sets[a].lexicographicallyPrecedes(sets[b])
+    /// The strictest rule first (`MatchRule.leniency`), then by the paths and normalizers: an order
+    /// that does not depend on history.
+    static func lookupOrder(_ rules: [MatchRule]) -> [Int] {
+        rules.indices.sorted { a, b in
+            rules[a].leniency != rules[b].leniency ? rules[a].leniency.lexicographicallyPrecedes(rules[b].leniency) : rules[a].sortKey < rules[b].sortKey
         }
     }
 
@@ -74,9 +75,9 @@ public final class FixtureStore: Sendable {
         guard !fixture.isPartial else { return self }
         var removed = self.removed
         if let old = live(named: fixture.name) { removed.insert(old.id) }
-        var ignoreSets = self.ignoreSets
+        var rules = self.rules
         var segments = self.segments
-        segments.append(FixtureSegment(FixtureSegment.entries(for: [fixture], firstID: nextID, ignoreSets: &ignoreSets)))
+        segments.append(FixtureSegment(FixtureSegment.entries(for: [fixture], firstID: nextID, rules: &rules)))
         // Merge while the younger segment is at least half the older: sizes stay roughly
         // doubling from the youngest, so there are O(log n) segments.
         while segments.count >= 2, segments[segments.count - 1].entries.count * 2 >= segments[segments.count - 2].entries.count {
@@ -85,7 +86,7 @@ public final class FixtureStore: Sendable {
             for entry in old.entries + young.entries where removed.contains(entry.id) { removed.remove(entry.id) }
             if !kept.isEmpty { segments.append(FixtureSegment(kept)) }
         }
-        return FixtureStore(segments: segments, ignoreSets: ignoreSets, removed: removed, nextID: nextID + 1).compactedIfMostlyRemoved()
+        return FixtureStore(segments: segments, rules: rules, removed: removed, nextID: nextID + 1).compactedIfMostlyRemoved()
     }
 
     /// This store without the fixture named `name`, or nil when there is none. O(1) but for the
@@ -94,14 +95,14 @@ public final class FixtureStore: Sendable {
         guard let old = live(named: name) else { return nil }
         var removed = self.removed
         removed.insert(old.id)
-        return FixtureStore(segments: segments, ignoreSets: ignoreSets, removed: removed, nextID: nextID).compactedIfMostlyRemoved()
+        return FixtureStore(segments: segments, rules: rules, removed: removed, nextID: nextID).compactedIfMostlyRemoved()
     }
 
     /// One segment of the live fixtures when tombstones outnumber them (amortized O(1) per removal).
     private func compactedIfMostlyRemoved() -> FixtureStore {
         guard removed.count > 16, removed.count * 2 > count + removed.count else { return self }
         let live = liveEntries
-        return FixtureStore(segments: live.isEmpty ? [] : [FixtureSegment(live)], ignoreSets: ignoreSets, removed: [], nextID: nextID)
+        return FixtureStore(segments: live.isEmpty ? [] : [FixtureSegment(live)], rules: rules, removed: [], nextID: nextID)
     }
 
     // MARK: lookups
@@ -115,9 +116,10 @@ public final class FixtureStore: Sendable {
     /// Finds the fixture for a request, or reports the closest ones.
     public func match(_ input: MatchInput) -> MatchResult {
         let route = FixtureSegment.Route(method: input.method, path: input.path)
-        for setIndex in lookupOrder {
-            let key = Matcher.key(Matcher.applying(ignore: ignoreSets[setIndex], to: input.projection))
-            let exactKey = FixtureSegment.ExactKey(ignoreSet: setIndex, route: route, key: key)
+        for ruleIndex in lookupOrder {
+            let rule = rules[ruleIndex]
+            let key = Matcher.key(rule.isPlain ? input.projection : rule.apply(to: input.projection))
+            let exactKey = FixtureSegment.ExactKey(rule: ruleIndex, route: route, key: key)
             for segment in segments {
                 for index in segment.exact[exactKey] ?? [] {
                     let entry = segment.entries[index]
@@ -129,8 +131,9 @@ public final class FixtureStore: Sendable {
             let pattern = entry.fixture.request
             guard Self.extrasMatch(pattern, input) else { continue }
             guard let wanted = pattern.body else { return .matched(entry.fixture) }
-            let body = Matcher.applying(ignore: pattern.ignore, to: input.body) ?? .null
-            if Matcher.isSubset(Matcher.applying(ignore: pattern.ignore, to: wanted)!, of: body) { return .matched(entry.fixture) }
+            let rule = pattern.rule
+            let body = rule.apply(to: input.body) ?? .null
+            if Matcher.isSubset(rule.apply(to: wanted)!, of: body) { return .matched(entry.fixture) }
         }
         return .missed(nearMiss(input, route: route))
     }
@@ -159,12 +162,16 @@ public final class FixtureStore: Sendable {
         var candidates: [NearMiss.Candidate] = []
         for entry in onRoute.prefix(500) {
             let pattern = entry.fixture.request
-            let request = Matcher.applying(ignore: pattern.ignore, to: pattern.match == .subset ? input.body : input.projection)
+            let (request, changedBy) = pattern.rule.applyReporting(to: pattern.match == .subset ? input.body : input.projection)
             var differences = Matcher.differences(fixture: entry.projection, request: request)
             if pattern.match == .subset { differences = differences.filter { $0.fixture != nil } }
-            candidates.append(NearMiss.Candidate(fixture: entry.fixture.name, differences: differences))
+            candidates.append(NearMiss.Candidate(fixture: entry.fixture.name, differences: differences,
+                                                 normalizedBy: changedBy.map(\.description)))
         }
-        candidates.sort { $0.differences.count < $1.differences.count }
+        // Fewest differences first; among equals, the order on the route (a stable report).
+        candidates = candidates.enumerated().sorted { a, b in
+            a.element.differences.count != b.element.differences.count ? a.element.differences.count < b.element.differences.count : a.offset < b.offset
+        }.map(\.element)
         return NearMiss(method: input.method, path: input.path, candidates: Array(candidates.prefix(3)), fixturesOnRoute: onRoute.count)
     }
 }

@@ -3,6 +3,8 @@ public struct NearMiss: Sendable, CustomStringConvertible {
     public struct Candidate: Sendable {
         public var fixture: String
         public var differences: [Matcher.Difference]
+        /// The fixture's normalizers that changed something in the request (named in the report).
+        public var normalizedBy: [String] = []
     }
     public var method: String
     public var path: String
@@ -15,9 +17,10 @@ public struct NearMiss: Sendable, CustomStringConvertible {
             text += " No fixture is recorded for this method and path."
         } else {
             let parts = candidates.map { candidate -> String in
-                guard let first = candidate.differences.first else { return "\"\(candidate.fixture)\" (its headers or query differ)" }
+                let normalized = candidate.normalizedBy.isEmpty ? "" : ", after normalizing \(candidate.normalizedBy.joined(separator: ", "))"
+                guard let first = candidate.differences.first else { return "\"\(candidate.fixture)\" (its headers or query differ\(normalized))" }
                 let more = candidate.differences.count > 1 ? "\(candidate.differences.count) differences, first " : ""
-                return "\"\(candidate.fixture)\" (\(more)\(first.path): fixture has \(Self.show(first.fixture)), request has \(Self.show(first.request)))"
+                return "\"\(candidate.fixture)\" (\(more)\(first.path): fixture has \(Self.show(first.fixture)), request has \(Self.show(first.request))\(normalized))"
             }
             text += " Closest: " + parts.joined(separator: "; ") + "."
         }
