@@ -9,6 +9,9 @@
                                     bytes in OUT/events.txt (for bare_mhd sse)
   gen_fixtures.py many N OUT        N distinct non-stream fixtures, one file each, in OUT/fixtures/;
                                     the request of the last one in OUT/request.json
+  gen_fixtures.py sse-responses OUT the slow stream as a Responses API stream (DashScope's framing)
+  gen_fixtures.py sse-anthropic OUT the slow stream as an Anthropic Messages stream
+  gen_fixtures.py embeddings OUT    one text-embedding-v4 fixture (OpenAI-compatible) and its request
 """
 import json
 import os
@@ -68,6 +71,83 @@ def gen_sse(out, events=20, gap_ms=100):
     write(os.path.join(out, "path.txt"), PATH)
 
 
+def _stream_fixture(out, name, path, body, items, gap_ms, content_type):
+    fixture = {
+        "mockscope": 1, "name": name,
+        "description": f"bench: {len(items)} SSE events {gap_ms} ms apart",
+        "metadata": {"timing": "recorded", "source": "bench/gen_fixtures.py"},
+        "request": {"method": "POST", "path": path, "body": body},
+        "response": {"status": 200, "headers": {"content-type": content_type},
+                     "events": [{"at": gap_ms * i, "data": data} for i, data in enumerate(items)]},
+    }
+    write(os.path.join(out, "fixtures", name.replace("/", "-") + ".json"), json.dumps(fixture, ensure_ascii=False, indent=2))
+    write(os.path.join(out, "request.json"), compact(body))
+    write(os.path.join(out, "events.txt"), "".join(items))
+    write(os.path.join(out, "path.txt"), path)
+
+
+def gen_sse_responses(out, events=20, gap_ms=100):
+    """created, in_progress, item and part added, 12 text deltas, text/part/item done, completed."""
+    path = "/compatible-mode/v1/responses"
+    body = {"model": "qwen-plus", "input": "bench: a slow stream", "stream": True}
+    rid, mid = "resp_bench_slow_stream", "msg_bench_slow_stream"
+    deltas = events - 8
+    text = "".join(f"piece {i:02d} " for i in range(deltas))
+    response = {"id": rid, "object": "response", "created_at": 1741501288, "model": "qwen-plus", "status": "in_progress", "output": []}
+    done = dict(response, status="completed", output=[{"type": "message", "id": mid, "role": "assistant", "status": "completed",
+                                                       "content": [{"type": "output_text", "text": text, "annotations": []}]}],
+                usage={"input_tokens": 5, "output_tokens": deltas, "total_tokens": 5 + deltas})
+    payloads = [("response.created", {"response": response}), ("response.in_progress", {"response": response}),
+                ("response.output_item.added", {"output_index": 0, "item": {"type": "message", "id": mid, "role": "assistant",
+                                                                             "status": "in_progress", "content": []}}),
+                ("response.content_part.added", {"output_index": 0, "item_id": mid, "content_index": 0,
+                                                 "part": {"type": "output_text", "text": "", "annotations": []}})]
+    payloads += [("response.output_text.delta", {"output_index": 0, "item_id": mid, "content_index": 0, "delta": f"piece {i:02d} "})
+                 for i in range(deltas)]
+    payloads += [("response.output_text.done", {"output_index": 0, "item_id": mid, "content_index": 0, "text": text}),
+                 ("response.content_part.done", {"output_index": 0, "item_id": mid, "content_index": 0,
+                                                 "part": {"type": "output_text", "text": text, "annotations": []}}),
+                 ("response.output_item.done", {"output_index": 0, "item": done["output"][0]}),
+                 ("response.completed", {"response": done})]
+    items = [f"id:{n + 1}\nevent:{kind}\n:HTTP_STATUS/200\ndata:" + compact(dict(payload, type=kind, sequence_number=n)) + "\n\n"
+             for n, (kind, payload) in enumerate(payloads)]
+    _stream_fixture(out, "bench/slow-stream-responses", path, body, items, gap_ms, "text/event-stream;charset=UTF-8")
+
+
+def gen_sse_anthropic(out, events=20, gap_ms=100):
+    """message_start, block start, ping, 13 text deltas, block stop, message_delta, message_stop."""
+    path = "/apps/anthropic/v1/messages"
+    body = {"model": "qwen-plus", "max_tokens": 256, "messages": [{"role": "user", "content": "bench: a slow stream"}], "stream": True}
+    deltas = events - 6
+    message = {"id": "msg_bench_slow_stream", "type": "message", "role": "assistant", "model": "qwen-plus", "content": [],
+               "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 5, "output_tokens": 0}}
+    payloads = [("message_start", {"message": message}),
+                ("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+                ("ping", {})]
+    payloads += [("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": f"piece {i:02d} "}}) for i in range(deltas)]
+    payloads += [("content_block_stop", {"index": 0}),
+                 ("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": deltas}}),
+                 ("message_stop", {})]
+    items = [f"event: {kind}\ndata: " + compact(dict(payload, type=kind)) + "\n\n" for kind, payload in payloads]
+    _stream_fixture(out, "bench/slow-stream-anthropic", path, body, items, gap_ms, "text/event-stream;charset=UTF-8")
+
+
+def gen_embeddings(out):
+    """A 1024-dimension text-embedding-v4 answer for one short text (OpenAI-compatible)."""
+    path = "/compatible-mode/v1/embeddings"
+    body = {"model": "text-embedding-v4", "input": "bench: embed this sentence", "dimensions": 1024, "encoding_format": "float"}
+    vector = [round(((i * 7919) % 2000 - 1000) / 31623.0, 6) for i in range(1024)]
+    answer = {"data": [{"embedding": vector, "index": 0, "object": "embedding"}], "model": "text-embedding-v4", "object": "list",
+              "usage": {"prompt_tokens": 6, "total_tokens": 6}, "id": "bench-embedding"}
+    fixture = {"mockscope": 1, "name": "bench/embedding", "request": {"method": "POST", "path": path, "body": body},
+               "response": {"status": 200, "headers": {"content-type": "application/json"}, "json": answer}}
+    write(os.path.join(out, "fixtures", "embedding.json"), json.dumps(fixture))
+    write(os.path.join(out, "request.json"), compact(body))
+    # A request no fixture has: synthesized with --unmatched synthesize.
+    write(os.path.join(out, "synth-request.json"), compact(dict(body, input="bench: a sentence nobody recorded")))
+    write(os.path.join(out, "path.txt"), path)
+
+
 def gen_many(n, out):
     last = None
     for i in range(n):
@@ -93,6 +173,12 @@ if __name__ == "__main__":
         gen_json(sys.argv[2])
     elif kind == "sse" and len(sys.argv) == 3:
         gen_sse(sys.argv[2])
+    elif kind == "sse-responses" and len(sys.argv) == 3:
+        gen_sse_responses(sys.argv[2])
+    elif kind == "sse-anthropic" and len(sys.argv) == 3:
+        gen_sse_anthropic(sys.argv[2])
+    elif kind == "embeddings" and len(sys.argv) == 3:
+        gen_embeddings(sys.argv[2])
     elif kind == "many" and len(sys.argv) == 4:
         gen_many(int(sys.argv[2]), sys.argv[3])
     else:

@@ -16,6 +16,10 @@ NAMES = {
     "llmock": "llmock 0.2.2",
     "fakellm": "fakellm 0.3.5",
     "mitmdump": "mitmdump 11.0.2 --server-replay",
+    "mockscope-responses": "MockScope, Responses API stream",
+    "mockscope-anthropic": "MockScope, Anthropic Messages stream",
+    "mockscope-embeddings-replay": "MockScope embeddings, replayed (1024 dims)",
+    "mockscope-embeddings-synth": "MockScope embeddings, synthesized (1024 dims)",
 }
 PEERS = ["mockllm", "llmock", "fakellm", "mitmdump"]
 
@@ -77,7 +81,7 @@ def main():
         w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         bare = f1.get("bare", {}).get("rps")
         ms = f1.get("mockscope", {}).get("rps")
-        for key in ["bare", "mockscope", "aiohttp"] + PEERS:
+        for key in ["bare", "mockscope", "mockscope-embeddings-replay", "mockscope-embeddings-synth", "aiohttp"] + PEERS:
             r = f1.get(key)
             if r is None:
                 continue
@@ -87,7 +91,7 @@ def main():
             bad = r.get("non2xx", 0) > 0
             rps = r["rps"]
             w(f"| {NAMES[key]} | {fmt_int(rps)}{' (errors!)' if bad else ''} | {r.get('p50', '')} | {r.get('p99', '')} | "
-              f"{r.get('bytes', '')} | {ratio(rps, bare)} | {'' if key == 'mockscope' else ratio(ms, rps)} |")
+              f"{r.get('bytes', '')} | {ratio(rps, bare)} | {'' if key.startswith('mockscope') else ratio(ms, rps)} |")
         w("")
         w("Peers answer an OpenAI chat completion for the same request body on their own path "
           "(`/v1/chat/completions`), generated per request; bare C, MockScope, aiohttp and mitmdump return the "
