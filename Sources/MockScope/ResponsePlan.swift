@@ -42,11 +42,25 @@ public struct ResponsePlan: Sendable {
     /// A stream's bandwidth in bytes per second (`slow_chunks bytes_per_second`): the events stay
     /// whole and the HTTP layer paces their bytes (nil: no limit). Not scaled by speed.
     public var bytesPerSecond: Int?
+    /// A request about to be forwarded upstream (record modes), not yet sent: faults that replace
+    /// the answer (`http_error`, a rate limit's 429, `hang`) keep it from being forwarded; faults
+    /// that cut a stream add `liveEffects` for the client's copy instead.
+    public var forwardPending = false
+    /// What faults do to the forwarded answer on its way to the client.
+    public var liveEffects: [LiveEffect] = []
 
     public init(status: Int, headers: HeaderFields, body: Body) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// The stand-in for a forward not yet started: faults read and rewrite it before the pipeline
+    /// forwards (or, when a fault replaced it, answers without forwarding).
+    public static func pendingForward() -> ResponsePlan {
+        var plan = ResponsePlan(status: 0, headers: HeaderFields(), body: .live(LiveResponse()))
+        plan.forwardPending = true
+        return plan
     }
 
     public var isStream: Bool {

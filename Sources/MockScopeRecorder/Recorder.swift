@@ -138,21 +138,24 @@ public final class Recorder: Forwarder {
 
     // MARK: Forwarder
 
-    public func forward(_ request: HTTPRequest, requestID: String) -> LiveResponse {
+    public func forward(_ request: HTTPRequest, requestID: String, effects: [LiveEffect] = [],
+                        outcome: RecordingOutcome = RecordingOutcome()) -> LiveResponse {
         let live = LiveResponse()
         let exchange = inFlight.withLock { state -> RecordingExchange? in
             guard !state.stopped else { return nil }
             let id = state.next
             state.next += 1
-            let exchange = RecordingExchange(id: id, request: request, requestID: requestID, live: live, recorder: self)
+            let exchange = RecordingExchange(id: id, request: request, requestID: requestID, live: live, recorder: self,
+                                             effects: effects, outcome: outcome)
             state.exchanges[id] = exchange
             return exchange
         }
         guard let exchange else {
+            outcome.set(.notRecorded(reason: "the recorder is stopping"))
             live.fail(status: 503, headers: HeaderFields([("content-type", "text/plain")]), body: Array("MockScope is stopping\n".utf8))
             return live
         }
-        live.onClientGone { [weak exchange] in exchange?.cancel(reason: "the client went away before the end") }
+        live.onClientGone { [weak exchange] in exchange?.clientWentAway() }
         exchange.start()
         return live
     }
@@ -179,6 +182,8 @@ final class RecordingExchange: UpstreamSink {
         /// Why it will not complete (client gone, server stopping), set before the upstream is cancelled.
         var cancelReason: String?
         var over = false
+        /// The client's copy under faults' effects (empty: the upstream's bytes as they come).
+        var client: ClientCopy
     }
 
     let id: UInt64
@@ -189,9 +194,17 @@ final class RecordingExchange: UpstreamSink {
     let scope: SecretScope
     /// `METHOD path?query`, redacted, for logs.
     let what: String
-    private let state = Mutex(State())
+    /// What the journal is told of the recording.
+    let outcome: RecordingOutcome
+    /// Whether faults change the client's copy (else bytes pass as they arrive).
+    let hasEffects: Bool
+    private let state: Mutex<State>
 
-    init(id: UInt64, request: HTTPRequest, requestID: String, live: LiveResponse, recorder: Recorder) {
+    init(id: UInt64, request: HTTPRequest, requestID: String, live: LiveResponse, recorder: Recorder, effects: [LiveEffect] = [],
+         outcome: RecordingOutcome = RecordingOutcome()) {
+        self.outcome = outcome
+        self.hasEffects = !effects.isEmpty
+        self.state = Mutex(State(client: ClientCopy(effects: effects)))
         self.id = id
         self.request = request
         self.requestID = requestID
@@ -208,6 +221,13 @@ final class RecordingExchange: UpstreamSink {
             return state.cancelReason != nil && !state.over
         }
         if cancelNow { call.cancel() }
+    }
+
+    /// The client left: the upstream is given up, unless a fault ended the client's copy on
+    /// purpose (then the upstream's answer is still read to its end and recorded).
+    func clientWentAway() {
+        if state.withLock({ $0.client.ending != nil }) { return }
+        cancel(reason: "the client went away before the end")
     }
 
     func cancel(reason: String) {
@@ -232,6 +252,7 @@ final class RecordingExchange: UpstreamSink {
     }
 
     func upstreamBody(_ bytes: [UInt8], resume: @escaping @Sendable () -> Void) -> Bool {
+        if hasEffects { return upstreamBodyUnderEffects(bytes, resume: resume) }
         let goOn = live.send(bytes, limit: recorder.options.clientQueueBytes, resume: resume)
         recorder.notePeak(live.peakQueuedBytes)
         let now = MonotonicClock.now()
@@ -245,6 +266,51 @@ final class RecordingExchange: UpstreamSink {
             }
         }
         return goOn
+    }
+
+    /// As `upstreamBody`, with the client's copy going through faults' effects: whole events reach
+    /// the client (a stream is split first), the recording keeps every upstream byte.
+    private func upstreamBodyUnderEffects(_ bytes: [UInt8], resume: @escaping @Sendable () -> Void) -> Bool {
+        let now = MonotonicClock.now()
+        let (out, ending) = state.withLock { state -> ([UInt8], ClientCopy.Ending?) in
+            state.lastArrival = now
+            let before = state.client.ending
+            var out: [UInt8] = []
+            if state.isStream {
+                let at = Recorder.millis(from: request.receivedAt, to: now)
+                for event in state.splitter.feed(bytes) {
+                    state.events.append(PlannedEvent(atMs: at, bytes: event))
+                    out += state.client.pass(event: event)
+                }
+            } else {
+                state.whole += bytes
+                out = state.client.pass(piece: bytes)
+            }
+            return (out, before == nil ? state.client.ending : nil)
+        }
+        var goOn = true
+        if !out.isEmpty { goOn = live.send(out, limit: recorder.options.clientQueueBytes, resume: resume) }
+        if let ending {
+            endClientCopy(ending)
+            // The client's copy is over: read the upstream at its own pace, for the recording.
+            if !goOn { resume() }
+            return true
+        }
+        return goOn
+    }
+
+    /// Ends the client's copy the way a fault asked (the upstream goes on being recorded).
+    private func endClientCopy(_ ending: ClientCopy.Ending) {
+        switch ending {
+        case .complete:
+            live.finish()
+        case .abort:
+            live.fail()
+        case .stall(let nanos):
+            guard let nanos else { return }
+            let live = self.live
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))) { live.fail() }
+        }
     }
 
     func upstreamEnd() {
@@ -261,6 +327,7 @@ final class RecordingExchange: UpstreamSink {
             return (state.cancelReason ?? "the upstream failed: \(scope.scrub("\(error)"))", state.status != nil)
         }
         if !hadHead {
+            outcome.set(.notRecorded(reason: reason))
             let upstream = recorder.options.upstream.hostDescription
             let dialect = Endpoint(path: request.path).errorDialect
             let message = "MockScope (recording) got no answer from the upstream \(upstream): \(reason)"
@@ -278,12 +345,20 @@ final class RecordingExchange: UpstreamSink {
 
     /// Writes the fixture (off the event loop), then ends the client's response and logs one line.
     private func conclude(failure: String?) {
-        let snapshot = state.withLock { state -> State in
+        let hasEffects = self.hasEffects
+        let (snapshot, lastOut, clientEnding) = state.withLock { state -> (State, [UInt8], ClientCopy.Ending?) in
+            let before = state.client.ending
+            var out: [UInt8] = []
             if state.isStream, let rest = state.splitter.finish() {
                 state.events.append(PlannedEvent(atMs: Recorder.millis(from: request.receivedAt, to: state.lastArrival), bytes: rest))
+                if hasEffects { out += state.client.pass(event: rest) }
             }
-            return state
+            // Effects the answer never reached act at its end (as on a planned answer).
+            if hasEffects, failure == nil { out += state.client.finish(isStream: state.isStream) }
+            return (state, out, before == nil ? state.client.ending : nil)
         }
+        if !lastOut.isEmpty { live.send(lastOut) }
+        if let clientEnding { endClientCopy(clientEnding) }
         let status = snapshot.status ?? 0
         let count = snapshot.isStream ? "events=\(snapshot.events.count)" : "bytes=\(snapshot.whole.count)"
         var skip: String?
@@ -296,6 +371,7 @@ final class RecordingExchange: UpstreamSink {
             skip = "the body is not UTF-8 text (fixtures hold text)"
         }
         if let skip {
+            outcome.set(.notRecorded(reason: skip))
             recorder.logger.warning("not recorded: \(what) \(status) \(count): \(skip)")
             end(failure: failure)
             return
@@ -306,10 +382,12 @@ final class RecordingExchange: UpstreamSink {
         recorder.writeQueue.async { [self] in
             do {
                 let written = try recorder.writer.write(exchange)
+                outcome.set(.recorded(file: written.path, clientCopyChanged: snapshot.client.changed || clientEnding != nil))
                 if failure == nil { recorder.onRecorded(written.fixture) }
                 let partial = failure.map { " partial (\($0))" } ?? ""
                 recorder.logger.info("recorded \(what) \(status) \(count) file=\(written.path)\(partial)")
             } catch {
+                outcome.set(.notRecorded(reason: scope.scrub("\(error)")))
                 recorder.logger.error("not recorded: \(what) \(status) \(count): \(scope.scrub("\(error)"))")
             }
             end(failure: failure)
@@ -317,7 +395,10 @@ final class RecordingExchange: UpstreamSink {
     }
 
     private func end(failure: String?) {
-        if failure == nil { live.finish() } else { live.fail() }
+        // A client's copy a fault ended is left as the fault left it.
+        if !state.withLock({ $0.client.ending != nil }) {
+            if failure == nil { live.finish() } else { live.fail() }
+        }
         recorder.done(id)
     }
 }

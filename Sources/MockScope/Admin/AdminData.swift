@@ -160,6 +160,7 @@ extension AdminAPI {
         o.field("near_miss", string: entry.nearMiss)
         o.field("synthesized", .bool(entry.synthesized))
         o.field("forwarded", .bool(entry.forwarded))
+        if let recording = entry.recording { o.field("recording", string: recording) }
         o.field("error", string: entry.error)
         o.field("faults", .array(entry.faults.map { .string($0) }))
         o.field("scenarios", .array(entry.scenarios.map { .string($0) }))

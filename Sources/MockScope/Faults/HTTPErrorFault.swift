@@ -105,7 +105,8 @@ public struct HTTPErrorFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
-        guard !PlanCutting.isLive(plan) else { return }
+        // A pending forward is replaced too: the request is then not forwarded.
+        guard !PlanCutting.isStartedLive(plan) else { return }
         let dialect = context.dialect
         let error = stated(in: dialect, model: context.model)
         let requestID = context.requestID

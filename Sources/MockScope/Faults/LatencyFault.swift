@@ -63,7 +63,8 @@ public struct LatencyFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
-        guard !PlanCutting.isLive(plan) else { return }
+        // A pending forward waits too: the upstream is asked at once, its head reaches the client late.
+        guard !PlanCutting.isStartedLive(plan) else { return }
         let wait: Double
         if let seed {
             var random = SeededRandom(seed: seed)

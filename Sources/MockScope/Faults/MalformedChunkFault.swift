@@ -35,9 +35,11 @@ public struct MalformedChunkFault: Fault {
     public var description: String { "\(Self.kind) after_events=\(afterEvents) mode=\(mode.rawValue)" }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        let dialect = context.dialect
+        let rewrite: @Sendable (String) -> String = { [self] event in broken(event, dialect) }
+        if PlanCutting.addLiveEffect(LiveEffect(unit: .events, count: afterEvents, action: .rewrite(rewrite)), to: &plan) { return }
         guard !PlanCutting.isLive(plan) else { return }
         guard case .events(var events) = plan.body else { return }
-        let dialect = context.dialect
         if afterEvents < events.count {
             events[afterEvents].bytes = Array(broken(String(decoding: events[afterEvents].bytes, as: UTF8.self), dialect).utf8)
         } else {

@@ -32,6 +32,11 @@ struct CutPoint: Sendable, Equatable, CustomStringConvertible {
     /// `after_events=N` or `after_bytes=N`.
     var description: String { unit == .events ? "after_events=\(count)" : "after_bytes=\(count)" }
 
+    /// The same cut on a forwarded answer's way to the client.
+    func liveEffect(_ action: LiveEffect.Action) -> LiveEffect {
+        LiveEffect(unit: unit == .events ? .events : .bytes, count: count, action: action)
+    }
+
     /// Cuts `plan` here (a whole body becomes a one-event stream first).
     func cut(_ plan: inout ResponsePlan) {
         PlanCutting.makeStreamable(&plan)
@@ -44,11 +49,24 @@ struct CutPoint: Sendable, Equatable, CustomStringConvertible {
 
 /// Plan surgery shared by the kinds that cut a stream.
 enum PlanCutting {
-    /// True for an answer proxied from an upstream as it arrives: faults leave those alone.
+    /// True for an answer proxied from an upstream as it arrives: faults leave those alone (once
+    /// the forward has started; before, see `ResponsePlan.forwardPending`).
     static func isLive(_ plan: ResponsePlan) -> Bool {
         if case .live = plan.body { return true }
         return false
     }
+
+    /// True for a live answer already under way (not a pending forward): nothing to rewrite.
+    static func isStartedLive(_ plan: ResponsePlan) -> Bool { isLive(plan) && !plan.forwardPending }
+
+    /// A pending forward: `effect` acts on the client's copy (true), else nothing to do (false:
+    /// the caller rewrites the planned answer as usual).
+    static func addLiveEffect(_ effect: LiveEffect, to plan: inout ResponsePlan) -> Bool {
+        guard plan.forwardPending else { return false }
+        plan.liveEffects.append(effect)
+        return true
+    }
+
 
     /// A whole body becomes a stream of one event at 0 ms (none for an empty body), with the same
     /// status and headers. The HTTP layer then sends it chunked, so `content-length` goes.
@@ -101,6 +119,7 @@ extension ConnectionCutFault {
     public var description: String { "\(Self.kind) \(cut)" }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        if PlanCutting.addLiveEffect(cut.liveEffect(.end(Self.ending)), to: &plan) { return }
         guard !PlanCutting.isLive(plan) else { return }
         cut.cut(&plan)
         plan.ending = Self.ending

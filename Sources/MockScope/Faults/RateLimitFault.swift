@@ -24,7 +24,8 @@ public struct RateLimitFault: Fault {
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
         guard let registry = context.rateLimits else { return }
-        if case .live = plan.body { return }
+        // A pending forward is charged and refused too (a 429 before forwarding).
+        if PlanCutting.isStartedLive(plan) { return }
         var limits: (rpm: Int?, tpm: Int?) = (rpm, tpm)
         if rpm == nil, tpm == nil {
             let defaults = RateLimitDefaults.limits(for: context.model)

@@ -1,3 +1,5 @@
+import MockScopeHTTPTypes
+
 /// `stall after_events=N | after_bytes=N [ms=N]`: sends that much of the answer, then nothing while
 /// the connection stays open (for `ms`, or until the client gives up), then closes it without the
 /// terminating chunk. A whole body is sent as one chunk first, so `after_bytes` truncates it.
@@ -20,8 +22,10 @@ public struct StallFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        let ending = StreamEnding.stall(nanos: ms.map { UInt64($0 * 1_000_000) })
+        if PlanCutting.addLiveEffect(cut.liveEffect(.end(ending)), to: &plan) { return }
         guard !PlanCutting.isLive(plan) else { return }
         cut.cut(&plan)
-        plan.ending = .stall(nanos: ms.map { UInt64($0 * 1_000_000) })
+        plan.ending = ending
     }
 }

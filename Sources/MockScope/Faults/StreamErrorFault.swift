@@ -47,13 +47,15 @@ public struct StreamErrorFault: Fault {
     }
 
     public func apply(to plan: inout ResponsePlan, context: inout FaultContext) {
+        let dialect = context.dialect
+        let error = stated(in: dialect, model: context.model)
+        let frame = dialect.midStreamFrame(error, number: afterEvents + 1, requestID: context.requestID)
+        if PlanCutting.addLiveEffect(LiveEffect(unit: .events, count: afterEvents, action: .insert(frame, replacesDone: dialect.errorReplacesDone)), to: &plan) { return }
         guard !PlanCutting.isLive(plan) else { return }
         guard case .events(let events) = plan.body else { return }
-        let dialect = context.dialect
         var kept = Array(events.prefix(afterEvents))
         if dialect.errorReplacesDone { kept.removeAll { dialect.isDone($0.bytes) } }
         let atMs = afterEvents < events.count ? events[afterEvents].atMs : (kept.last?.atMs ?? 0)
-        let error = stated(in: dialect, model: context.model)
         kept.append(PlannedEvent(atMs: atMs, text: dialect.midStreamFrame(error, number: kept.count + 1, requestID: context.requestID)))
         plan.body = .events(kept)
         plan.ending = .complete

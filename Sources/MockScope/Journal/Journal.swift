@@ -38,6 +38,9 @@ public struct JournalEntry: Sendable {
     public var synthesized: Bool
     /// Forwarded to the real service (record mode).
     public var forwarded: Bool
+    /// A forwarded exchange's recording: `pending`, `recorded to FILE` (and whether faults changed
+    /// the client's copy), or `not recorded: why`.
+    public var recording: String?
     public var error: String?
     public var scenarios: [String]
     /// The answer's status (0 for a forwarded exchange until upstream has answered).
@@ -262,6 +265,7 @@ final class JournalRecord: @unchecked Sendable {
                      scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent,
                      durationMs: outcome.durationMs, clientWentAway: outcome.clientWentAway, complete: outcome.complete)
         entry.policy = policy
+        entry.recording = note.recording?.text
         return entry
     }
 }

@@ -15,6 +15,8 @@ public struct ExchangeNote: Sendable {
     public var scenarios: [String] = []
     /// Forwarded upstream (record mode); the recorder logs whether a fixture was written.
     public var forwarded = false
+    /// What became of a forwarded exchange's recording (told by the recorder later).
+    public var recording: RecordingOutcome?
     public var model: String?
     public var stream = false
     /// Fingerprint of the API key (never the key), when known beforehand; otherwise the journal

@@ -36,6 +36,13 @@ struct ExchangePipeline: Sendable {
             if !exchange.isDecided { authentication.run(&exchange, settings: settings) }
             if !exchange.isDecided { validation.run(request, &exchange, settings: settings) }
             if !exchange.isDecided { forwarding.run(request, &exchange, state: state, forwarder: forwarder) }
+            if exchange.plan?.forwardPending == true {
+                exchange.note.model = exchange.endpoint.module.model(of: exchange.validated?.body)
+                // Faults apply to forwarded traffic too: before it (an error, a 429) or to the
+                // client's copy of the answer (a cut, a stall, a mid-stream error).
+                faults.run(request, &exchange, settings: settings)
+                forwarding.start(request, &exchange, forwarder: forwarder)
+            }
             if let plan = exchange.plan.take() { return responding.run(request, &exchange, plan: plan) }
         }
 
