@@ -15,6 +15,7 @@ import anthropic
 import httpx
 import httpx2
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from mockscope_support import fingerprint
 
@@ -187,6 +188,12 @@ def test_auth_by_x_api_key_or_bearer_and_no_version_needed(synth):
     assert none.json() == {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}
     entries = synth.requests(path="/apps/anthropic/v1/messages", limit=3)
     assert fingerprint(KEY) in [e["api_key"] for e in entries]
+    # Metrics label the path and status as for every protocol (the synthesized answers: no fixture).
+    counts = {tuple(sorted(sample.labels.items())): sample.value
+              for family in text_string_to_metric_families(synth.metrics()) for sample in family.samples
+              if sample.name == "mockscope_requests_total" and sample.labels.get("path") == "/apps/anthropic/v1/messages"}
+    assert sorted(dict(labels)["status"] for labels in counts) == ["200", "401"], counts
+    assert sum(counts.values()) == 3
 
 
 def test_sdk_errors_are_typed(mockscope_server):
