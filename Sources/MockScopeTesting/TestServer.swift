@@ -57,6 +57,8 @@ public final class TestServer: Sendable {
     public var nativeBaseURL: String { service.nativeBaseURL }
     /// For an OpenAI client on the coding plan's base URL (`/v1`).
     public var codingPlanBaseURL: String { service.codingPlanBaseURL }
+    /// For the `anthropic` SDK's `base_url` (the SDK appends `/v1/messages`).
+    public var anthropicURL: String { baseURL + "/apps/anthropic" }
     /// Streams the HTTP layer is sending right now.
     public var activeStreams: Int { service.daemon.activeStreams }
 

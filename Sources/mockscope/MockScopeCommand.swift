@@ -281,6 +281,7 @@ struct ServeOptions: ParsableArguments {
             "  fixtures: \(fixtures.count) (\(compatible) OpenAI-compatible, \(native) native, \(fixtures.count - compatible - native) other) from \(server.fixtureSource)",
             "  openai:    OpenAI(base_url=\"\(server.compatibleBaseURL)\", api_key=...)",
             "  dashscope: dashscope.base_http_api_url = \"\(server.nativeBaseURL)\"",
+            "  anthropic: Anthropic(base_url=\"\(server.baseURL)/apps/anthropic\", api_key=...)",
             "  speed \(speed), unmatched requests: \(unmatched.rawValue), clock: \(clock.rawValue), seed \(seed)",
         ]
         let active = server.handler.scenarios.all.filter(\.active).map(\.scenario.name)

@@ -40,3 +40,19 @@ import Testing
         #expect(throws: ScenarioProblem.self) { try server.addScenario(yaml: "name: x\nsteps: []\n") }
     }
 }
+
+/// `anthropicURL`: the anthropic SDK's `base_url`, which it extends with `/v1/messages`.
+@Suite(.serialized) struct TestServerAnthropicTests {
+    @Test func anthropicURLServesTheMessagesAPI() throws {
+        let server = try TestServer(settings: MockSettings(speed: 0, unmatched: .synthesize), clock: .virtual)
+        defer { server.stop() }
+        #expect(server.anthropicURL == server.baseURL + "/apps/anthropic")
+        let path = String(server.anthropicURL.dropFirst(server.baseURL.count)) + "/v1/messages"
+        let answer = try RawHTTP.exchange(port: server.port, "POST", path,
+                                          headers: [("x-api-key", "sk-ant"), ("Content-Type", "application/json")],
+                                          body: #"{"model":"qwen-plus","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#)
+        #expect(answer.status == 200)
+        #expect(answer.text.hasPrefix(#"{"id":"msg_"#))
+        #expect(server.requests(path: path).count == 1)
+    }
+}

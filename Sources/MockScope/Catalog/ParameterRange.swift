@@ -27,6 +27,8 @@ public struct ParameterRange: Sendable, Equatable {
         switch surface {
         case .native:
             ranges["seed"] = ParameterRange(min: 0, max: Double(Int64.max), integer: true)
+        case .anthropic:
+            break
         case .compatible:
             ranges["seed"] = ParameterRange(min: 0, max: 2_147_483_647, integer: true)
             ranges["top_logprobs"] = ParameterRange(min: 0, max: 5, integer: true)

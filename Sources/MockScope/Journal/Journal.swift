@@ -259,7 +259,7 @@ final class JournalRecord: @unchecked Sendable {
         var entry = JournalEntry(id: id, arrivedAt: note.arrivedAt, clockMs: note.clockMs, receivedMs: Double(request.receivedAt) / 1e6,
                      retryAfterMs: note.retryAfterMs, requestID: note.requestID, method: request.method, path: request.path,
                      query: request.query, headers: request.headers.fields, body: request.body, model: note.modelName,
-                     stream: note.stream, apiKey: note.apiKey ?? fingerprints.fingerprint(BearerKey.parse(request.headers)),
+                     stream: note.stream, apiKey: note.apiKey ?? fingerprints.fingerprint(note.endpoint.module.apiKey(RequestHeads(request.headers))),
                      fixture: note.fixtureName, nearMiss: note.nearMiss,
                      synthesized: note.synthesized, forwarded: note.forwarded, error: note.error, faults: note.faults,
                      scenarios: note.scenarios, status: outcome.status, bytesSent: outcome.bytesSent,

@@ -23,6 +23,8 @@ final class DecisionMemo: Sendable {
         /// The native stream switch (X-DashScope-SSE / Accept), which takes part in matching.
         var nativeStream: Bool
         var authorization: String?
+        /// `X-Api-Key`, which a module may read its key from (`ProtocolModule.apiKey`).
+        var xAPIKey: String?
         var contentType: String?
         var body: [UInt8]
 
@@ -31,6 +33,7 @@ final class DecisionMemo: Sendable {
             path = request.path
             nativeStream = heads.nativeStream
             authorization = heads.authorization
+            xAPIKey = heads.xAPIKey
             contentType = heads.contentType
             body = request.body
         }
@@ -41,13 +44,14 @@ final class DecisionMemo: Sendable {
             var state = ByteDigest.of(body, seed: nativeStream ? 1 : 0)
             state = ByteDigest.of(path, seed: state)
             if let authorization { state = ByteDigest.of(authorization, seed: state) }
+            if let xAPIKey { state = ByteDigest.of(xAPIKey, seed: state) }
             hasher.combine(ByteDigest.of(method, seed: state))
         }
 
         /// Byte comparisons with memcmp (the synthesized `==` compared a body byte by byte).
         static func == (a: Key, b: Key) -> Bool {
             a.nativeStream == b.nativeStream && a.method == b.method && a.path == b.path && a.body.count == b.body.count
-                && a.authorization == b.authorization && a.contentType == b.contentType
+                && a.authorization == b.authorization && a.xAPIKey == b.xAPIKey && a.contentType == b.contentType
                 && a.body.withUnsafeBytes { x in b.body.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
         }
     }

@@ -1,9 +1,11 @@
-/// The two protocols DashScope speaks; each has its own error dialect.
+/// The protocols DashScope speaks; each has its own error dialect.
 public enum APIProtocol: String, Sendable, Codable {
     /// `/compatible-mode/v1/...`: OpenAI's shapes.
     case compatible
     /// `/api/v1/...`: DashScope's own shapes.
     case native
+    /// `/apps/anthropic/v1/...`: Anthropic's Messages API shapes.
+    case anthropic
 }
 
 extension APIProtocol {
@@ -12,6 +14,7 @@ extension APIProtocol {
         switch self {
         case .compatible: CompatibleErrorDialect()
         case .native: NativeErrorDialect()
+        case .anthropic: AnthropicErrorDialect()
         }
     }
 }

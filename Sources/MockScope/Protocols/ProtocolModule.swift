@@ -20,6 +20,8 @@ public protocol ProtocolModule: Sendable {
     /// and the decision for a repeated request may be remembered (see `DecisionMemo`).
     var understandsBodies: Bool { get }
 
+    /// The API key a request carries, as this protocol reads it (default: `Authorization: Bearer`).
+    func apiKey(_ heads: RequestHeads) -> String?
     /// The endpoint `path` names in this module, or nil when the path is not this module's.
     func endpoint(for path: String) -> Endpoint?
     /// Checks a request (its method and size are checked before) against the protocol and the
@@ -51,6 +53,8 @@ extension ProtocolModule {
     public var understandsBodies: Bool { false }
     public var errorDialect: any ErrorDialect { (errorProtocol ?? .compatible).errorDialect }
 
+    public func apiKey(_ heads: RequestHeads) -> String? { BearerKey.parse(heads.authorization) }
+
     /// A body the module has no knowledge of: JSON if it parses, else its text.
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         .valid(ValidatedRequest(endpoint: endpoint, body: GenericBody.parse(request.body), stream: false))
@@ -77,6 +81,7 @@ extension ProtocolModule {
         switch errorProtocol {
         case .compatible?: family = "compat"
         case .native?: family = "native"
+        case .anthropic?: family = "anthropic"
         case nil: family = "other"
         }
         return (family, model(of: body))

@@ -26,8 +26,10 @@ public struct ProtocolRegistry: Sendable {
         ApplicationModule(),
         CompatibleModelsModule(),
         EmbeddingsModule(),
+        AnthropicMessagesModule(),
         CompatibleOtherModule(),
         NativeOtherModule(),
+        AnthropicOtherModule(),
     ], fallback: UnownedPathModule(), knowsHotPaths: true)
 
     // The paths nearly every request names, found without asking each module.

@@ -12,6 +12,10 @@ enum StreamFraming {
     static func compatible(_ json: String) -> String { "data: " + json + "\n\n" }
     static let compatibleDone = "data: [DONE]\n\n"
 
+    /// Anthropic-compatible: the named `event:` line, then `data: <json>` and a blank line (the
+    /// anthropic SDK skips an event without its `event:` line, anthropic §6).
+    static func anthropic(event: String, _ json: String) -> String { "event: " + event + "\ndata: " + json + "\n\n" }
+
     /// Native: `id:`, `event:result`, the status comment and `data:` (no spaces), then a blank line.
     static func native(id: Int, _ json: String) -> String {
         "id:\(id)\nevent:result\n:HTTP_STATUS/200\ndata:" + json + "\n\n"

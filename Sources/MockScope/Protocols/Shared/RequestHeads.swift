@@ -5,6 +5,8 @@ import MockScopeHTTPTypes
 /// Each is the first field of its name, compared without regard to case, as `HeaderFields[...]`.
 public struct RequestHeads: Sendable {
     public private(set) var authorization: String?
+    /// `X-Api-Key` (the Anthropic-compatible API's key header).
+    public private(set) var xAPIKey: String?
     public private(set) var contentType: String?
     /// `X-MockScope-Speed`, `X-MockScope-Fault`, `X-MockScope-Scenario`.
     public private(set) var speed: String?
@@ -29,6 +31,10 @@ public struct RequestHeads: Sendable {
                     nativeStream = fields[index].value.containsASCIICaseInsensitive("text/event-stream")
                 } else if origin == nil, Self.startsWith(fields[index].name, "o"), fields[index].name.caseInsensitiveEquals("origin") {
                     origin = fields[index].value
+                }
+            case 9:
+                if xAPIKey == nil, Self.startsWith(fields[index].name, "x"), fields[index].name.caseInsensitiveEquals("x-api-key") {
+                    xAPIKey = fields[index].value
                 }
             case 12:
                 if contentType == nil, fields[index].name.caseInsensitiveEquals("content-type") { contentType = fields[index].value }

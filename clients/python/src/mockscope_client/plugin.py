@@ -94,7 +94,8 @@ def mockscope_server(request: pytest.FixtureRequest, mockscope_defaults: Dict[st
 @pytest.fixture(scope="session")
 def mockscope(mockscope_server: Callable[..., MockScope]) -> MockScope:
     """One MockScope server for the session: the default fixtures, no delays (--speed 0).
-    Its base URLs: `mockscope.compat_url` (openai SDK), `mockscope.native_url` (dashscope SDK)."""
+    Its base URLs: `mockscope.compat_url` (openai SDK), `mockscope.native_url` (dashscope SDK),
+    `mockscope.anthropic_url` (anthropic SDK)."""
     try:
         return mockscope_server("--speed", "0", label="mockscope")
     except ServerStartError as e:

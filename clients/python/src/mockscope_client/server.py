@@ -283,6 +283,12 @@ class MockScope:
         return f"{self.base_url}/v1"
 
     @property
+    def anthropic_url(self) -> str:
+        """For the anthropic SDK's `base_url` (the Anthropic-compatible Messages API): the SDK
+        appends `/v1/messages`."""
+        return f"{self.base_url}/apps/anthropic"
+
+    @property
     def native_url(self) -> str:
         """For the dashscope SDK's `base_http_api_url` (native protocol)."""
         return f"{self.base_url}/api/v1"
