@@ -26,6 +26,7 @@ public struct ProtocolRegistry: Sendable {
         ApplicationModule(),
         CompatibleModelsModule(),
         EmbeddingsModule(),
+        ResponsesModule(),
         CompatibleOtherModule(),
         NativeOtherModule(),
     ], fallback: UnownedPathModule(), knowsHotPaths: true)
