@@ -346,3 +346,88 @@ def test_journal_and_metrics_name_the_module(synth):
     assert created.id not in metrics
     entries = synth.requests(path="/compatible-mode/v1/responses")
     assert entries and entries[-1]["model"] == TEXT_MODEL
+
+
+# ------------------------------------------------------------------ the OpenAI Agents SDK
+def _agents_model(server):
+    from agents import OpenAIResponsesModel
+    from openai import AsyncOpenAI
+
+    async_client = AsyncOpenAI(base_url=server.compat_url, api_key=KEY, max_retries=0, timeout=30)
+    return OpenAIResponsesModel(model=TEXT_MODEL, openai_client=async_client)
+
+
+def _weather_agent(server, weather):
+    from agents import Agent, function_tool, set_tracing_disabled
+
+    set_tracing_disabled(True)
+
+    @function_tool
+    def get_weather(city: str) -> str:
+        """Get the current weather of a city."""
+        return weather.function(city)
+
+    return Agent(name="weather", instructions="Answer with the tool.", model=_agents_model(server), tools=[get_weather])
+
+
+def test_agents_sdk_on_its_default_responses_model_calls_the_tool(synth):
+    from agents import Runner
+
+    from framework_support import QUESTION, WEATHER_RESULT, WeatherTool
+
+    weather = WeatherTool()
+    result = Runner.run_sync(_weather_agent(synth, weather), QUESTION, max_turns=4)
+    assert len(weather.calls) == 1
+    assert WEATHER_RESULT in result.final_output
+    assert result.last_response_id and result.last_response_id.startswith("resp_")
+
+
+def test_agents_sdk_streamed_run_calls_the_tool(synth):
+    import asyncio
+
+    from agents import Runner
+
+    from framework_support import QUESTION, WEATHER_RESULT, WeatherTool
+
+    weather = WeatherTool()
+
+    async def run():
+        result = Runner.run_streamed(_weather_agent(synth, weather), QUESTION, max_turns=4)
+        kinds = [event.type async for event in result.stream_events()]
+        return result, kinds
+
+    result, kinds = asyncio.run(run())
+    assert len(weather.calls) == 1 and kinds.count("raw_response_event") > 4
+    assert WEATHER_RESULT in result.final_output
+
+
+# ------------------------------------------------------------------ recording and replay
+def _raw(server, body):
+    with httpx.Client(timeout=30, trust_env=False) as http:
+        r = http.post(server.compat_url + "/responses", json=body, headers={"Authorization": f"Bearer {KEY}"})
+    assert r.status_code == 200, r.text
+    return r.content
+
+
+def test_a_recorded_exchange_replays_byte_for_byte(mockscope_server, tmp_path):
+    upstream = mockscope_server("--speed", "0", "--unmatched", "synthesize", label="responses upstream")
+    folder = tmp_path / "recorded"
+    recorder = mockscope_server("--record", "new", "--upstream", upstream.base_url, "--record-to", str(folder),
+                                label="responses recorder")
+    streamed = {"model": THINKING_MODEL, "input": "Record this stream", "stream": True}
+    whole = {"model": TEXT_MODEL, "input": "Record this answer"}
+    recorded_stream = _raw(recorder, streamed)
+    recorded_whole = _raw(recorder, whole)
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
+    assert [f.rsplit("/", 1)[0] for f in files] == [f"responses/{TEXT_MODEL}", f"responses/{THINKING_MODEL}"], files
+    document = json.loads(next(folder.rglob(f"responses/{THINKING_MODEL}/*.json")).read_text(encoding="utf-8"))
+    assert "event:response.created" in json.dumps(document, ensure_ascii=False)
+
+    replay = mockscope_server("--speed", "0", "--fixtures", str(folder), label="responses replay")
+    assert _raw(replay, streamed) == recorded_stream
+    assert _raw(replay, whole) == recorded_whole
+    # The SDK reads the replayed stream as it read the recorded one.
+    with client(replay).responses.stream(model=THINKING_MODEL, input="Record this stream") as stream:
+        final = stream.get_final_response()
+    assert [item.type for item in final.output] == ["reasoning", "message"]
+    assert sse_events(recorded_stream)[-1][2]["response"]["output"][1]["content"][0]["text"] == final.output_text
