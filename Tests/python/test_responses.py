@@ -251,6 +251,10 @@ def test_bad_requests_get_this_paths_errors(synth):
         error = r.json()
         assert list(error) == ["request_id", "code", "message"] and error["code"] == "InvalidParameter", error
         assert words in error["message"] and error["message"].startswith("[400] "), (body, error)
+    # The chat checks this path shares name the request's own fields.
+    bad_tool = dict(WEATHER_TOOL, parameters={"type": "object", "properties": "nope"})
+    r = post(synth, {"model": TEXT_MODEL, "input": "hi", "tools": [{"type": "web_search"}, bad_tool]})
+    assert r.status_code == 400 and "tools[1].parameters" in r.json()["message"], r.text
     with httpx.Client(timeout=30, trust_env=False) as http:
         r = http.post(synth.compat_url + "/responses", content=b"{not json",
                       headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})

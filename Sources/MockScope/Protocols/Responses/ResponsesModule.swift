@@ -57,9 +57,12 @@ public struct ResponsesModule: ProtocolModule {
             return problem.validation
         }
         let stream = object["stream"]?.boolValue ?? false
-        let chat = ResponsesChatBody.make(body, items: items, honoursTextFormat: false)
-        let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream, settings: chat.objectValue ?? [:],
-                            body: chat, surface: .compatible, ranges: .compatible)
+        // The checks read the request's own `tools` and `tool_choice` (so a refusal names its fields
+        // as sent), its thinking switch as chat's, and the conversation as chat messages.
+        var settings = object
+        settings["enable_thinking"] = ResponsesChatBody.thinking(body)
+        let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream, settings: settings,
+                            body: ResponsesChatBody.make(body, items: items, honoursTextFormat: false), surface: .compatible, ranges: .compatible)
         // The catalog's rules chat completions share; a thinking answer needs no stream here (responses §4).
         if let refusal = CatalogChecks.unknownModel(call, context: context, dialect: errorDialect)
             ?? CatalogChecks.tools(call) ?? CatalogChecks.ranges(call) ?? CatalogChecks.lengths(call) {
