@@ -149,6 +149,18 @@ def test_streamed_function_call_events(synth, mockscope_server):
     assert call.type == "function_call" and argument_deltas[-1].snapshot == call.arguments
 
 
+def test_max_output_tokens_stops_the_answer_as_incomplete(synth):
+    c = client(synth)
+    full = c.responses.create(model=TEXT_MODEL, input="Tell me everything about MockScope")
+    assert full.usage.output_tokens > 16
+    cut = c.responses.create(model=TEXT_MODEL, input="Tell me everything about MockScope", max_output_tokens=16)
+    assert cut.status == "incomplete" and cut.incomplete_details.reason == "max_output_tokens"
+    assert cut.usage.output_tokens <= 16 and cut.output[0].status == "incomplete"
+    assert cut.output_text and full.output_text.startswith(cut.output_text) and cut.output_text != full.output_text
+    events = list(c.responses.create(model=TEXT_MODEL, input="Tell me everything about MockScope", max_output_tokens=16, stream=True))
+    assert events[-1].type == "response.incomplete" and events[-1].response.output_text == cut.output_text
+
+
 # ------------------------------------------------------------------ state
 def test_retrieve_delete_and_input_items(synth):
     c = client(synth)

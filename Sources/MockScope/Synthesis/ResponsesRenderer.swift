@@ -10,6 +10,11 @@ struct ResponsesRenderer {
     var toolChoice: String
     var parallelToolCalls: Bool
     var functionCallEvents: ResponsesSettings.FunctionCallEvents
+    /// Stopped by `max_output_tokens`: status `incomplete` and `response.incomplete` last (responses §3).
+    var incomplete = false
+
+    private var status: String { incomplete ? "incomplete" : "completed" }
+    private var terminalEvent: String { incomplete ? "response.incomplete" : "response.completed" }
 
     var responseID: String { ResponsesIDs.response(requestID) }
     var createdAt: Int { input.created }
@@ -36,7 +41,7 @@ struct ResponsesRenderer {
         items.map { item in
             switch item {
             case .reasoning(let id): return reasoningItem(id: id, text: answer.reasoning)
-            case .message(let id): return messageItem(id: id, text: answer.content, status: "completed", logprobs: logprobs)
+            case .message(let id): return messageItem(id: id, text: answer.content, status: status, logprobs: logprobs)
             case .functionCall(let id, let call):
                 return functionCallItem(id: id, call: answer.toolCalls[call], arguments: answer.toolCalls[call].arguments, status: "completed")
             }
@@ -49,11 +54,12 @@ struct ResponsesRenderer {
         writer.object { o in
             o.field("created_at", .number(Double(createdAt)))
             o.field("id", string: responseID)
+            if incomplete { o.field("incomplete_details") { d in d.field("reason", string: "max_output_tokens") } }
             o.field("model", string: input.model)
             o.field("object", string: "response")
             o.rawField("output", "[" + outputItems().joined(separator: ",") + "]")
             o.field("parallel_tool_calls", .bool(parallelToolCalls))
-            o.field("status", string: "completed")
+            o.field("status", string: status)
             o.field("tool_choice", string: toolChoice)
             o.rawField("tools", "[" + tools.map(CanonicalJSON.string).joined(separator: ",") + "]")
             o.rawField("usage", usage())
@@ -61,7 +67,8 @@ struct ResponsesRenderer {
         return writer.text
     }
 
-    /// The stream: `response.created`, `response.in_progress`, each item's events, `response.completed`;
+    /// The stream: `response.created`, `response.in_progress`, each item's events, `response.completed`
+    /// (`response.incomplete` when stopped);
     /// DashScope's `id:`/`event:` framing, `sequence_number` from 0.
     func events() -> [String] {
         var frames: [String] = []
@@ -148,7 +155,7 @@ struct ResponsesRenderer {
                     contentPartEvent(&o, id: id, index: index, text: answer.content, sequence: n, type: "response.content_part.done")
                 }
                 emit("response.output_item.done") { o, n in
-                    o.rawField("item", messageItem(id: id, text: answer.content, status: "completed", logprobs: true))
+                    o.rawField("item", messageItem(id: id, text: answer.content, status: status, logprobs: true))
                     o.field("output_index", .number(index))
                     o.field("sequence_number", .number(Double(n)))
                     o.field("type", string: "response.output_item.done")
@@ -190,8 +197,8 @@ struct ResponsesRenderer {
             }
         }
         let sequence = frames.count
-        frames.append(ResponsesEventFrame.frame(number: sequence + 1, type: "response.completed",
-                                                json: Self.lifecycleEvent("response.completed", response: body(), sequence: sequence)))
+        frames.append(ResponsesEventFrame.frame(number: sequence + 1, type: terminalEvent,
+                                                json: Self.lifecycleEvent(terminalEvent, response: body(), sequence: sequence)))
         return frames
     }
 

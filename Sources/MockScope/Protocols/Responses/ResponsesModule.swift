@@ -16,6 +16,8 @@ public struct ResponsesModule: ProtocolModule {
     ]
     /// The smallest `max_output_tokens` (responses §3).
     static let minimumOutputTokens = 16
+    /// The models whose `max_output_tokens` counts reasoning as well as the answer (responses §2).
+    static let reasoningCountingFamily = "qwen3.8"
 
     public init() {}
     public var name: String { "responses" }
@@ -117,11 +119,18 @@ public struct ResponsesModule: ProtocolModule {
         let settings = context.settings.responses
         let chat = ResponsesChatBody.make(body, items: items, honoursTextFormat: settings.honoursTextFormat)
         let input = SynthesisInput(surface: .compatible, body: chat, model: request.model)
-        let renderer = ResponsesRenderer(input: input, answer: SynthesizedAnswer(input), requestID: context.requestID,
+        var answer = SynthesizedAnswer(input)
+        // `max_output_tokens` stops the answer: qwen3.8 counts its reasoning, the others only the answer (responses §2).
+        let stopped = body["max_output_tokens"]?.numberValue.flatMap {
+            answer.stopped(atOutputTokens: Int($0), countsReasoning: input.model.hasPrefix(Self.reasoningCountingFamily))
+        }
+        if let stopped { answer = stopped }
+        var renderer = ResponsesRenderer(input: input, answer: answer, requestID: context.requestID,
                                          tools: body["tools"]?.arrayValue ?? [],
                                          toolChoice: ResponsesChatBody.echoedToolChoice(body["tool_choice"]),
                                          parallelToolCalls: body["parallel_tool_calls"]?.boolValue ?? false,
                                          functionCallEvents: settings.functionCallEvents)
+        renderer.incomplete = stopped != nil
         let response = renderer.body()
         if body["store"]?.boolValue != false {
             let output = renderer.outputItems().compactMap { try? JSONValue.parse($0) }
