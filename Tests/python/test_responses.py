@@ -447,3 +447,31 @@ def test_a_recorded_exchange_replays_byte_for_byte(mockscope_server, tmp_path):
         final = stream.get_final_response()
     assert [item.type for item in final.output] == ["reasoning", "message"]
     assert sse_events(recorded_stream)[-1][2]["response"]["output"][1]["content"][0]["text"] == final.output_text
+
+
+# ------------------------------------------------------------------ the other fault kinds, in this protocol's framing
+def test_every_stream_fault_kind_in_this_protocols_framing(synth):
+    body = {"model": TEXT_MODEL, "input": "Tell me a story", "stream": True}
+    # malformed_chunk keeps the frame's id:/event: lines and breaks its data.
+    r = post(synth, body, headers={"X-MockScope-Fault": "malformed_chunk after_events=3"})
+    blocks = r.text[:-2].split("\n\n")
+    assert blocks[3].startswith("id:4\nevent:response.content_part.added\n:HTTP_STATUS/200\ndata:<html>"), blocks[3]
+    with pytest.raises(json.JSONDecodeError):
+        list(client(synth, default_headers={"X-MockScope-Fault": "malformed_chunk after_events=3"})
+             .responses.create(model=TEXT_MODEL, input="Tell me a story", stream=True))
+    # Past the end: a copy of the last event, renumbered both ways, then broken.
+    r = post(synth, body, headers={"X-MockScope-Fault": "malformed_chunk after_events=999 mode=no_terminator"})
+    whole = sse_events(post(synth, body).content)
+    assert r.text.endswith("\n") and not r.text.endswith("\n\n")
+    assert r.text.rsplit("\n\n", 1)[1].startswith(f"id:{len(whole) + 1}\nevent:response.completed\n")
+    assert f'"sequence_number":{len(whole)}' in r.text.rsplit("\n\n", 1)[1]
+    # drop: the connection is cut; the SDK raises.
+    with pytest.raises(openai.APIConnectionError):
+        list(client(synth, default_headers={"X-MockScope-Fault": "drop after_events=3"})
+             .responses.create(model=TEXT_MODEL, input="Tell me a story", stream=True))
+    # http_error: the native-shaped body with its status (not a 429: no failed Response).
+    with pytest.raises(openai.InternalServerError) as raised:
+        client(synth, default_headers={"X-MockScope-Fault": "http_error status=500"}).responses.create(model=TEXT_MODEL, input="hi")
+    assert raised.value.code == "InternalError" and list(raised.value.body) == ["request_id", "code", "message"]
+    r = post(synth, body, headers={"X-MockScope-Fault": "http_error status=503 format=sse"})
+    assert r.status_code == 503 and r.text.startswith("id:1\nevent:error\n:HTTP_STATUS/503\ndata:{")
