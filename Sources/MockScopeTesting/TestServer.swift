@@ -51,7 +51,7 @@ public final class TestServer: Sendable {
     /// The port the daemon bound (live mode; 0 in memory).
     public var port: UInt16 { service.port }
     public var baseURL: String { service.baseURL }
-    /// For the `openai` SDK's `base_url`.
+    /// For the `openai` SDK's `base_url` (chat completions and the Responses API alike).
     public var compatibleBaseURL: String { service.compatibleBaseURL }
     /// For the `dashscope` SDK's `base_http_api_url`.
     public var nativeBaseURL: String { service.nativeBaseURL }

@@ -188,6 +188,9 @@ struct ServeOptions: ParsableArguments {
     @OptionGroup(title: "Recording")
     var recording: RecordingOptions
 
+    @OptionGroup(title: "Responses API")
+    var responses: ResponsesOptions
+
     func validate() throws {
         _ = try recording.setup(for: record)
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be a number >= 0 (0 = no delays).") }
@@ -225,6 +228,7 @@ struct ServeOptions: ParsableArguments {
         options.settings.adminToken = adminToken
         options.settings.refusesBrowserRequests = !allowBrowserRequests
         options.settings.unknownModels = unknownModels
+        options.settings.responses = responses.settings
         options.modelFiles = models
         options.journalSize = journalSize
         options.journalBytes = journalBytes

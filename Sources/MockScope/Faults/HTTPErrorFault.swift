@@ -113,7 +113,7 @@ public struct HTTPErrorFault: Fault {
         var answer: ResponsePlan
         switch format {
         case .json:
-            answer = dialect.answer(error, requestID: requestID)
+            answer = dialect.answer(error, requestID: requestID, stream: plan.isStream)
         case .sse:
             answer = dialect.preStreamAnswer(error, requestID: requestID)
         case .html:

@@ -45,7 +45,7 @@ public struct RateLimitFault: Fault {
         case .tooManyTokens: spec = ErrorCatalog.rateLimitTokens
         }
         // The refusal keeps the timing earlier faults set (a latency before it still applies).
-        var refusal = context.dialect.errorPlan(spec, requestID: context.requestID)
+        var refusal = context.dialect.errorPlan(spec, requestID: context.requestID, stream: plan.isStream)
         refusal.firstByteDelayMs = plan.firstByteDelayMs
         refusal.hang = plan.hang
         refusal.hangMs = plan.hangMs

@@ -58,6 +58,10 @@ public protocol ErrorDialect: Sendable {
 
     /// Whether `error` is answered with an empty body and only a request id (default: never).
     func answersEmpty(_ error: StatedError) -> Bool
+    /// The whole answer for `error`; `stream`: the request asked for a stream. Default: `answer`
+    /// (its status and body, the same either way). A protocol that reports an error inside an
+    /// ordinary answer (the Responses API's rate limit: HTTP 200, a failed Response) says so here.
+    func answer(_ error: StatedError, requestID: String, stream: Bool) -> ResponsePlan
     /// The whole error body, as a non-stream answer sends it.
     func body(_ error: StatedError, requestID: String) -> String
     /// The content type of the whole error body (default `application/json`).
@@ -98,6 +102,10 @@ extension ErrorDialect {
 
     public var bodyContentType: String { "application/json" }
 
+    public func answer(_ error: StatedError, requestID: String, stream: Bool) -> ResponsePlan {
+        answer(error, requestID: requestID)
+    }
+
     public var errorReplacesDone: Bool { false }
 
     public func isDone(_ event: [UInt8]) -> Bool { EventText.isDone(event) }
@@ -120,9 +128,9 @@ extension ErrorDialect {
     }
 
     /// The error answer for `spec`, with `message` in place of the wording when given (the
-    /// pipeline's own refusals, a rate limit's 429).
-    public func errorPlan(_ spec: ErrorSpec, requestID: String, message: String? = nil) -> ResponsePlan {
-        answer(stated(spec, message: message, model: nil), requestID: requestID)
+    /// pipeline's own refusals, a rate limit's 429); `stream`: the request asked for a stream.
+    public func errorPlan(_ spec: ErrorSpec, requestID: String, message: String? = nil, stream: Bool = false) -> ResponsePlan {
+        answer(stated(spec, message: message, model: nil), requestID: requestID, stream: stream)
     }
 
     /// A stream request rejected before streaming: `error`'s status and its one frame at once.

@@ -27,6 +27,7 @@ public struct ProtocolRegistry: Sendable {
         CompatibleModelsModule(),
         EmbeddingsModule(),
         AnthropicMessagesModule(),
+        ResponsesModule(),
         CompatibleOtherModule(),
         NativeOtherModule(),
         AnthropicOtherModule(),

@@ -20,6 +20,8 @@ public struct MockSettings: Sendable {
     public var catalog: ModelCatalog = .builtIn
     /// What a model the catalog does not know gets (`--unknown-models`).
     public var unknownModels: UnknownModelPolicy = .accept
+    /// The Responses API's store and stream options (`--responses-...`).
+    public var responses = ResponsesSettings()
 
     /// What the protocol modules' `validate` reads from the settings.
     var validationContext: ValidationContext { ValidationContext(catalog: catalog, unknownModels: unknownModels) }

@@ -85,6 +85,33 @@ struct SynthesizedAnswer: Sendable {
         toolUnits = toolCalls.reduce(0) { $0 + TextMetrics.tokenUnits($1.name) + TextMetrics.tokenUnits($1.arguments) }
     }
 
+    /// The answer stopped where its output reaches `limit` tokens (`max_output_tokens`), or nil
+    /// when it fits: reasoning counts only when `countsReasoning`; whole pieces are kept in order
+    /// (reasoning, then content) and tool calls are dropped, a cut call being no call [chosen].
+    func stopped(atOutputTokens limit: Int, countsReasoning: Bool) -> SynthesizedAnswer? {
+        let counted = countsReasoning ? reasoningUnits + contentUnits + toolUnits : contentUnits + toolUnits
+        guard TextMetrics.tokens(units: counted) > limit else { return nil }
+        var budget = limit * 12  // units are twelfths of a token
+        func kept(_ text: String) -> String {
+            var result = ""
+            for piece in TextMetrics.pieces(text) {
+                let units = TextMetrics.tokenUnits(piece)
+                guard units <= budget else { break }
+                budget -= units
+                result += piece
+            }
+            return result
+        }
+        var stopped = self
+        if countsReasoning { stopped.reasoning = kept(reasoning) }
+        stopped.content = kept(content)
+        stopped.toolCalls = []
+        stopped.reasoningUnits = TextMetrics.tokenUnits(stopped.reasoning)
+        stopped.contentUnits = TextMetrics.tokenUnits(stopped.content)
+        stopped.toolUnits = 0
+        return stopped
+    }
+
     /// The function a tool turn answers: its `name`, else the call with its `tool_call_id`.
     private static func toolName(of turn: ConversationTurn, in turns: [ConversationTurn]) -> String? {
         if let name = turn.toolName, !name.isEmpty { return name }

@@ -273,7 +273,8 @@ class MockScope:
 
     @property
     def compat_url(self) -> str:
-        """For the openai SDK's `base_url` (OpenAI-compatible mode)."""
+        """For the openai SDK's `base_url` (OpenAI-compatible mode: `client.chat.completions` and
+        `client.responses` alike)."""
         return f"{self.base_url}/compatible-mode/v1"
 
     @property
