@@ -137,7 +137,7 @@ public enum FaultRegistry {
     /// Filled by each kind's file; keep this list in step with docs/faults.md.
     public static let kinds: [any Fault.Type] = [
         HTTPErrorFault.self, LatencyFault.self, SlowChunksFault.self, StallFault.self, DropFault.self, ResetFault.self,
-        HangFault.self, MalformedChunkFault.self, StreamErrorFault.self, RateLimitFault.self,
+        HangFault.self, MalformedChunkFault.self, StreamErrorFault.self, RateLimitFault.self, TaskOutcomeFault.self,
     ]
 
     public static var kindNames: [String] { kinds.map { $0.kind } }

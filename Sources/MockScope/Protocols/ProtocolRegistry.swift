@@ -26,6 +26,10 @@ public struct ProtocolRegistry: Sendable {
         ApplicationModule(),
         CompatibleModelsModule(),
         EmbeddingsModule(),
+        ImageSynthesisModule(),
+        TasksModule(),
+        GeneratedImageModule(),
+        CompatibleFilesModule(),
         CompatibleOtherModule(),
         NativeOtherModule(),
     ], fallback: UnownedPathModule(), knowsHotPaths: true)

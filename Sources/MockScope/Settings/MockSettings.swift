@@ -20,6 +20,8 @@ public struct MockSettings: Sendable {
     public var catalog: ModelCatalog = .builtIn
     /// What a model the catalog does not know gets (`--unknown-models`).
     public var unknownModels: UnknownModelPolicy = .accept
+    /// How long a created task is pending, then running (`--task-pending-ms`, `--task-running-ms`).
+    public var taskTimings: TaskTimings = .standard
 
     /// What the protocol modules' `validate` reads from the settings.
     var validationContext: ValidationContext { ValidationContext(catalog: catalog, unknownModels: unknownModels) }

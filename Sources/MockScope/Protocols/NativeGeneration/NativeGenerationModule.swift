@@ -25,6 +25,7 @@ public struct NativeGenerationModule: ProtocolModule {
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+        if let refusal = AsyncCall.refusalWhereUnsupported(heads) { return refusal }
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
