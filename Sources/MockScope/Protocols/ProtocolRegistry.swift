@@ -30,6 +30,9 @@ public struct ProtocolRegistry: Sendable {
         TasksModule(),
         GeneratedImageModule(),
         CompatibleFilesModule(),
+        UploadPolicyModule(),
+        OSSUploadModule(),
+        BatchesModule(),
         CompatibleOtherModule(),
         NativeOtherModule(),
     ], fallback: UnownedPathModule(), knowsHotPaths: true)

@@ -105,9 +105,6 @@ public struct ImageSynthesisModule: ProtocolModule {
     /// A task id in DashScope's form (a lower-case UUID), from the request and how many tasks came
     /// before it: distinct for repeated requests, the same for the same sequence of requests.
     static func taskID(_ body: [UInt8], sequence: Int) -> String {
-        let hex = StableHash(String(decoding: body, as: UTF8.self)).derived("task#\(sequence)").hex(32)
-        let digits = Array(hex)
-        func part(_ range: Range<Int>) -> String { String(digits[range]) }
-        return [part(0..<8), part(8..<12), part(12..<16), part(16..<20), part(20..<32)].joined(separator: "-")
+        StringFormats.uuid(StableHash(String(decoding: body, as: UTF8.self)).derived("task#\(sequence)"))
     }
 }
