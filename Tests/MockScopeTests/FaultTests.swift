@@ -786,6 +786,6 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
 
     @Test func everyKindIsRegisteredOnce() {
         #expect(Set(FaultRegistry.kindNames).count == FaultRegistry.kinds.count)
-        #expect(FaultRegistry.kindNames.count == 10)
+        #expect(FaultRegistry.kindNames.count == 11)
     }
 }
