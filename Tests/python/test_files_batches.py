@@ -172,3 +172,24 @@ def test_recorded_upload_replays_whatever_the_boundary(mockscope_server, tmp_pat
     # Other parts match no fixture: the upload is MockScope's own (stored, a new id).
     fresh = client.files.create(file=("in.jsonl", other.open("rb"), "application/octet-stream"), purpose="batch")
     assert fresh.id != "file-batch-recorded" and fresh.id.startswith("file-batch-")
+
+
+def test_dashscope_files_upload_list_get_delete(server, monkeypatch, tmp_path):
+    import dashscope
+    monkeypatch.setattr(dashscope, "base_http_api_url", server.native_url)
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]}) + "\n")
+    uploaded = dashscope.Files.upload(file_path=str(path), purpose="fine_tune", description="a probe", api_key="sk-files")
+    assert uploaded.status_code == 200, uploaded
+    file_id = uploaded.output["uploaded_files"][0]["file_id"]
+    assert uploaded.output["uploaded_files"][0]["name"] == "train.jsonl" and uploaded.output["failed_uploads"] == []
+    got = dashscope.Files.get(file_id, api_key="sk-files")
+    assert (got.output["file_id"], got.output["description"], got.output["size"]) == (file_id, "a probe", path.stat().st_size)
+    listed = dashscope.Files.list(page=1, page_size=100, api_key="sk-files")
+    assert file_id in [f["file_id"] for f in listed.output["files"]]
+    # A store of its own: compatible mode's files do not show it.
+    compat = openai.OpenAI(api_key="sk-files", base_url=server.compat_url, max_retries=0)
+    assert file_id not in [f.id for f in compat.files.list()]
+    assert dashscope.Files.delete(file_id, api_key="sk-files").status_code == 200
+    missing = dashscope.Files.get(file_id, api_key="sk-files")
+    assert (missing.status_code, missing.code) == (404, "NotFound")

@@ -30,6 +30,7 @@ public struct ProtocolRegistry: Sendable {
         TasksModule(),
         GeneratedImageModule(),
         CompatibleFilesModule(),
+        NativeFilesModule(),
         UploadPolicyModule(),
         OSSUploadModule(),
         BatchesModule(),

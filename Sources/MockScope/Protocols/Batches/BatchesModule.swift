@@ -177,6 +177,12 @@ public struct BatchesModule: ProtocolModule {
         return ChatSynthesis.wholePlan(writer.text, requestID: context.requestID)
     }
 
+    /// One label per operation, not per batch id.
+    public func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String {
+        if endpoint.detail.isEmpty { return path }
+        return Self.path + "/{batch_id}" + (endpoint.detail.hasSuffix(Self.cancelSuffix) ? Self.cancelSuffix : "")
+    }
+
     public func model(of body: JSONValue?) -> String? { nil }
     public func lastUserText(_ body: JSONValue?) -> String? { nil }
     public func recordingFolder(for body: JSONValue?, endpoint: Endpoint) -> (family: String, name: String?) { ("compat", "batches") }

@@ -73,13 +73,13 @@ public struct CompatibleFilesModule: ProtocolModule {
         case .list:
             return list(store.all(), query: context.request.query, requestID: requestID)
         case .retrieve(let id):
-            guard let file = store.file(id) else { return errorDialect.answer(FileErrors.notFound(id), requestID: requestID) }
+            guard let file = store.file(id), file.purpose != .fineTune else { return errorDialect.answer(FileErrors.notFound(id), requestID: requestID) }
             return ChatSynthesis.wholePlan(file.json, requestID: requestID)
         case .delete(let id):
-            guard store.delete(id) else { return errorDialect.answer(FileErrors.notFound(id), requestID: requestID) }
+            guard store.file(id)?.purpose != .fineTune, store.delete(id) else { return errorDialect.answer(FileErrors.notFound(id), requestID: requestID) }
             return ChatSynthesis.wholePlan(#"{"object":"file","deleted":true,"id":"\#(id)"}"#, requestID: requestID)
         case .content(let id):
-            guard let file = store.file(id) else { return errorDialect.answer(FileErrors.notFound(id), requestID: requestID) }
+            guard let file = store.file(id), file.purpose != .fineTune else { return errorDialect.answer(FileErrors.notFound(id), requestID: requestID) }
             guard file.isDownloadable else { return errorDialect.answer(FileErrors.notDownloadable, requestID: requestID) }
             return ResponsePlan(status: 200, headers: HeaderFields([("content-type", "application/octet-stream"), ("x-request-id", requestID)]),
                                 body: .whole(file.content))
@@ -131,7 +131,7 @@ public struct CompatibleFilesModule: ProtocolModule {
             default: break
             }
         }
-        var newestFirst = Array(files.reversed().filter { purpose == nil || $0.purpose.rawValue == purpose })
+        var newestFirst = Array(files.reversed().filter { $0.purpose != .fineTune && (purpose == nil || $0.purpose.rawValue == purpose) })
         if let after, let index = newestFirst.firstIndex(where: { $0.id == after }) { newestFirst = Array(newestFirst[(index + 1)...]) }
         let page = newestFirst.prefix(limit)
         var writer = JSONWriter()
@@ -141,6 +141,12 @@ public struct CompatibleFilesModule: ProtocolModule {
             o.field("data", array: page.map { file in { w in w.object { file.object(into: &$0) } } })
         }
         return ChatSynthesis.wholePlan(writer.text, requestID: requestID)
+    }
+
+    /// One label per operation, not per file id.
+    public func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String {
+        if endpoint.detail.isEmpty { return path }
+        return Self.path + "/{file_id}" + (endpoint.detail.hasSuffix(Self.contentSuffix) ? Self.contentSuffix : "")
     }
 
     public func recordingFolder(for body: JSONValue?, endpoint: Endpoint) -> (family: String, name: String?) { ("compat", "files") }

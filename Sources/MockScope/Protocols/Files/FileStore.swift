@@ -16,11 +16,13 @@ final class FileStore: ModuleState {
     static func of(_ context: ModuleContext) -> FileStore { context.states.state(stateName, make: FileStore.init) }
 
     /// Stores a file under an id made of `prefix`, its content and its sequence number.
-    func add(prefix: String, filename: String, purpose: StoredFile.Purpose, content: [UInt8], at nowMs: Double) -> StoredFile {
+    func add(prefix: String, filename: String, purpose: StoredFile.Purpose, content: [UInt8], at nowMs: Double,
+             description: String? = nil) -> StoredFile {
         files.withLock { files in
             files.uploads += 1
             let hash = StableHash(String(decoding: content, as: UTF8.self)).derived(filename).derived("file#\(files.uploads)")
-            let file = StoredFile(id: prefix + hash.hex(24), filename: filename, purpose: purpose, content: content, createdMs: nowMs)
+            let file = StoredFile(id: prefix + hash.hex(24), filename: filename, purpose: purpose, content: content, createdMs: nowMs,
+                                  description: description)
             files.byID[file.id] = file
             files.order.append(file.id)
             return file

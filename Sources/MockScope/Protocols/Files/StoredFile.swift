@@ -5,6 +5,8 @@ struct StoredFile: Sendable {
         case fileExtract = "file-extract"
         case batch
         case batchOutput = "batch_output"
+        /// Uploaded through the native `/api/v1/files` (`dashscope.Files`), a store of its own [chosen].
+        case fineTune = "fine_tune"
 
         /// What an upload may name.
         static let uploadable: [Purpose] = [.fileExtract, .batch]
@@ -18,6 +20,8 @@ struct StoredFile: Sendable {
     let content: [UInt8]
     /// MockScope's clock at the upload, in ms.
     let createdMs: Double
+    /// The native upload's `descriptions` entry.
+    var description: String? = nil
 
     /// Only a batch's output and error files may be downloaded (docs: batch).
     var isDownloadable: Bool { purpose == .batchOutput }

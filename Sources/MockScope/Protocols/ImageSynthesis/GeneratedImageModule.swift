@@ -53,5 +53,8 @@ public struct GeneratedImageModule: ProtocolModule {
         }
     }
 
+    /// One label for every image.
+    public func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String { Self.prefix + "{image}" }
+
     public func recordingFolder(for body: JSONValue?, endpoint: Endpoint) -> (family: String, name: String?) { ("other", "images") }
 }

@@ -72,5 +72,14 @@ public struct TasksModule: ProtocolModule {
         }
     }
 
+    /// One label per operation, not per task id.
+    public func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String {
+        switch Self.operation(endpoint.detail) {
+        case .query?: Self.path + "/{task_id}"
+        case .cancel?: Self.path + "/{task_id}" + Self.cancelSuffix
+        default: path
+        }
+    }
+
     public func recordingFolder(for body: JSONValue?, endpoint: Endpoint) -> (family: String, name: String?) { ("native", "tasks") }
 }
