@@ -1,5 +1,6 @@
 import Foundation
 @testable import MockScope
+import MockScopeHTTPTypes
 import MockScopeTesting
 import Testing
 
@@ -80,6 +81,21 @@ import Testing
         #expect(fault.map(\.description) == [#"task_outcome status=FAILED message="no luck" immediately=true"#])
         #expect(throws: FaultSpecError.self) { try FaultRegistry.parse("task_outcome status=SUCCEEDED") }
         #expect(throws: FaultSpecError.self) { try FaultRegistry.parse("task_outcome") }
+    }
+
+    @Test func theAsyncSwitchIsRefusedOnTextGenerationEvenWhenTheRequestWasRemembered() throws {
+        let body = #"{"model":"qwen-plus","input":{"prompt":"remembered"}}"#
+        let fixture = Fixture(name: "remembered", origin: "test",
+                              request: RequestPattern(method: "POST", path: NativeGenerationModule.textPath, body: try JSONValue.parse(body)),
+                              response: RecordedResponse(status: 200, headers: HeaderFields(), body: .whole(Array(#"{"output":{}}"#.utf8))))
+        let server = try TestServer(settings: MockSettings(speed: 0), extraFixtures: [fixture])
+        for _ in 0..<3 {  // the decision memo now holds it
+            #expect(try RawHTTP.exchange(port: server.port, "POST", NativeGenerationModule.textPath, headers: Self.auth, body: body).status == 200)
+        }
+        let refused = try RawHTTP.exchange(port: server.port, "POST", NativeGenerationModule.textPath,
+                                           headers: Self.auth + [("X-DashScope-Async", "enable")], body: body)
+        #expect(refused.status == 403)
+        #expect(try json(refused)["message"]?.stringValue == "Current user api does not support asynchronous calls.")
     }
 
     @Test func taskPathsTakeTheirMethodsOnly() throws {
