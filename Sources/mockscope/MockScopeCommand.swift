@@ -128,6 +128,12 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("unknown-models"), help: ArgumentHelp("A chat request naming a model the catalog does not know: accept (default; default ranges, thinking only when asked) or reject (the protocol's model-not-found error).", valueName: "accept|reject"))
     var unknownModels: UnknownModelPolicy = .accept
 
+    @Option(name: .customLong("task-pending-ms"), help: ArgumentHelp("How long a created asynchronous task (an image task) stays PENDING, in ms of the server's clock (real or virtual).", valueName: "ms"))
+    var taskPendingMs = TaskTimings.standard.pendingMs
+
+    @Option(name: .customLong("task-running-ms"), help: ArgumentHelp("How long a task then stays RUNNING before it is SUCCEEDED, in ms of the server's clock.", valueName: "ms"))
+    var taskRunningMs = TaskTimings.standard.runningMs
+
     @Option(help: "Replay speed: 1 = recorded timing, 2 = twice as fast, 0 = no delays.")
     var speed: Double = 1
 
@@ -197,6 +203,9 @@ struct ServeOptions: ParsableArguments {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
+        guard taskPendingMs >= 0, taskPendingMs.isFinite, taskRunningMs >= 0, taskRunningMs.isFinite else {
+            throw ValidationError("--task-pending-ms and --task-running-ms must be numbers >= 0 (ms).")
+        }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
         guard (1...10_000).contains(logFlushMs) else { throw ValidationError("--log-flush-ms must be between 1 and 10000.") }
         guard logBufferBytes >= 64 * 1024 else { throw ValidationError("--log-buffer-bytes must be at least 65536.") }
@@ -229,6 +238,7 @@ struct ServeOptions: ParsableArguments {
         options.settings.refusesBrowserRequests = !allowBrowserRequests
         options.settings.unknownModels = unknownModels
         options.settings.responses = responses.settings
+        options.settings.taskTimings = TaskTimings(pendingMs: taskPendingMs, runningMs: taskRunningMs)
         options.modelFiles = models
         options.journalSize = journalSize
         options.journalBytes = journalBytes

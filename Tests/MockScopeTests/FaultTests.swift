@@ -786,6 +786,6 @@ struct CutExpectation: Sendable, CustomTestStringConvertible {
 
     @Test func everyKindIsRegisteredOnce() {
         #expect(Set(FaultRegistry.kindNames).count == FaultRegistry.kinds.count)
-        #expect(FaultRegistry.kindNames.count == 11)  // doc_shaped_events (the Responses API) is the eleventh
+        #expect(FaultRegistry.kindNames.count == 12)  // doc_shaped_events (the Responses API) and task_outcome (tasks)
     }
 }

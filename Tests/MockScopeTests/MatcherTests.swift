@@ -11,8 +11,10 @@ import Testing
         #expect(Endpoint(path: "/api/v1/services/aigc/multimodal-generation/generation") == .nativeGeneration(multimodal: true))
         #expect(Endpoint(path: "/api/v1/apps/abc123/completion") == .application(id: "abc123"))
         #expect(Endpoint(path: "/compatible-mode/v1/embeddings") == Endpoint(module: EmbeddingsModule()))
-        #expect(Endpoint(path: "/compatible-mode/v1/files") == .compatibleOther)
-        #expect(Endpoint(path: "/api/v1/tasks/abc") == .nativeOther)
+        #expect(Endpoint(path: "/compatible-mode/v1/files") == Endpoint(module: CompatibleFilesModule()))
+        #expect(Endpoint(path: "/api/v1/tasks/abc") == Endpoint(module: TasksModule(), detail: "abc"))
+        #expect(Endpoint(path: "/compatible-mode/v1/fine_tuning/jobs") == .compatibleOther)
+        #expect(Endpoint(path: "/api/v1/tasks/abc/def/ghi") == .nativeOther)
         #expect(Endpoint(path: "/v1/other") == .unknown)
         #expect(Endpoint(path: "/__admin/status") == .admin)
     }

@@ -138,6 +138,7 @@ public enum FaultRegistry {
     public static let kinds: [any Fault.Type] = [
         HTTPErrorFault.self, LatencyFault.self, SlowChunksFault.self, StallFault.self, DropFault.self, ResetFault.self,
         HangFault.self, MalformedChunkFault.self, StreamErrorFault.self, RateLimitFault.self, DocShapedEventsFault.self,
+        TaskOutcomeFault.self,
     ]
 
     public static var kindNames: [String] { kinds.map { $0.kind } }

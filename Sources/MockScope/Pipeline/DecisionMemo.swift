@@ -22,6 +22,8 @@ final class DecisionMemo: Sendable {
         var path: String
         /// The native stream switch (X-DashScope-SSE / Accept), which takes part in matching.
         var nativeStream: Bool
+        /// `X-DashScope-Async: enable`, which chat endpoints refuse (`AsyncCall`).
+        var asyncCall: Bool
         var authorization: String?
         /// `X-Api-Key`, which a module may read its key from (`ProtocolModule.apiKey`).
         var xAPIKey: String?
@@ -32,6 +34,7 @@ final class DecisionMemo: Sendable {
             method = request.method
             path = request.path
             nativeStream = heads.nativeStream
+            asyncCall = heads.asyncCall
             authorization = heads.authorization
             xAPIKey = heads.xAPIKey
             contentType = heads.contentType
@@ -50,7 +53,7 @@ final class DecisionMemo: Sendable {
 
         /// Byte comparisons with memcmp (the synthesized `==` compared a body byte by byte).
         static func == (a: Key, b: Key) -> Bool {
-            a.nativeStream == b.nativeStream && a.method == b.method && a.path == b.path && a.body.count == b.body.count
+            a.nativeStream == b.nativeStream && a.asyncCall == b.asyncCall && a.method == b.method && a.path == b.path && a.body.count == b.body.count
                 && a.authorization == b.authorization && a.xAPIKey == b.xAPIKey && a.contentType == b.contentType
                 && a.body.withUnsafeBytes { x in b.body.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
         }

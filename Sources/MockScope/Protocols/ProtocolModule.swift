@@ -16,6 +16,9 @@ public protocol ProtocolModule: Sendable {
     var errorDialect: any ErrorDialect { get }
     /// The method the real service answers on (nil: whatever was recorded).
     var expectedMethod: String? { get }
+    /// Whether a request must carry an accepted key (default: yes). No: what stands for a signed
+    /// URL of the real service (a generated image, an upload target).
+    var asksForKey: Bool { get }
     /// Chat-like: bodies are checked strictly, a miss is a no-match error or a synthesized answer,
     /// and the decision for a repeated request may be remembered (see `DecisionMemo`).
     var understandsBodies: Bool { get }
@@ -51,6 +54,7 @@ public protocol ProtocolModule: Sendable {
 extension ProtocolModule {
     public var expectedMethod: String? { nil }
     public var understandsBodies: Bool { false }
+    public var asksForKey: Bool { true }
     public var errorDialect: any ErrorDialect { (errorProtocol ?? .compatible).errorDialect }
 
     public func apiKey(_ heads: RequestHeads) -> String? { BearerKey.parse(heads.authorization) }

@@ -22,6 +22,8 @@ public struct MockSettings: Sendable {
     public var unknownModels: UnknownModelPolicy = .accept
     /// The Responses API's store and stream options (`--responses-...`).
     public var responses = ResponsesSettings()
+    /// How long a created task is pending, then running (`--task-pending-ms`, `--task-running-ms`).
+    public var taskTimings: TaskTimings = .standard
 
     /// What the protocol modules' `validate` reads from the settings.
     var validationContext: ValidationContext { ValidationContext(catalog: catalog, unknownModels: unknownModels) }

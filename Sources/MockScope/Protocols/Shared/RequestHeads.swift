@@ -18,6 +18,8 @@ public struct RequestHeads: Sendable {
     public private(set) var fetchSite: String?
     /// The native stream switch: `X-DashScope-SSE: enable` or an `Accept` naming `text/event-stream`.
     public private(set) var nativeStream = false
+    /// `X-DashScope-Async: enable`: a task-style call (`AsyncCall`).
+    public private(set) var asyncCall = false
 
     public init(_ headers: HeaderFields) {
         let fields = headers.fields
@@ -51,6 +53,9 @@ public struct RequestHeads: Sendable {
             case 17:
                 if speed == nil, fields[index].name.caseInsensitiveEquals(speedHeader) { speed = fields[index].value }
                 else if fault == nil, fields[index].name.caseInsensitiveEquals(faultHeader) { fault = fields[index].value }
+                else if !asyncCall, fields[index].name.caseInsensitiveEquals(AsyncCall.header) {
+                    asyncCall = fields[index].value.caseInsensitiveEquals("enable")
+                }
             case 20:
                 if scenario == nil, fields[index].name.caseInsensitiveEquals(scenarioHeader) { scenario = fields[index].value }
             default:
