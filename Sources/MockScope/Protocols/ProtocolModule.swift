@@ -29,6 +29,9 @@ public protocol ProtocolModule: Sendable {
     func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue?
     /// A generated answer to a valid request no fixture matched, or nil when the module makes none.
     func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan?
+    /// An answer the module knows for certain when no fixture matches — not a guess, so whatever
+    /// `--unmatched` says (the model list, from the catalog in force) — or nil (the default).
+    func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer?
     /// The model a body names (journal, faults).
     func model(of body: JSONValue?) -> String?
     /// The path as metrics label it; `fixture` is the fixture that answered, if one did.
@@ -54,6 +57,8 @@ extension ProtocolModule {
     }
 
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? { nil }
+
+    public func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer? { nil }
 
     public func model(of body: JSONValue?) -> String? { body?["model"]?.stringValue }
 

@@ -26,6 +26,9 @@ public struct ProtocolRegistry: Sendable {
         ApplicationModule(),
         CompatibleModelsModule(),
         EmbeddingsModule(),
+        RerankModule(),
+        TokenizerModule(),
+        NativeModelsModule(),
         CompatibleOtherModule(),
         NativeOtherModule(),
     ], fallback: UnownedPathModule(), knowsHotPaths: true)

@@ -2,7 +2,8 @@ import MockScopeHTTPTypes
 
 /// Stage 4: the fixture that matches answers; otherwise a path with nothing recorded is the
 /// protocol's "invalid URL" (an empty 404 where no protocol owns it), a synthesized answer when
-/// `--unmatched synthesize` and the module makes one, else the no-match error naming the closest
+/// `--unmatched synthesize` and the module makes one (an answer the catalog settles, whatever
+/// `--unmatched` says: `ProtocolModule.catalogAnswer`), else the no-match error naming the closest
 /// fixtures.
 struct FixtureDecision: Sendable {
     func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState) {
@@ -14,12 +15,24 @@ struct FixtureDecision: Sendable {
         case .matched(let fixture):
             exchange.note.fixture = fixture.name
             exchange.fixture = fixture
-            exchange.plan = fixture.plan
+            guard fixture.isSequence else { return exchange.plan = fixture.plan }
+            guard let index = state.store.positions.take(fixture) else {
+                return exchange.refuse(ErrorCatalog.noMatch, message: "Fixture \(fixture.name) has served all its \(fixture.responses.count) "
+                                       + "answers and says after_last: error; POST /__admin/reset starts it again.")
+            }
+            exchange.note.sequenceIndex = index
+            exchange.plan = fixture.plan(at: index)
         case .missed(let nearMiss):
             guard endpoint.apiProtocol != nil else {
                 exchange.note.error = "not_found"
                 exchange.plan = ResponsePlan(status: 404, headers: HeaderFields([("x-request-id", exchange.note.requestID)]), body: .whole([]))
                 return
+            }
+            switch endpoint.module.catalogAnswer(request, endpoint: endpoint, context: state.settings.validationContext,
+                                                 requestID: exchange.note.requestID) {
+            case .answer(let plan)?: return exchange.plan = plan
+            case let .refused(spec, message)?: return exchange.refuse(spec, message: message)
+            case nil: break
             }
             if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, requestID: exchange.note.requestID) {
                 exchange.note.synthesized = true
