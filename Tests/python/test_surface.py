@@ -12,7 +12,7 @@ import openai
 import pytest
 import requests
 
-from mockscope_support import fault_headers
+from mockscope_support import eventually, fault_headers
 from synth_support import synth, client, ds  # noqa: F401  (pytest fixtures)
 
 QUERY = "How do I reset my router password?"
@@ -238,3 +238,29 @@ def test_native_models_list_and_get(ds):
     assert found.status_code == 200 and found.output["model"] == "qwen-plus"
     missing = ds.Models.get("no-such-model", api_key="sk-test")
     assert missing.status_code == 404
+
+
+# --------------------------------------------------------------------------- recording and replay
+def test_embeddings_and_rerank_record_and_replay(mockscope_server, synth, tmp_path):
+    """Recorded through MockScope (upstream: the synthesizing server), then replayed by a server
+    that synthesizes nothing: the same vectors and ranking, from fixtures."""
+    folder = tmp_path / "recorded"
+    recorder = mockscope_server("--record", "new", "--upstream", synth.base_url, "--record-to", str(folder), label="surface-record")
+    recording = openai.OpenAI(api_key="sk-test", base_url=recorder.compat_url, max_retries=0)
+    recorded = recording.embeddings.create(model="text-embedding-v4", input=DOCUMENTS[:2]).data
+    rerank_body = {"model": "gte-rerank-v2", "input": {"query": QUERY, "documents": DOCUMENTS}, "parameters": {"top_n": 2}}
+    recorded_rank = post(recorder, "/api/v1/services/rerank/text-rerank/text-rerank", rerank_body).json()["output"]["results"]
+    eventually(lambda: sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json")), lambda files: len(files) == 2,
+               timeout=10, message="two fixtures written")
+
+    replay = mockscope_server("--speed", "0", "--fixtures", str(folder), label="surface-replay")
+    replaying = openai.OpenAI(api_key="sk-test", base_url=replay.compat_url, max_retries=0)
+    assert [d.embedding for d in replaying.embeddings.create(model="text-embedding-v4", input=DOCUMENTS[:2]).data] == \
+        [d.embedding for d in recorded]
+    assert post(replay, "/api/v1/services/rerank/text-rerank/text-rerank", rerank_body).json()["output"]["results"] == recorded_rank
+    entries = replay.requests(path="/compatible-mode/v1/embeddings") + replay.requests(path="/api/v1/services/rerank/text-rerank/text-rerank")
+    assert all(e["fixture"] and not e["synthesized"] for e in entries)
+    # Not recorded: the replaying server's no-match error, in the path's protocol.
+    with pytest.raises(openai.BadRequestError) as raised:
+        replaying.embeddings.create(model="text-embedding-v4", input="never recorded")
+    assert raised.value.body["code"] == "mockscope_no_match"

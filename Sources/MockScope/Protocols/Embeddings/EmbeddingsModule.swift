@@ -30,14 +30,8 @@ public struct EmbeddingsModule: ProtocolModule {
     /// Either protocol's request checked, its catalog row passed on.
     static func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext,
                          native: Bool, dialect: any ErrorDialect) -> Validation {
-        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
-        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
-        switch EmbeddingRequest.read(object, native: native, context: context, dialect: dialect) {
-        case .success(let embedding):
-            return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: false, model: context.catalog.model(named: embedding.model)))
-        case .failure(let refusal):
-            return refusal.validation
-        }
+        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context,
+                                    read: { EmbeddingRequest.read($0, native: native, context: context, dialect: dialect) }, model: \.model)
     }
 
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {

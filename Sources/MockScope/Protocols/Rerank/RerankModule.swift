@@ -29,14 +29,8 @@ public struct RerankModule: ProtocolModule {
     /// Either route's request checked, its catalog row passed on.
     static func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext,
                          native: Bool, dialect: any ErrorDialect) -> Validation {
-        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
-        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
-        switch RerankRequest.read(object, native: native, context: context, dialect: dialect) {
-        case .success(let rerank):
-            return .valid(ValidatedRequest(endpoint: endpoint, body: body, stream: false, model: context.catalog.model(named: rerank.model)))
-        case .failure(let refusal):
-            return refusal.validation
-        }
+        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context,
+                                    read: { RerankRequest.read($0, native: native, context: context, dialect: dialect) }, model: \.model)
     }
 
     /// The request `validate` accepted, read again.

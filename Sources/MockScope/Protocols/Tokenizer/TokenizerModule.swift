@@ -15,13 +15,8 @@ public struct TokenizerModule: ProtocolModule {
     public func endpoint(for path: String) -> Endpoint? { path == Self.path ? Endpoint(module: self) : nil }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
-        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
-        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
-        guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
-        guard let input = object["input"]?.objectValue else { return .refused(ErrorCatalog.emptyInput) }
-        guard input["messages"]?.arrayValue != nil || input["prompt"]?.stringValue != nil else {
-            return .refused(ErrorCatalog.messagesMissing)
-        }
+        let parsed = ChatRequestChecks.nativePrompt(request, heads: heads)
+        guard case .success(let (body, _, model)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         let info = context.catalog.model(named: model)
         if info == nil, context.unknownModels == .reject {
             return .refused(ErrorCatalog.modelNotFound, message: errorDialect.stated(ErrorCatalog.modelNotFound, message: nil, model: model).message)
