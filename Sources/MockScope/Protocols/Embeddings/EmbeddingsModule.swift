@@ -24,15 +24,11 @@ public struct EmbeddingsModule: ProtocolModule {
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
-        Self.validate(request, heads: heads, endpoint: endpoint, context: context, native: false, dialect: errorDialect)
+        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
+            EmbeddingRequest.read($0, native: false, context: context, dialect: errorDialect)
+        }
     }
 
-    /// Either protocol's request checked, its catalog row passed on.
-    static func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext,
-                         native: Bool, dialect: any ErrorDialect) -> Validation {
-        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context,
-                                    read: { EmbeddingRequest.read($0, native: native, context: context, dialect: dialect) }, model: \.model)
-    }
 
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let embedding = Self.reread(request, native: false) else { return nil }

@@ -12,7 +12,9 @@ struct NativeEmbeddings: ProtocolModule {
     func endpoint(for path: String) -> Endpoint? { path == EmbeddingsModule.nativePath ? Endpoint(module: self) : nil }
 
     func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
-        EmbeddingsModule.validate(request, heads: heads, endpoint: endpoint, context: context, native: true, dialect: errorDialect)
+        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
+            EmbeddingRequest.read($0, native: true, context: context, dialect: errorDialect)
+        }
     }
 
     func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {

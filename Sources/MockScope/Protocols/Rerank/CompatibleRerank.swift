@@ -12,7 +12,9 @@ struct CompatibleRerank: ProtocolModule {
     func endpoint(for path: String) -> Endpoint? { path == RerankModule.compatiblePath ? Endpoint(module: self) : nil }
 
     func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
-        RerankModule.validate(request, heads: heads, endpoint: endpoint, context: context, native: false, dialect: errorDialect)
+        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
+            RerankRequest.read($0, native: false, context: context, dialect: errorDialect)
+        }
     }
 
     func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {

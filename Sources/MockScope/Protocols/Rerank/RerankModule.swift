@@ -23,15 +23,11 @@ public struct RerankModule: ProtocolModule {
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
-        Self.validate(request, heads: heads, endpoint: endpoint, context: context, native: true, dialect: errorDialect)
+        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
+            RerankRequest.read($0, native: true, context: context, dialect: errorDialect)
+        }
     }
 
-    /// Either route's request checked, its catalog row passed on.
-    static func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext,
-                         native: Bool, dialect: any ErrorDialect) -> Validation {
-        ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context,
-                                    read: { RerankRequest.read($0, native: native, context: context, dialect: dialect) }, model: \.model)
-    }
 
     /// The request `validate` accepted, read again.
     static func reread(_ request: ValidatedRequest, native: Bool) -> RerankRequest? {

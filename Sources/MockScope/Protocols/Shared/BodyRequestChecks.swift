@@ -5,7 +5,7 @@ import MockScopeHTTPTypes
 extension ChatRequestChecks {
     /// The body read by `read` into a request naming `model(request)`, its catalog row passed on.
     static func validated<Read>(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext,
-                                read: ([String: JSONValue]) -> Result<Read, Refusal>, model: (Read) -> String) -> Validation {
+                                model: (Read) -> String, read: ([String: JSONValue]) -> Result<Read, Refusal>) -> Validation {
         let parsed = jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return refusal(parsed) }
         switch read(object) {
