@@ -10,6 +10,8 @@ port 0. It counts what it was asked and answers by the request's `model`:
   test-die       200 SSE (chunked): two events, then the connection is cut
                  without the terminating chunk
   test-429       429 with an OpenAI-shaped JSON error and two extra headers
+  GET /api/v1/tasks/{id}
+                 a polled task: PENDING, RUNNING, then SUCCEEDED for ever (counted per id)
   anything else  200 JSON chat completion repeating the last user text
 """
 
@@ -32,10 +34,13 @@ RATE_LIMIT_BODY = {
     "request_id": "0f0f0f0f-0000-4000-8000-000000000429",
 }
 
+TASK_STATUSES = ["PENDING", "RUNNING", "SUCCEEDED"]
+
 
 class Upstream:
     def __init__(self) -> None:
         self.seen: List[Dict[str, Any]] = []
+        self.polls: Dict[str, int] = {}
         self._lock = threading.Lock()
         upstream = self
 
@@ -71,7 +76,17 @@ class Upstream:
                 model = parsed.get("model") if isinstance(parsed, dict) else None
                 auth = self.headers.get("Authorization", "")
                 key = auth.split(" ", 1)[1] if " " in auth else auth
-                if model == "test-echo" or (self.command == "GET" and url.path.endswith("/echo")):
+                if self.command == "GET" and url.path.startswith("/api/v1/tasks/"):
+                    task_id = url.path.rsplit("/", 1)[1]
+                    with upstream._lock:
+                        poll = upstream.polls.get(task_id, 0)
+                        upstream.polls[task_id] = poll + 1
+                    status = TASK_STATUSES[min(poll, len(TASK_STATUSES) - 1)]
+                    output = {"task_id": task_id, "task_status": status}
+                    if status == "SUCCEEDED":
+                        output["results"] = [{"url": "https://example.invalid/1.png"}]
+                    self._json(200, {"request_id": f"poll-{poll + 1}", "output": output})
+                elif model == "test-echo" or (self.command == "GET" and url.path.endswith("/echo")):
                     self._json(200, record)
                 elif model == "test-secret":
                     self._json(200, {"echo": f"your key is {key}", "api_key": key, "ok": True},

@@ -21,6 +21,8 @@ public final class FixtureStore: Sendable {
     let removed: Set<UInt64>
     /// The next fixture's id (ids follow insertion order).
     let nextID: UInt64
+    /// How far each answer sequence has got: a new store starts them all again.
+    public let positions = SequencePositions()
 
     public init(_ fixtures: [Fixture]) {
         var rules: [MatchRule] = []

@@ -41,6 +41,9 @@ public protocol ProtocolModule: Sendable {
     /// status), asked when no fixture matched, whatever `--unmatched` says; nil: go on to
     /// synthesis or the no-match error. Default: nil.
     func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan?
+    /// An answer the module knows for certain when no fixture matches — not a guess, so whatever
+    /// `--unmatched` says (the model list, from the catalog in force) — or nil (the default).
+    func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer?
     /// The model a body names (journal, faults).
     func model(of body: JSONValue?) -> String?
     /// The path as metrics label it; `fixture` is the fixture that answered, if one did.
@@ -75,6 +78,7 @@ extension ProtocolModule {
     }
 
     public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? { nil }
+    public func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer? { nil }
 
     public func model(of body: JSONValue?) -> String? { body?["model"]?.stringValue }
 
