@@ -326,6 +326,31 @@ def main():
           "answers are not memoized). Each round loads one server, then the other, for the same time.")
         w("")
 
+    # ---- figure 7
+    f7 = [r for r in rows if r.get("kind") == "fig7pair"]
+    f7na = [r for r in rows if r.get("kind") == "fig7" and "na" in r]
+    if f7 or f7na:
+        w("## 7. Misses (no-match 400 with its near-miss report, wrk -t2 -c64, paired with bare C)")
+        w("")
+        w("| settings | fixtures | answer bytes | bare C req/s (median) | MockScope req/s (median) | median of paired ratios | rounds |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for logging, label in (("warning", "--log-level warning"), ("info", "defaults (a log line per request)")):
+            runs = [r for r in f7 if r.get("log") == logging and r.get("bare") and r.get("mockscope")]
+            if not runs:
+                continue
+            med = lambda xs: sorted(xs)[len(xs) // 2]
+            mr = med([r["mockscope"] / r["bare"] for r in runs])
+            w(f"| {label} | {fmt_int(runs[0]['fixtures'])} | {fmt_int(runs[0].get('answer_bytes', 0))} | {fmt_int(med([r['bare'] for r in runs]))} | "
+              f"{fmt_int(med([r['mockscope'] for r in runs]))} | {mr:.2f}× | {len(runs)} |")
+            targets.append(("7", f"misses at {fmt_int(runs[0]['fixtures'])} fixtures ≥ 0.3× bare C ({label})", f"{mr:.2f}×", mr >= 0.3))
+        for r in f7na:
+            w(f"| {r['server']} | | | | not available: {r['na']} | | |")
+        w("")
+        w("The request is the last generated fixture's with another question: one fixture shares all but one "
+          "field, none matches. The report names the closest fixtures (an index of their fields finds the "
+          "candidates); bare C answers the figure-1 body.")
+        w("")
+
     if targets:
         w("## Targets")
         w("")
