@@ -1,0 +1,68 @@
+"""Per-test isolation on one shared server (issue 18, item 3; docs/admin-api.md, "Running tests
+in parallel"): ONE MockScope started here, and a pytest-xdist run of isolation_cases/ with three
+workers against it ($MOCKSCOPE_URL), each case in several copies that would collide without
+X-MockScope-Test-Id. Then the shared journal is read back: every test's entries are its own,
+and they came from more than one worker."""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).resolve().parent / "isolation_cases"
+CASE_COUNT = 16  # case_isolation.py: four cases in three copies, the conduct case in four
+CASES_BY_NAME = {
+    "test_the_journal_shows_only_this_tests_requests",
+    "test_a_times_1_scenario_429_fires_once_per_test",
+    "test_a_rate_limit_of_2_per_minute_is_per_test",
+    "test_an_answer_sequence_starts_at_its_first_answer_per_test",
+    "test_the_conduct_report_judges_this_tests_requests_only",
+}
+
+
+@pytest.fixture(scope="module")
+def shared(mockscope_server):
+    return mockscope_server("--speed", "0", "--unmatched", "synthesize", "--fixtures", str(CASES / "fixtures"),
+                            "--scenario", str(CASES / "scenarios" / "isolation-once-429.yaml"), label="isolation")
+
+
+def run_workers(server, *extra: str, env=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MOCKSCOPE_URL": server.base_url, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+    command = [sys.executable, "-m", "pytest", "-c", str(CASES / "pytest.ini"), "--rootdir", str(CASES),
+               "-p", "no:cacheprovider", "-n", "3", "-q", *extra, str(CASES)]
+    return subprocess.run(command, env=env, cwd=CASES, capture_output=True, text=True, timeout=120)
+
+
+def test_parallel_workers_share_one_server_without_seeing_each_other(shared):
+    run = run_workers(shared)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    assert f"{CASE_COUNT} passed" in output, output
+    assert "3 workers" in output, output
+
+    entries = shared.requests()
+    by_test = collections.defaultdict(list)
+    for entry in entries:
+        by_test[entry.get("test_id")].append(entry)
+    assert None not in by_test, "a case request without X-MockScope-Test-Id"
+    assert len(by_test) == CASE_COUNT, sorted(by_test)
+    # Each test id names one test (its node id), and each test's requests came from one worker.
+    workers = {test: {e["headers"].get("x-isolation-worker") for e in mine} for test, mine in by_test.items()}
+    assert all(len(w) == 1 for w in workers.values()), workers
+    assert len(set().union(*workers.values())) >= 2, f"every case ran in one worker: {workers}"
+    assert all("case_isolation.py::" in test for test in by_test), sorted(by_test)
+
+
+def test_the_cases_fail_when_the_tests_share_one_scope(shared):
+    """The control: the same cases with no test id, querying the whole server (every test in its
+    one scope). Each case must fail in some copy, or it would prove nothing."""
+    run = run_workers(shared, "-rf", env={"ISOLATION_SHARED_SCOPE": "1"})
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    failed = {line.split("::")[1].split("[")[0] for line in run.stdout.splitlines() if line.startswith("FAILED ")}
+    assert failed == CASES_BY_NAME, output
