@@ -69,3 +69,38 @@ def test_the_cases_fail_when_the_tests_share_one_scope(shared):
     assert run.returncode == 1, output
     failed = {line.split("::")[1].split("[")[0] for line in run.stdout.splitlines() if line.startswith("FAILED ")}
     assert failed == CASES_BY_NAME, output
+
+
+def test_mockscope_test_is_this_tests_view_of_the_session_server(mockscope_test, request):
+    from openai import OpenAI
+
+    assert mockscope_test.test_id == request.node.nodeid
+    client = OpenAI(api_key="sk-test", base_url=mockscope_test.compat_url, default_headers=mockscope_test.headers)
+    client.chat.completions.create(model="qwen-plus", messages=[{"role": "system", "content": "You are a helpful assistant."},
+                                                                {"role": "user", "content": "你是谁？"}])
+    [entry] = mockscope_test.wait_for_requests(1)
+    assert entry["test_id"] == request.node.nodeid and entry["fixture"] == "compat/qwen-plus/who-are-you"
+    assert mockscope_test.server.count(test_id="someone-else") == 0
+    assert mockscope_test.reset() == {"reset": True, "test_id": request.node.nodeid}
+    assert mockscope_test.count() == 0
+
+
+def test_a_long_or_non_ascii_test_name_is_sent_as_a_hash():
+    from mockscope_client import id_for_test
+
+    assert id_for_test("tests/test_a.py::test_b[x-1]") == "tests/test_a.py::test_b[x-1]"
+    for name in ("tests/test_a.py::test_b[讲个故事]", "t" * 201):
+        hashed = id_for_test(name)
+        assert hashed.startswith("t-") and len(hashed) == 34 and hashed == id_for_test(name)
+    assert id_for_test("a" * 201) != id_for_test("b" * 201)
+
+
+def test_a_test_id_the_server_cannot_use_is_the_protocols_400(shared):
+    import requests
+
+    answer = requests.post(shared.compat_url + "/chat/completions", timeout=10,
+                           headers={"Authorization": "Bearer sk-test", "X-MockScope-Test-Id": "x" * 257},
+                           json={"model": "qwen-plus", "messages": [{"role": "user", "content": "hi"}]})
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert error["code"] == "mockscope_bad_fault" and "X-MockScope-Test-Id: at most 256 bytes" in error["message"]

@@ -23,7 +23,7 @@ from .errors import MockScopeError, ServerStartError, UnsupportedPlatformError
 # command (launcher.py) starts without importing it.
 _FROM_SERVER = {"__all__", "ADMIN_TOKEN_HEADER", "FAULT_HEADER", "SCENARIO_HEADER", "SPEED_HEADER", "TEST_ID_HEADER",
                 "AdminError", "MockScope", "Scenario", "TestScope", "eventually", "fault_headers", "fingerprint",
-                "scenario_headers", "test_id_for"}
+                "scenario_headers", "id_for_test"}
 
 
 def __getattr__(name: str):

@@ -128,7 +128,7 @@ def mockscope(request: pytest.FixtureRequest, mockscope_server: Callable[..., Mo
 
 @pytest.fixture
 def mockscope_test(request: pytest.FixtureRequest, mockscope: MockScope) -> TestScope:
-    """This test's own view of `mockscope`, named by its node id (`test_id_for`), reset as the
+    """This test's own view of `mockscope`, named by its node id (`id_for_test`), reset as the
     test starts (a rerun starts clean too)."""
     scope = mockscope.for_test(request)
     scope.reset()

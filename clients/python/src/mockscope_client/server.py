@@ -24,7 +24,7 @@ __all__ = [
     "MockScope",
     "Scenario",
     "TestScope",
-    "test_id_for",
+    "id_for_test",
     "MockScopeError",
     "ServerStartError",
     "AdminError",
@@ -149,7 +149,7 @@ def fingerprint(api_key: str) -> str:
     return "key-" + format(value, "016x")[:8]
 
 
-def test_id_for(name: str) -> str:
+def id_for_test(name: str) -> str:
     """The `X-MockScope-Test-Id` for a test's name (a pytest node id, say): the name itself when
     it is printable ASCII of at most 200 characters, else `t-` and 32 hex digits of its SHA-256
     (the same name always gives the same id)."""
@@ -686,12 +686,12 @@ class MockScope:
 
     def for_test(self, test: Any) -> "TestScope":
         """One test's view of this server: `test` is an id, a pytest `request` or item (its node
-        id names it, through `test_id_for`)."""
+        id names it, through `id_for_test`)."""
         node = getattr(test, "node", test)
         name = test if isinstance(test, str) else getattr(node, "nodeid", None)
         if not isinstance(name, str):
             raise TypeError(f"for_test needs a test id or a pytest request/item, not {type(test).__name__}")
-        return TestScope(self, test_id_for(name))
+        return TestScope(self, id_for_test(name))
 
     def assert_good_conduct(self, api_key: Optional[str] = None, checks: Optional[Iterable[str]] = None,
                             test_id: Optional[str] = None) -> Dict[str, Any]:
