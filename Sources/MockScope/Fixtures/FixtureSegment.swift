@@ -33,6 +33,8 @@ struct FixtureSegment: Sendable {
     }
 
     let entries: [Entry]
+    /// `entries`' ids, apart: scans read them without copying entries (each copy retains a fixture's parts).
+    let ids: [UInt64]
     let exact: [ExactKey: [Int]]
     /// Subset fixtures of a route, most specific first.
     let subset: [Route: [Int]]
@@ -48,6 +50,7 @@ struct FixtureSegment: Sendable {
 
     init(_ entries: [Entry]) {
         self.entries = entries
+        self.ids = entries.map(\.id)
         var exact: [ExactKey: [Int]] = [:], subset: [Route: [Int]] = [:], byRoute: [Route: [Int]] = [:], byName: [String: [Int]] = [:]
         var routesComparingExtras: Set<Route> = []
         var byLeaf: [Route: [UInt64: [Int]]] = [:]

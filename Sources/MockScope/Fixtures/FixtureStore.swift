@@ -166,30 +166,42 @@ public final class FixtureStore: Sendable {
 
     private func nearMiss(_ input: MatchInput, route: FixtureSegment.Route) -> NearMiss {
         var onRoute = 0
-        // (segment, entry index) → how many of the request's leaves the fixture shares.
-        var shared: [Int: [Int: Int]] = [:]
+        // The best candidates so far, best first: most leaves shared, then the oldest. Scores are
+        // counted in a flat array per segment and only indices move (an entry copied retains every
+        // part of its fixture: copying and sorting 10,000 of them cost milliseconds per miss).
+        var best: [(score: Int, id: UInt64, segment: Int, index: Int)] = []
+        func offer(_ candidate: (score: Int, id: UInt64, segment: Int, index: Int)) {
+            if best.count == Self.nearMissCandidates, let last = best.last,
+               last.score > candidate.score || (last.score == candidate.score && last.id < candidate.id) { return }
+            let at = best.firstIndex { $0.score < candidate.score || ($0.score == candidate.score && $0.id > candidate.id) } ?? best.count
+            best.insert(candidate, at: at)
+            if best.count > Self.nearMissCandidates { best.removeLast() }
+        }
         let leaves = Set(ProjectionLeaves.digests(of: input.projection))
         for (s, segment) in segments.enumerated() {
-            for index in segment.byRoute[route] ?? [] where !removed.contains(segment.entries[index].id) { onRoute += 1 }
+            for index in segment.byRoute[route] ?? [] where removed.isEmpty || !removed.contains(segment.ids[index]) { onRoute += 1 }
             guard let postings = segment.byLeaf[route] else { continue }
+            var scores = [Int32](repeating: 0, count: segment.ids.count)
+            var touched: [Int] = []
             for leaf in leaves {
-                for index in postings[leaf] ?? [] where !removed.contains(segment.entries[index].id) { shared[s, default: [:]][index, default: 0] += 1 }
+                for index in postings[leaf] ?? [] {
+                    if scores[index] == 0 { touched.append(index) }
+                    scores[index] += 1
+                }
+            }
+            for index in touched where removed.isEmpty || !removed.contains(segment.ids[index]) {
+                offer((Int(scores[index]), segment.ids[index], s, index))
             }
         }
-        var scored: [(entry: FixtureSegment.Entry, score: Int)] = []
-        for (s, scores) in shared {
-            for (index, score) in scores { scored.append((segments[s].entries[index], score)) }
-        }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
-        var picked: [FixtureSegment.Entry] = scored.prefix(Self.nearMissCandidates).map(\.entry)
+        var picked = best.map { segments[$0.segment].entries[$0.index] }
         if picked.count < Self.nearMissCandidates {
             // Too few share anything (normalized or subset fixtures, a very different request): the oldest on the route.
             let chosen = Set(picked.map(\.id))
             fill: for segment in segments {
                 for index in segment.byRoute[route] ?? [] {
-                    let entry = segment.entries[index]
-                    guard !removed.contains(entry.id), !chosen.contains(entry.id) else { continue }
-                    picked.append(entry)
+                    let id = segment.ids[index]
+                    guard !removed.contains(id), !chosen.contains(id) else { continue }
+                    picked.append(segment.entries[index])
                     if picked.count == Self.nearMissCandidates { break fill }
                 }
             }
