@@ -41,6 +41,9 @@ public protocol ProtocolModule: Sendable {
     /// status), asked when no fixture matched, whatever `--unmatched` says; nil: go on to
     /// synthesis or the no-match error. Default: nil.
     func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan?
+    /// How the misbehaviour faults read and re-render `endpoint`'s chat answers; nil (the
+    /// default): the module's answers are not a model's, and those faults leave them alone.
+    func answerCodec(for endpoint: Endpoint) -> AnswerCodec?
     /// The model a body names (journal, faults).
     func model(of body: JSONValue?) -> String?
     /// The path as metrics label it; `fixture` is the fixture that answered, if one did.
@@ -75,6 +78,8 @@ extension ProtocolModule {
     }
 
     public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? { nil }
+
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? { nil }
 
     public func model(of body: JSONValue?) -> String? { body?["model"]?.stringValue }
 
