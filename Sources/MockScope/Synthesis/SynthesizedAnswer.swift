@@ -9,7 +9,7 @@ struct SynthesizedToolCall: Sendable, Equatable {
 
 /// The content of a synthesized answer, independent of protocol: reasoning, text or a tool call,
 /// and token counts. The same request always gives the same answer.
-struct SynthesizedAnswer: Sendable {
+struct SynthesizedAnswer: Sendable, Equatable {
     var reasoning: String
     var content: String
     var toolCalls: [SynthesizedToolCall]
