@@ -26,6 +26,8 @@ private let requests: [(path: String, body: String)] = [
     (AnthropicMessagesModule.path, #"{"model":"qwen-plus","max_tokens":200,"thinking":{"type":"enabled","budget_tokens":100},"messages":[{"role":"user","content":"Tell me a story"}]}"#),
     ("/compatible-mode/v1/responses", #"{"model":"qwen-plus","input":"Weather in Tokyo for 3 days?","tools":[{"type":"function","name":"get_weather","parameters":\#(weather)}]}"#),
     ("/compatible-mode/v1/responses", #"{"model":"qwen-plus","input":"Tell me a story","enable_thinking":true}"#),
+    ("/api/v1/apps/0123456789abcdef/completion", #"{"input":{"prompt":"Tell me a story"},"parameters":{}}"#),
+    ("/api/v1/apps/0123456789abcdef/completion", #"{"input":{"prompt":"Tell me a story","session_id":"s-1"},"parameters":{"incremental_output":true}}"#),
 ]
 
 private func synthesized(_ path: String, _ body: String, stream: Bool) throws -> (ResponsePlan, AnswerCodec, JSONValue) {
@@ -114,6 +116,11 @@ private func applying(_ spec: String, to plan: ResponsePlan, codec: AnswerCodec?
         // A tool fault on an answer without calls: unchanged.
         #expect(bodyText(try applying("bad_tool_arguments", to: plan, codec: codec, request: json)) == bodyText(plan))
         #expect(bodyText(try applying("refusal", to: plan, codec: codec, request: json)) != bodyText(plan))
+        // An application's answer holds no calls: `unknown_tool` leaves it alone, `refusal` rewrites it.
+        let (app, appCodec, appJSON) = try synthesized(requests[11].path, requests[11].body, stream: true)
+        #expect(bodyText(try applying("unknown_tool", to: app, codec: appCodec, request: appJSON)) == bodyText(app))
+        let refused = try applying("refusal", to: app, codec: appCodec, request: appJSON)
+        #expect(appCodec.read(refused, facts: appCodec.facts(request: appJSON))?.content == RefusalFault.english)
     }
 
     @Test func badParametersSayWhatToFix() throws {

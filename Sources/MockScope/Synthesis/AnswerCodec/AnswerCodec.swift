@@ -11,6 +11,7 @@ public struct AnswerCodec: Sendable {
     static let nativeMultimodal = AnswerCodec(format: NativeAnswerFormat(multimodal: true))
     static let anthropic = AnswerCodec(format: AnthropicAnswerFormat())
     static let responses = AnswerCodec(format: ResponsesAnswerFormat())
+    static func application(id: String) -> AnswerCodec { AnswerCodec(format: ApplicationAnswerFormat(id: id)) }
 
     /// The request's facts, for a fault that needs them (its tools, its response format, its bound).
     func facts(request: JSONValue) -> AnswerFacts {
@@ -55,6 +56,10 @@ public struct AnswerCodec: Sendable {
         let facts = facts(request: request)
         guard var answer = read(plan, facts: facts) else { return }
         change(&answer, facts)
+        if !format.carriesToolCalls {
+            guard answer.toolCalls.isEmpty else { return }
+            answer.reasoning = ""
+        }
         answer.recount()
         plan = render(answer, like: plan, facts: facts, request: request, requestID: requestID)
     }

@@ -1,6 +1,9 @@
 /// One protocol's chat answers, read into the neutral `SynthesizedAnswer` and rendered back with
 /// that protocol's renderer (`AnswerCodec` holds one).
 protocol AnswerFormat: Sendable {
+    /// Whether its answers can hold tool calls (default yes); a change that gives an answer calls
+    /// leaves a plan of a format without them as it was.
+    var carriesToolCalls: Bool { get }
     /// The renderer's input for a request body: the chat body the module synthesizes from.
     func input(for request: JSONValue) -> SynthesisInput
     /// The request's bound on the answer's tokens (`max_tokens`, `max_output_tokens`), if any.
@@ -13,4 +16,8 @@ protocol AnswerFormat: Sendable {
     func body(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> String
     /// The stream of `answer`, framed.
     func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String]
+}
+
+extension AnswerFormat {
+    var carriesToolCalls: Bool { true }
 }
