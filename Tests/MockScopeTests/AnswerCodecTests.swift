@@ -30,13 +30,14 @@ private let requests: [(path: String, body: String)] = [
     ("/api/v1/apps/0123456789abcdef/completion", #"{"input":{"prompt":"Tell me a story","session_id":"s-1"},"parameters":{"incremental_output":true}}"#),
 ]
 
-private func synthesized(_ path: String, _ body: String, stream: Bool) throws -> (ResponsePlan, AnswerCodec, JSONValue) {
+private func synthesized(_ path: String, _ body: String, stream: Bool,
+                         settings: MockSettings = MockSettings()) throws -> (ResponsePlan, AnswerCodec, JSONValue) {
     let endpoint = Endpoint(path: path)
     guard let codec = endpoint.module.answerCodec(for: endpoint) else { throw CodecTestError("\(path) has no codec") }
     let json = try JSONValue.parse(body)
     let validated = ValidatedRequest(endpoint: endpoint, body: json, stream: stream)
     let request = HTTPRequest(method: "POST", path: path, headers: HeaderFields([("Content-Type", "application/json")]), body: Array(body.utf8))
-    let context = ModuleContext(request: request, requestID: requestID, nowMs: 0, states: ModuleStateStore(), settings: MockSettings())
+    let context = ModuleContext(request: request, requestID: requestID, nowMs: 0, states: ModuleStateStore(), settings: settings)
     guard let plan = endpoint.module.synthesize(validated, context: context) else { throw CodecTestError("\(path) synthesized nothing") }
     return (plan, codec, json)
 }
@@ -66,6 +67,17 @@ private func applying(_ spec: String, to plan: ResponsePlan, codec: AnswerCodec?
         let answer = try #require(codec.read(plan, facts: facts), "\(path) \(body): not read")
         let again = codec.render(answer, like: plan, facts: facts, request: json, requestID: requestID)
         #expect(bodyText(again) == bodyText(plan), "\(path) stream=\(stream) \(body)")
+    }
+
+    /// A Responses stream with the openai-style function-call events comes back in that style.
+    @Test func responsesStreamsKeepTheirFunctionCallEvents() throws {
+        var settings = MockSettings()
+        settings.responses.functionCallEvents = .functionCallArguments
+        let (plan, codec, json) = try synthesized(requests[9].path, requests[9].body, stream: true, settings: settings)
+        #expect(bodyText(plan).contains("response.function_call_arguments.delta"))
+        let facts = codec.facts(request: json)
+        let answer = try #require(codec.read(plan, facts: facts))
+        #expect(bodyText(codec.render(answer, like: plan, facts: facts, request: json, requestID: requestID)) == bodyText(plan))
     }
 
     /// Every default fixture a codec reads gives the same answer once rendered and read again.

@@ -40,7 +40,8 @@ public struct AnswerCodec: Sendable {
         case .whole:
             result.body = .whole(Array(format.body(answer, input: facts.input, request: request, requestID: requestID).utf8))
         case .events(let original):
-            let texts = format.events(answer, input: facts.input, request: request, requestID: requestID)
+            let texts = format.events(answer, input: facts.input, request: request, requestID: requestID,
+                                      original: original.compactMap { Self.payload(of: $0.bytes) })
             result.body = .events(Self.spread(texts, over: original.map(\.atMs)))
         case .live:
             return plan

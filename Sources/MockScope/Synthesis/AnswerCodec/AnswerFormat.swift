@@ -14,8 +14,8 @@ protocol AnswerFormat: Sendable {
     func read(events: [JSONValue], input: SynthesisInput) -> SynthesizedAnswer?
     /// The whole body of `answer`.
     func body(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> String
-    /// The stream of `answer`, framed.
-    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String]
+    /// The stream of `answer`, framed, in the style of the `original` stream's payloads.
+    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String, original: [JSONValue]) -> [String]
 }
 
 extension AnswerFormat {

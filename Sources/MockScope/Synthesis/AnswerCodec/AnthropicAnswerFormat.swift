@@ -68,7 +68,7 @@ struct AnthropicAnswerFormat: AnswerFormat {
         AnthropicRenderer(input: input, answer: answer, requestID: requestID, maxTokens: nil).body()
     }
 
-    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String] {
+    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String, original: [JSONValue]) -> [String] {
         AnthropicRenderer(input: input, answer: answer, requestID: requestID, maxTokens: nil).events()
     }
 }

@@ -44,7 +44,7 @@ struct ApplicationAnswerFormat: AnswerFormat {
         ApplicationRenderer(input: input, answer: answer, requestID: requestID).body()
     }
 
-    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String] {
+    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String, original: [JSONValue]) -> [String] {
         ApplicationRenderer(input: input, answer: answer, requestID: requestID).events()
     }
 }

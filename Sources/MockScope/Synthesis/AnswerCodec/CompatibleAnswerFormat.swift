@@ -47,7 +47,7 @@ struct CompatibleAnswerFormat: AnswerFormat {
         CompatibleRenderer(input: input, answer: answer, requestID: requestID).body()
     }
 
-    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String] {
+    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String, original: [JSONValue]) -> [String] {
         CompatibleRenderer(input: input, answer: answer, requestID: requestID).events()
     }
 }

@@ -73,7 +73,7 @@ struct NativeAnswerFormat: AnswerFormat {
         NativeRenderer(input: input, answer: answer, requestID: requestID).body()
     }
 
-    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String] {
+    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String, original: [JSONValue]) -> [String] {
         NativeRenderer(input: input, answer: answer, requestID: requestID).events()
     }
 }

@@ -43,11 +43,12 @@ struct ResponsesAnswerFormat: AnswerFormat {
         return builder.answer
     }
 
-    private func renderer(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> ResponsesRenderer {
+    private func renderer(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String,
+                          functionCallEvents: ResponsesSettings.FunctionCallEvents = ResponsesSettings().functionCallEvents) -> ResponsesRenderer {
         var renderer = ResponsesRenderer(input: input, answer: answer, requestID: requestID, tools: request["tools"]?.arrayValue ?? [],
                                          toolChoice: ResponsesChatBody.echoedToolChoice(request["tool_choice"]),
                                          parallelToolCalls: request["parallel_tool_calls"]?.boolValue ?? false,
-                                         functionCallEvents: ResponsesSettings().functionCallEvents)
+                                         functionCallEvents: functionCallEvents)
         renderer.incomplete = answer.stoppedByLength
         return renderer
     }
@@ -56,7 +57,10 @@ struct ResponsesAnswerFormat: AnswerFormat {
         renderer(answer, input: input, request: request, requestID: requestID).body()
     }
 
-    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String) -> [String] {
-        renderer(answer, input: input, request: request, requestID: requestID).events()
+    func events(_ answer: SynthesizedAnswer, input: SynthesisInput, request: JSONValue, requestID: String, original: [JSONValue]) -> [String] {
+        // The function-call events the original stream used (`--responses-function-call-events`).
+        let openAIStyle = original.contains { $0["type"]?.stringValue?.hasPrefix("response.function_call_arguments.") == true }
+        return renderer(answer, input: input, request: request, requestID: requestID,
+                        functionCallEvents: openAIStyle ? .functionCallArguments : ResponsesSettings().functionCallEvents).events()
     }
 }
