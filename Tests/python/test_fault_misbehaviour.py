@@ -222,7 +222,7 @@ def recorder(tmp_path, mockscope_server):
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_a_forwarded_answer_is_rewritten_for_the_client_and_recorded_as_sent(recorder, stream):
+def test_a_forwarded_answer_is_rewritten_for_the_client_and_recorded_as_sent(recorder, mockscope_server, stream):
     c = openai.OpenAI(api_key="sk-test-forward", base_url=recorder.compat_url, timeout=30, max_retries=0)
     content = f"forwarded stream={stream}"
     kwargs = dict(model="test-tools", messages=[{"role": "user", "content": content}], tools=TOOLS,
@@ -250,6 +250,19 @@ def test_a_forwarded_answer_is_rewritten_for_the_client_and_recorded_as_sent(rec
     done = eventually(entry, until=bool, timeout=10)
     assert done["recording"].startswith("recorded the upstream's bytes") and done["faults"] == ["bad_tool_arguments mode=truncated"]
     assert recorder.upstream.count == 1
+
+    # The recording replayed: whole without a fault, broken again with it.
+    replay = mockscope_server("--speed", "0", "--fixtures", str(recorder.folder), label="replay-misbehaviour")
+    again = openai.OpenAI(api_key="sk-test-forward", base_url=replay.compat_url, timeout=30, max_retries=0)
+    def replayed(fault):
+        kwargs["extra_headers"] = fault_headers(fault)
+        if stream:
+            return "".join(part.function.arguments or "" for chunk in again.chat.completions.create(stream=True, **kwargs)
+                           for choice in chunk.choices for part in choice.delta.tool_calls or [])
+        return again.chat.completions.create(**kwargs).choices[0].message.tool_calls[0].function.arguments
+    assert replayed("latency ms=0") == TOOL_ARGUMENTS
+    assert replayed("bad_tool_arguments") == arguments
+    assert replay.requests()[-1]["fixture"]
 
 
 # ------------------------------------------------------------ native, dashscope SDK
