@@ -830,22 +830,6 @@ def build_bicycles():
     return out
 
 
-def build_models():
-    rid = fake_uuid(17)
-    ids = ["qwen-plus", "qwen-max", "qwen-turbo", "qwq-plus", "qwen-vl-plus", "text-embedding-v4"]
-    body = {"object": "list",
-            "data": [{"id": i, "object": "model", "created": 1741500000, "owned_by": "system"}
-                     for i in ids]}
-    return [fixture(
-        "compat/models",
-        "GET /compatible-mode/v1/models: the models this mock's default fixtures know",
-        {"source": "openai-compatible.md §1, §7",
-         "shape": "OpenAI list shape; exact DashScope fields unverified"},
-        {"method": "GET", "path": "/compatible-mode/v1/models"},
-        {"status": 200, "headers": compat_headers(rid, False), "body": dumps(body)},
-    )]
-
-
 def build_embedding():
     rid = fake_uuid(18)
     rng = random.Random("embed")
@@ -879,7 +863,6 @@ def build_all():
     fx += build_story()
     fx += build_apps()
     fx += build_bicycles()
-    fx += build_models()
     fx += build_embedding()
     names = [f["name"] for f in fx]
     assert len(names) == len(set(names)), "duplicate fixture names"

@@ -36,7 +36,13 @@ def fixture_files(root):
 
 
 def check_events(fx, errors, where):
-    resp = fx.get("response", {})
+    answers = fx.get("responses") if isinstance(fx.get("responses"), list) else [fx.get("response", {})]
+    for index, resp in enumerate(answers):
+        if isinstance(resp, dict):
+            check_answer_events(fx, resp, errors, where if "response" in fx else f"{where}: responses[{index}]")
+
+
+def check_answer_events(fx, resp, errors, where):
     events = resp.get("events")
     if not isinstance(events, list):
         return

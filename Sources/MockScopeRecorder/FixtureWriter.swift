@@ -82,6 +82,10 @@ public struct FixtureWriter: Sendable {
     /// How many names (`-2`, `-3`, ...) a write tries when different requests share a name.
     public static let maximumNameAttempts = 1000
 
+    /// The files this writer has written: the same request again in one recording session is
+    /// another answer of the fixture's sequence, not a re-recording (`write`).
+    private let session = RecordingSession()
+
     /// Makes each name choice and its file's rename one step within the process: two writers of
     /// different requests with one name never both decide the name is free.
     private static let naming = Mutex(())
@@ -306,7 +310,10 @@ public struct FixtureWriter: Sendable {
     ///
     /// Never over a different exchange: when the file of the name exists and its `request` is not
     /// this one's (another request with the same slug and hash, or a file that does not parse),
-    /// the next name is tried (`-2`, `-3`, ...). The same request is replaced: a re-recording.
+    /// the next name is tried (`-2`, `-3`, ...). The same request from an earlier session is
+    /// replaced (a re-recording); the same request again in this writer's session adds its answer
+    /// to the fixture's answer sequence (`responses`, `after_last: repeat`), each answer redacted
+    /// and with its own timing: a polling session or a retried request replays as it happened.
     public func write(_ exchange: RecordedExchange) throws -> WrittenFixture {
         // A chat-like fixture without a body pattern would answer every request on its route.
         let endpoint = Endpoint(path: exchange.request.path)
@@ -316,12 +323,15 @@ public struct FixtureWriter: Sendable {
         return try Self.naming.withLock { _ throws(RecordingError) -> WrittenFixture in
             var mine: JSONValue?
             for attempt in 1...Self.maximumNameAttempts {
-                let (location, text) = document(for: exchange, attempt: attempt)
+                var (location, text) = document(for: exchange, attempt: attempt)
                 let path = (directory as NSString).appendingPathComponent(location.relativePath)
                 if let existing = FileManager.default.contents(atPath: path) {
                     if mine == nil { mine = (try? JSONValue.parse(Array(text.utf8)))?["request"] }
-                    let theirs = (try? JSONValue.parse(Array(existing)))?["request"]
-                    if theirs == nil || theirs != mine { continue }
+                    let theirs = (try? JSONValue.parse(Array(existing)))
+                    if theirs?["request"] == nil || theirs?["request"] != mine { continue }
+                    if !exchange.partial, session.hasWritten(path), let earlier = theirs, let sequence = Self.sequence(text, after: earlier) {
+                        text = sequence
+                    }
                 }
                 let fixture: Fixture
                 switch FixtureLoader.parse(Array(text.utf8), file: path, defaultName: location.name) {
@@ -330,11 +340,47 @@ public struct FixtureWriter: Sendable {
                     throw RecordingError("the recorded fixture would not load (\(problem.location): \(problem.message)); nothing written")
                 }
                 try AtomicFile.write(Array(text.utf8), to: path)
+                session.wrote(path)
                 return WrittenFixture(location: location, path: path, text: text, fixture: fixture)
             }
             throw RecordingError("\(Self.maximumNameAttempts) names of \(location(for: exchange.request).name) hold other requests; nothing written")
         }
     }
+}
+
+extension FixtureWriter {
+    /// `document` (a fixture of one answer) as the next answer of `earlier`'s sequence: `earlier`'s
+    /// answers (`response`, or `responses`), then this one's, `after_last` kept (default `repeat`).
+    /// nil when either is not a fixture document.
+    static func sequence(_ document: String, after earlier: JSONValue) -> String? {
+        guard let marker = document.range(of: "\n  \"response\": {"),
+              let newest = (try? JSONValue.parse(Array(document.utf8)))?["response"] else { return nil }
+        let answers: [JSONValue]
+        if let list = earlier["responses"]?.arrayValue {
+            answers = list
+        } else if let one = earlier["response"] {
+            answers = [one]
+        } else {
+            return nil
+        }
+        let lines = (answers + [newest]).map { answer -> String in
+            var writer = JSONWriter()
+            writer.value(answer)
+            return "    " + writer.text
+        }
+        var writer = JSONWriter()
+        writer.string(earlier["after_last"]?.stringValue ?? AfterLast.repeat.rawValue)
+        return String(document[..<marker.lowerBound]) + "\n  \"responses\": [\n" + lines.joined(separator: ",\n")
+            + "\n  ],\n  \"after_last\": " + writer.text + "\n}\n"
+    }
+}
+
+/// The files one `FixtureWriter` has written (its recording session).
+final class RecordingSession: Sendable {
+    private let paths = Mutex<Set<String>>([])
+
+    func hasWritten(_ path: String) -> Bool { paths.withLock { $0.contains(path) } }
+    func wrote(_ path: String) { paths.withLock { _ = $0.insert(path) } }
 }
 
 /// Writes a file so that a reader sees the old content or the new one, never a mix: a temporary

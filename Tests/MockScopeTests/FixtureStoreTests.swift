@@ -60,6 +60,24 @@ import Testing
         #expect(miss.description.contains("\"compare\" (messages.0.content: fixture has \"9.9和9.11谁大\", request has \"9.9和9.12谁大\")"))
     }
 
+    @Test func nearMissFindsTheClosestAmongThousandsAndAfterAdds() throws {
+        // The closest fixture is far down the route (the report once diffed only the first 500).
+        func body(_ i: Int, model: String = "qwen-plus") -> String {
+            #"{"model":"\#(model)","messages":[{"role":"system","content":"s\#(i % 7)"},{"role":"user","content":"question \#(i)"}]}"#
+        }
+        var store = FixtureStore(try (0..<2000).map { try Self.fixture("f\($0)", body: body($0)) })
+        guard case .missed(let miss) = store.match(try Self.input(body(1500, model: "qwen-max"))) else { Issue.record("matched"); return }
+        #expect(miss.candidates.first?.fixture == "f1500")
+        #expect(miss.candidates.first?.differences.map(\.path) == ["model"])
+        #expect(miss.fixturesOnRoute == 2000)
+        // Added later (another segment) and one removed: still found, and the count follows.
+        store = store.adding(try Self.fixture("late", body: body(9999)))
+        store = store.removing(named: "f3")!
+        guard case .missed(let late) = store.match(try Self.input(body(9999, model: "qwen-max"))) else { Issue.record("matched"); return }
+        #expect(late.candidates.first?.fixture == "late")
+        #expect(late.fixturesOnRoute == 2000)
+    }
+
     @Test func requiredHeadersAndPartialRecordings() throws {
         let store = FixtureStore([
             try Self.fixture("tenant", body: #"{"model":"m","messages":[]}"#, headers: [("X-DashScope-WorkSpace", "ws1")]),

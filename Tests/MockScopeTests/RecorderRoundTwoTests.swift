@@ -137,7 +137,8 @@ import Testing
         #expect(a.location.name == "compat/qwen-plus/hello-world-0000000000000000")
         #expect(b.location.name == "compat/qwen-plus/hello-world-0000000000000000-2")
         #expect(b.fixture.name == b.location.name)
-        // Re-recording either replaces its own file, never the other's, and takes no new name.
+        // Recording either again (in this session: the next answer of its sequence) writes its own
+        // file, never the other's, and takes no new name.
         let a2 = try writer.write(Self.chat("Hello, world", answer: #"{"a":2}"#))
         let b2 = try writer.write(Self.chat("hello world!", answer: #"{"b":2}"#))
         #expect(a2.path == a.path && b2.path == b.path)
@@ -160,7 +161,7 @@ import Testing
         let store = FixtureStore(fixtures)
         for (content, answer) in [("Hello, world", #"{"a":2}"#), ("hello world!", #"{"b":2}"#), ("HELLO WORLD", #"{"ok":true}"#)] {
             let input = MatchInput(method: "POST", path: Self.chatPath, headers: [], body: try JSONValue.parse(Self.chat(content).request.body))
-            guard case .matched(let fixture) = store.match(input), case .whole(let body) = fixture.response.body else {
+            guard case .matched(let fixture) = store.match(input), case .whole(let body) = fixture.responses.last?.body else {
                 Issue.record("\(content) does not replay")
                 continue
             }

@@ -12,6 +12,8 @@ port 0. It counts what it was asked and answers by the request's `model`:
   test-429       429 with an OpenAI-shaped JSON error and two extra headers
   test-tools     a chat completion calling get_weather {"location": "Paris", "days": 3}
                  (SSE in three chunks when the body says "stream": true)
+  GET /api/v1/tasks/{id}
+                 a polled task: PENDING, RUNNING, then SUCCEEDED for ever (counted per id)
   anything else  200 JSON chat completion repeating the last user text
 """
 
@@ -35,11 +37,13 @@ RATE_LIMIT_BODY = {
 }
 
 TOOL_ARGUMENTS = '{"location": "Paris", "days": 3}'
+TASK_STATUSES = ["PENDING", "RUNNING", "SUCCEEDED"]
 
 
 class Upstream:
     def __init__(self) -> None:
         self.seen: List[Dict[str, Any]] = []
+        self.polls: Dict[str, int] = {}
         self._lock = threading.Lock()
         upstream = self
 
@@ -75,7 +79,17 @@ class Upstream:
                 model = parsed.get("model") if isinstance(parsed, dict) else None
                 auth = self.headers.get("Authorization", "")
                 key = auth.split(" ", 1)[1] if " " in auth else auth
-                if model == "test-echo" or (self.command == "GET" and url.path.endswith("/echo")):
+                if self.command == "GET" and url.path.startswith("/api/v1/tasks/"):
+                    task_id = url.path.rsplit("/", 1)[1]
+                    with upstream._lock:
+                        poll = upstream.polls.get(task_id, 0)
+                        upstream.polls[task_id] = poll + 1
+                    status = TASK_STATUSES[min(poll, len(TASK_STATUSES) - 1)]
+                    output = {"task_id": task_id, "task_status": status}
+                    if status == "SUCCEEDED":
+                        output["results"] = [{"url": "https://example.invalid/1.png"}]
+                    self._json(200, {"request_id": f"poll-{poll + 1}", "output": output})
+                elif model == "test-echo" or (self.command == "GET" and url.path.endswith("/echo")):
                     self._json(200, record)
                 elif model == "test-secret":
                     self._json(200, {"echo": f"your key is {key}", "api_key": key, "ok": True},

@@ -132,6 +132,8 @@ def test_fixture_document_matches_the_json_schema():
     same(js["$defs"]["response"], oas["FixtureResponse"], "response")
     same(js["$defs"]["event"], oas["FixtureEvent"], "event")
     assert js["$defs"]["response"]["oneOf"] == oas["FixtureResponse"]["oneOf"]
+    assert js["oneOf"] == oas["FixtureDocument"]["oneOf"]
+    assert js["properties"]["after_last"]["enum"] == oas["FixtureDocument"]["properties"]["after_last"]["enum"]
     assert js["$defs"]["request"]["properties"]["match"]["enum"] == oas["FixtureRequest"]["properties"]["match"]["enum"]
     assert js["properties"]["mockscope"]["const"] == 1 and oas["FixtureDocument"]["properties"]["mockscope"]["enum"] == [1]
 

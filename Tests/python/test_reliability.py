@@ -448,8 +448,8 @@ def test_fixture_names_never_become_paths(tmp_path):
     (root / "compat").mkdir(parents=True)
     cwd = tmp_path / "a" / "b" / "c"
     cwd.mkdir(parents=True)
-    src = relib.REPO / "fixtures" / "compat" / "models.json"
-    (root / "compat" / "models.json").write_bytes(src.read_bytes())
+    src = relib.REPO / "fixtures" / "compat" / "text-embedding-v4" / "short-text.json"
+    (root / "compat" / "short-text.json").write_bytes(src.read_bytes())
     before = sorted(p for p in tmp_path.rglob("*"))
     with Server("--fixtures", str(root), "--speed", "0", cwd=cwd, label="names") as srv:
         for name in TRAVERSAL_NAMES:

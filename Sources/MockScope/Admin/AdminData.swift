@@ -68,6 +68,7 @@ extension AdminAPI {
         server.scenarios.resetAll(nowMs: server.clock.nowMs())
         server.rateLimits.reset()
         server.moduleStates.reset()
+        server.store.positions.reset()
         let initial = server.initialSettings
         server.updateSettings { $0 = initial }
         let count = (try? server.reloadFixtures()) ?? server.store.count
@@ -157,6 +158,7 @@ extension AdminAPI {
         o.field("stream", .bool(entry.stream))
         o.field("api_key", string: entry.apiKey)
         o.field("fixture", string: entry.fixture)
+        if let index = entry.sequenceIndex { o.field("sequence_index", .number(Double(index))) }
         o.field("near_miss", string: entry.nearMiss)
         o.field("synthesized", .bool(entry.synthesized))
         o.field("forwarded", .bool(entry.forwarded))

@@ -12,7 +12,8 @@ public enum ModelCatalogLoader {
 
     static let rowFields = ["name", "snapshots", "like", "source", "endpoints", "thinking", "stream_only", "non_stream_thinking",
                             "input", "output",
-                            "context_window", "max_input", "max_output", "tools", "json_mode", "search", "parameters"]
+                            "context_window", "max_input", "max_output", "tools", "json_mode", "search", "parameters",
+                            "dimensions", "default_dimensions", "batch"]
 
     /// `base` with the rows of every file added in order (later files win), or the first problem.
     public static func load(files: [String], base: ModelCatalog) -> Result<ModelCatalog, ModelCatalogProblem> {
@@ -146,6 +147,15 @@ public enum ModelCatalogLoader {
             if let value = fields["json_mode"] { info.jsonMode = try bool(value, "json_mode") }
             if let value = fields["search"] { info.search = try bool(value, "search") }
             if let value = fields["parameters"] { info.parameters = try parameters(value, base: info.parameters) }
+            if let value = fields["dimensions"] {
+                guard let items = value.sequence else { throw fail(value, "`dimensions` must be a list of vector lengths (`[1024, 768, 512]`)") }
+                info.dimensions = try items.map { try count($0, "dimensions") }
+            }
+            if let value = fields["default_dimensions"] { info.defaultDimensions = try count(value, "default_dimensions") }
+            if !info.dimensions.isEmpty, info.defaultDimensions != 0, !info.dimensions.contains(info.defaultDimensions) {
+                throw fail(fields["default_dimensions"] ?? fields["dimensions"], "model `\(name)`: `default_dimensions` (\(info.defaultDimensions)) is not one of `dimensions`")
+            }
+            if let value = fields["batch"] { info.maxBatch = try count(value, "batch") }
             return info
         }
 

@@ -48,6 +48,12 @@ public struct ModelInfo: Sendable, Equatable {
     public var search: Bool
     /// Ranges that differ from `ParameterRange.defaults`, by parameter name.
     public var parameters: [String: ParameterRange]
+    /// Embedding models: the `dimensions` a request may ask for (empty: any).
+    public var dimensions: [Int] = []
+    /// Embedding models: the vector length when a request names none (0: the first of `dimensions`, else 1024).
+    public var defaultDimensions = 0
+    /// Embedding and rerank models: the most texts (documents) one request may carry (0: no limit).
+    public var maxBatch = 0
 
     /// Whether `enable_thinking` (absent: nil) makes this model think.
     public func thinks(enableThinking: Bool?) -> Bool {
@@ -58,6 +64,9 @@ public struct ModelInfo: Sendable, Equatable {
         case .defaultOn: return enableThinking ?? true
         }
     }
+
+    /// An embedding's length when the request names none.
+    public var vectorLength: Int { defaultDimensions > 0 ? defaultDimensions : dimensions.first ?? 1024 }
 
     /// The range `parameter` must be in for this model (its own, else the default), if any.
     public func range(of parameter: String, surface: APIProtocol) -> ParameterRange? {

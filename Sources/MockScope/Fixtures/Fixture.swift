@@ -56,7 +56,8 @@ public struct RecordedResponse: Sendable {
     }
 }
 
-/// One recorded exchange: a request pattern and the answer to replay.
+/// One recorded exchange: a request pattern and the answer to replay, or several answers served
+/// in order to repeated requests (an answer sequence: `responses`, `afterLast`).
 public struct Fixture: Sendable {
     public var name: String
     /// Where it was loaded from (a file path, or `embedded:` for the built-in defaults).
@@ -64,20 +65,40 @@ public struct Fixture: Sendable {
     public var description: String?
     public var metadata: JSONValue?
     public var request: RequestPattern
-    public var response: RecordedResponse
+    /// The answer (a sequence's first).
+    public var response: RecordedResponse {
+        get { responses[0] }
+        set { responses[0] = newValue }
+    }
+    /// Every answer in the order they are served: `[response]` for a fixture of one.
+    public var responses: [RecordedResponse]
+    /// What a sequence serves after its last answer.
+    public var afterLast: AfterLast
     /// The answer's completion tokens, read from its usage at load (for tokens-per-minute limits).
     public let completionTokens: Int
 
     public init(name: String, origin: String, description: String? = nil, metadata: JSONValue? = nil,
                 request: RequestPattern, response: RecordedResponse) {
+        self.init(name: name, origin: origin, description: description, metadata: metadata, request: request,
+                  responses: [response], afterLast: .repeat)
+    }
+
+    /// An answer sequence (`responses` must not be empty).
+    public init(name: String, origin: String, description: String? = nil, metadata: JSONValue? = nil,
+                request: RequestPattern, responses: [RecordedResponse], afterLast: AfterLast) {
+        precondition(!responses.isEmpty, "a fixture needs at least one response")
         self.name = name
         self.origin = origin
         self.description = description
         self.metadata = metadata
         self.request = request
-        self.response = response
-        self.completionTokens = Self.completionTokens(in: response.body)
+        self.responses = responses
+        self.afterLast = afterLast
+        self.completionTokens = responses.map { Self.completionTokens(in: $0.body) }.max() ?? 0
     }
+
+    /// Whether it serves several answers in turn (such a fixture's decision is never memoized).
+    public var isSequence: Bool { responses.count > 1 }
 
     /// The last `completion_tokens` / `output_tokens` count in a body (0 when there is none).
     static func completionTokens(in body: PlannedBody) -> Int {
@@ -114,7 +135,11 @@ public struct Fixture: Sendable {
     public var isPartial: Bool { metadata?["partial"]?.boolValue ?? false }
 
     /// The answer as a plan.
-    public var plan: ResponsePlan {
-        ResponsePlan(status: response.status, headers: response.headers, body: response.body)
+    public var plan: ResponsePlan { plan(at: 0) }
+
+    /// The sequence's answer at `index` as a plan.
+    public func plan(at index: Int) -> ResponsePlan {
+        let answer = responses[index]
+        return ResponsePlan(status: answer.status, headers: answer.headers, body: answer.body)
     }
 }

@@ -165,7 +165,7 @@ public enum FixtureLoader {
 
         func fixture(_ root: JSONValue, defaultName: String) throws -> Fixture {
             guard let object = root.objectValue else { throw fail("$", "the document must be a JSON object") }
-            let known: Set = ["$schema", "mockscope", "name", "description", "metadata", "request", "response"]
+            let known: Set = ["$schema", "mockscope", "name", "description", "metadata", "request", "response", "responses", "after_last"]
             if let extra = object.keys.sorted().first(where: { !known.contains($0) }) {
                 throw fail(extra, "unknown field; allowed: \(known.sorted().joined(separator: ", "))")
             }
@@ -178,9 +178,31 @@ public enum FixtureLoader {
             let description = try optionalString(object["description"], "description")
             if let metadata = object["metadata"], metadata.objectValue == nil { throw fail("metadata", "must be an object") }
             guard let request = object["request"] else { throw fail("request", "missing: add the request to match") }
-            guard let response = object["response"] else { throw fail("response", "missing: add the response to replay") }
-            return Fixture(name: name, origin: file, description: description, metadata: object["metadata"],
-                           request: try requestPattern(request), response: try recordedResponse(response))
+            let pattern = try requestPattern(request)
+            switch (object["response"], object["responses"]) {
+            case (let response?, nil):
+                if object["after_last"] != nil { throw fail("after_last", "only an answer sequence (\"responses\") has after_last") }
+                return Fixture(name: name, origin: file, description: description, metadata: object["metadata"],
+                               request: pattern, response: try recordedResponse(response))
+            case (nil, let list?):
+                guard let items = list.arrayValue, !items.isEmpty else {
+                    throw fail("responses", "must be a non-empty list of responses, served in order")
+                }
+                let responses = try items.enumerated().map { try recordedResponse($1, at: "responses[\($0)]") }
+                var afterLast = AfterLast.repeat
+                if let value = object["after_last"] {
+                    guard let text = value.stringValue, let known = AfterLast(rawValue: text) else {
+                        throw fail("after_last", "must be one of \(AfterLast.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+                    }
+                    afterLast = known
+                }
+                return Fixture(name: name, origin: file, description: description, metadata: object["metadata"],
+                               request: pattern, responses: responses, afterLast: afterLast)
+            case (nil, nil):
+                throw fail("response", "missing: add the response to replay (or \"responses\", a list served in order)")
+            case (_?, _?):
+                throw fail("responses", "has both response and responses: keep one")
+            }
         }
 
         func optionalString(_ value: JSONValue?, _ location: String) throws -> String? {
@@ -243,45 +265,45 @@ public enum FixtureLoader {
                                   match: match, ignore: ignore, normalize: normalize, messages: messages)
         }
 
-        func recordedResponse(_ value: JSONValue) throws -> RecordedResponse {
-            guard let object = value.objectValue else { throw fail("response", "must be an object") }
+        func recordedResponse(_ value: JSONValue, at: String = "response") throws -> RecordedResponse {
+            guard let object = value.objectValue else { throw fail(at, "must be an object") }
             let known: Set = ["status", "headers", "body", "json", "events"]
             if let extra = object.keys.sorted().first(where: { !known.contains($0) }) {
-                throw fail("response.\(extra)", "unknown field; allowed: \(known.sorted().joined(separator: ", "))")
+                throw fail("\(at).\(extra)", "unknown field; allowed: \(known.sorted().joined(separator: ", "))")
             }
             guard let statusNumber = object["status"]?.numberValue, statusNumber == statusNumber.rounded(),
                   FixtureLimits.statuses.contains(statusNumber), statusNumber != 304 else {
                 let found = object["status"].map { String(String(describing: $0).prefix(40)) } ?? "nothing"
-                throw fail("response.status", "must be a final HTTP status from 200 to 599 other than 304 (1xx and 304 answers have "
+                throw fail("\(at).status", "must be a final HTTP status from 200 to 599 other than 304 (1xx and 304 answers have "
                            + "no body and would break the next answer on the connection), not \(found)")
             }
-            let headers = HeaderFields(try stringMap(object["headers"], "response.headers"))
+            let headers = HeaderFields(try stringMap(object["headers"], "\(at).headers"))
             let present = ["body", "json", "events"].filter { object[$0] != nil }
             guard present.count == 1 else {
-                throw fail("response", present.isEmpty
+                throw fail(at, present.isEmpty
                     ? "add exactly one of \"body\" (text), \"json\" (a JSON value) or \"events\" (a stream)"
                     : "has \(present.joined(separator: " and ")): keep exactly one of body, json, events")
             }
             let body: PlannedBody
             if let text = object["body"] {
-                guard let string = text.stringValue else { throw fail("response.body", "must be a string (the exact body); use \"json\" for a JSON value") }
+                guard let string = text.stringValue else { throw fail("\(at).body", "must be a string (the exact body); use \"json\" for a JSON value") }
                 body = .whole(Array(string.utf8))
             } else if let json = object["json"] {
                 var writer = JSONWriter()
                 writer.value(json)
                 body = .whole(Array(writer.text.utf8))
             } else {
-                body = .events(try events(object["events"]!))
+                body = .events(try events(object["events"]!, at: "\(at).events"))
             }
             return RecordedResponse(status: Int(statusNumber), headers: headers, body: body)
         }
 
-        func events(_ value: JSONValue) throws -> [PlannedEvent] {
-            guard let items = value.arrayValue else { throw fail("response.events", "must be a list of {\"at\": ms, \"data\": text}") }
+        func events(_ value: JSONValue, at: String) throws -> [PlannedEvent] {
+            guard let items = value.arrayValue else { throw fail(at, "must be a list of {\"at\": ms, \"data\": text}") }
             var result: [PlannedEvent] = []
             var previous = 0.0
             for (index, item) in items.enumerated() {
-                let location = "response.events[\(index)]"
+                let location = "\(at)[\(index)]"
                 guard let event = item.objectValue else { throw fail(location, "must be an object {\"at\": ms, \"data\": text}") }
                 guard let at = event["at"]?.numberValue, at >= 0, at.isFinite, at <= FixtureLimits.maxEventMs else {
                     throw fail("\(location).at", "missing, negative or over \(Int(FixtureLimits.maxEventMs)) (a day): "

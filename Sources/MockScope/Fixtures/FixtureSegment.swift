@@ -37,6 +37,10 @@ struct FixtureSegment: Sendable {
     /// Subset fixtures of a route, most specific first.
     let subset: [Route: [Int]]
     let byRoute: [Route: [Int]]
+    /// Per route, the entries holding each projection leaf (`ProjectionLeaves`): the near-miss
+    /// report's candidates are the fixtures sharing most leaves with the request, found without
+    /// diffing every fixture on the route.
+    let byLeaf: [Route: [UInt64: [Int]]]
     let byName: [String: [Int]]
     /// Routes where some fixture compares headers or the query: a request's body and key alone
     /// do not decide there (`DecisionMemo` remembers nothing on them).
@@ -46,10 +50,12 @@ struct FixtureSegment: Sendable {
         self.entries = entries
         var exact: [ExactKey: [Int]] = [:], subset: [Route: [Int]] = [:], byRoute: [Route: [Int]] = [:], byName: [String: [Int]] = [:]
         var routesComparingExtras: Set<Route> = []
+        var byLeaf: [Route: [UInt64: [Int]]] = [:]
         for (index, entry) in entries.enumerated() {
             let pattern = entry.fixture.request
             let route = Route(method: pattern.method, path: pattern.path)
             byRoute[route, default: []].append(index)
+            for leaf in Set(ProjectionLeaves.digests(of: entry.projection)) { byLeaf[route, default: [:]][leaf, default: []].append(index) }
             byName[entry.fixture.name, default: []].append(index)
             if !pattern.query.isEmpty || !pattern.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }) {
                 routesComparingExtras.insert(route)
@@ -69,6 +75,7 @@ struct FixtureSegment: Sendable {
         self.exact = exact
         self.subset = subset
         self.byRoute = byRoute
+        self.byLeaf = byLeaf
         self.byName = byName
         self.routesComparingExtras = routesComparingExtras
     }

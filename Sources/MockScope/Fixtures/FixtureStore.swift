@@ -21,6 +21,8 @@ public final class FixtureStore: Sendable {
     let removed: Set<UInt64>
     /// The next fixture's id (ids follow insertion order).
     let nextID: UInt64
+    /// How far each answer sequence has got: a new store starts them all again.
+    public let positions = SequencePositions()
 
     public init(_ fixtures: [Fixture]) {
         var rules: [MatchRule] = []
@@ -157,10 +159,43 @@ public final class FixtureStore: Sendable {
         return true
     }
 
+    /// How many fixtures the near-miss report diffs field by field: those sharing most leaves with
+    /// the request (then the oldest on the route). At 10,000 fixtures on a route, diffing them all
+    /// cost milliseconds per miss; the index finds these in microseconds.
+    static let nearMissCandidates = 16
+
     private func nearMiss(_ input: MatchInput, route: FixtureSegment.Route) -> NearMiss {
-        let onRoute = segments.flatMap { segment in (segment.byRoute[route] ?? []).map { segment.entries[$0] } }.filter { !removed.contains($0.id) }
+        var onRoute = 0
+        // (segment, entry index) → how many of the request's leaves the fixture shares.
+        var shared: [Int: [Int: Int]] = [:]
+        let leaves = Set(ProjectionLeaves.digests(of: input.projection))
+        for (s, segment) in segments.enumerated() {
+            for index in segment.byRoute[route] ?? [] where !removed.contains(segment.entries[index].id) { onRoute += 1 }
+            guard let postings = segment.byLeaf[route] else { continue }
+            for leaf in leaves {
+                for index in postings[leaf] ?? [] where !removed.contains(segment.entries[index].id) { shared[s, default: [:]][index, default: 0] += 1 }
+            }
+        }
+        var scored: [(entry: FixtureSegment.Entry, score: Int)] = []
+        for (s, scores) in shared {
+            for (index, score) in scores { scored.append((segments[s].entries[index], score)) }
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.entry.id < $1.entry.id }
+        var picked: [FixtureSegment.Entry] = scored.prefix(Self.nearMissCandidates).map(\.entry)
+        if picked.count < Self.nearMissCandidates {
+            // Too few share anything (normalized or subset fixtures, a very different request): the oldest on the route.
+            let chosen = Set(picked.map(\.id))
+            fill: for segment in segments {
+                for index in segment.byRoute[route] ?? [] {
+                    let entry = segment.entries[index]
+                    guard !removed.contains(entry.id), !chosen.contains(entry.id) else { continue }
+                    picked.append(entry)
+                    if picked.count == Self.nearMissCandidates { break fill }
+                }
+            }
+        }
         var candidates: [NearMiss.Candidate] = []
-        for entry in onRoute.prefix(500) {
+        for entry in picked.sorted(by: { $0.id < $1.id }) {
             let pattern = entry.fixture.request
             let (request, changedBy) = pattern.rule.applyReporting(to: pattern.match == .subset ? input.body : input.projection)
             var differences = Matcher.differences(fixture: entry.projection, request: request)
@@ -172,6 +207,6 @@ public final class FixtureStore: Sendable {
         candidates = candidates.enumerated().sorted { a, b in
             a.element.differences.count != b.element.differences.count ? a.element.differences.count < b.element.differences.count : a.offset < b.offset
         }.map(\.element)
-        return NearMiss(method: input.method, path: input.path, candidates: Array(candidates.prefix(3)), fixturesOnRoute: onRoute.count)
+        return NearMiss(method: input.method, path: input.path, candidates: Array(candidates.prefix(3)), fixturesOnRoute: onRoute)
     }
 }

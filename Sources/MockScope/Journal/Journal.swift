@@ -35,6 +35,8 @@ public struct JournalEntry: Sendable {
     /// A fingerprint of the API key (`SecretPolicy.fingerprint`), never the key.
     public var apiKey: String?
     public var fixture: String?
+    /// Which answer of the fixture's answer sequence was served (0 first); nil for a fixture of one answer.
+    public var sequenceIndex: Int?
     public var synthesized: Bool
     /// Forwarded to the real service (record mode).
     public var forwarded: Bool
@@ -266,6 +268,7 @@ final class JournalRecord: @unchecked Sendable {
                      durationMs: outcome.durationMs, clientWentAway: outcome.clientWentAway, complete: outcome.complete)
         entry.policy = policy
         entry.recording = note.recording?.text
+        entry.sequenceIndex = note.sequenceIndex
         return entry
     }
 }

@@ -123,10 +123,11 @@ final class DecisionMemo: Sendable {
 
     func recall(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
 
-    /// Remembers the stages' output for `key`: a fixture that needs no header or query of its own.
+    /// Remembers the stages' output for `key`: a fixture that needs no header or query of its own,
+    /// and not an answer sequence (each repeat must take its next answer).
     func remember(_ key: Key, fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?,
                   requestCounter: CoreMetrics.Counter) {
-        guard key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
+        guard !fixture.isSequence, key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
               fixture.request.query.isEmpty else { return }
         table.withLock { table in
             if table.entries.count >= Self.capacity || table.bodyBytes + key.body.count > Self.maxTotalBodyBytes {

@@ -6,6 +6,8 @@ public struct ExchangeNote: Sendable {
     public var requestID: String { id.text }
     public var id: RequestID
     public var fixture: String?
+    /// The answer of the fixture's sequence that was served (nil: not a sequence).
+    public var sequenceIndex: Int?
     public var nearMiss: String?
     public var synthesized = false
     public var error: String?

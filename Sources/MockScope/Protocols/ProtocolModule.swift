@@ -44,6 +44,9 @@ public protocol ProtocolModule: Sendable {
     /// How the misbehaviour faults read and re-render `endpoint`'s chat answers; nil (the
     /// default): the module's answers are not a model's, and those faults leave them alone.
     func answerCodec(for endpoint: Endpoint) -> AnswerCodec?
+    /// An answer the module knows for certain when no fixture matches — not a guess, so whatever
+    /// `--unmatched` says (the model list, from the catalog in force) — or nil (the default).
+    func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer?
     /// The model a body names (journal, faults).
     func model(of body: JSONValue?) -> String?
     /// The path as metrics label it; `fixture` is the fixture that answered, if one did.
@@ -78,6 +81,7 @@ extension ProtocolModule {
     }
 
     public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? { nil }
+    public func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer? { nil }
 
     public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? { nil }
 

@@ -3,7 +3,8 @@ import MockScopeHTTPTypes
 /// Stage 4: the fixture that matches answers; otherwise a path with nothing recorded is the
 /// protocol's "invalid URL" (an empty 404 where no protocol owns it), a synthesized answer when
 /// `--unmatched synthesize` and the module makes one, else the no-match error naming the closest
-/// fixtures. A module's own state (a stored response, a task) answers before synthesis.
+/// fixtures. A module's own state (a stored response, a task) and what the catalog settles (the
+/// model list: `ProtocolModule.catalogAnswer`) answer before synthesis, whatever `--unmatched` says.
 struct FixtureDecision: Sendable {
     /// What stateful modules keep between requests.
     let states: ModuleStateStore
@@ -17,7 +18,13 @@ struct FixtureDecision: Sendable {
         case .matched(let fixture):
             exchange.note.fixture = fixture.name
             exchange.fixture = fixture
-            exchange.plan = fixture.plan
+            guard fixture.isSequence else { return exchange.plan = fixture.plan }
+            guard let index = state.store.positions.take(fixture) else {
+                return exchange.refuse(ErrorCatalog.noMatch, message: "Fixture \(fixture.name) has served all its \(fixture.responses.count) "
+                                       + "answers and says after_last: error; POST /__admin/reset starts it again.")
+            }
+            exchange.note.sequenceIndex = index
+            exchange.plan = fixture.plan(at: index)
         case .missed(let nearMiss):
             guard endpoint.apiProtocol != nil else {
                 exchange.note.error = "not_found"
@@ -29,6 +36,12 @@ struct FixtureDecision: Sendable {
             if let plan = endpoint.module.answerFromState(validated, context: context) {
                 exchange.plan = plan
                 return
+            }
+            switch endpoint.module.catalogAnswer(request, endpoint: endpoint, context: state.settings.validationContext,
+                                                 requestID: exchange.note.requestID) {
+            case .answer(let plan)?: return exchange.plan = plan
+            case let .refused(spec, message)?: return exchange.refuse(spec, message: message)
+            case nil: break
             }
             if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, context: context) {
                 exchange.note.synthesized = true

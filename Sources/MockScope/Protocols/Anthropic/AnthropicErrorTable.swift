@@ -83,5 +83,13 @@ enum AnthropicErrorTable {
         "wrong_generation_url": row(404, "url error, please check url!", "errors §6 (native only) [chosen]"),
         "no_match": row(400, "No fixture matches this request.", "MockScope's own; 400 so that no client retries it"),
         "bad_fault": row(400, "The fault specification cannot be used.", "MockScope's own"),
+        // The surface's names (embeddings, rerank, tokenizer): not served under /apps/anthropic,
+        // stated so that every catalog name has Anthropic's shape [chosen wordings].
+        "batch_too_large": row(400, "too many inputs: at most {detail}", "anthropic §7 status/type; wording [chosen]"),
+        "input_not_texts": row(400, "input: must be a string or a list of strings", "anthropic §7 status/type; wording [chosen]"),
+        "input_list_empty": row(400, "input: at least one item is required", "anthropic §7 status/type; wording [chosen]"),
+        "model_not_for_endpoint": row(400, "The model is not served on this endpoint. Supported models: {detail}.",
+            "anthropic §7 status/type; wording as the surface's [chosen]"),
+        "field_required": row(400, "{detail}: Field required", "anthropic §7 (as `max_tokens: Field required`)"),
     ]
 }

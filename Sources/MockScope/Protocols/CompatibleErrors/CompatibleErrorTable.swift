@@ -141,5 +141,5 @@ enum CompatibleErrorTable {
         "bad_fault": ErrorWording(status: 400, code: "mockscope_bad_fault", type: "invalid_request_error",
             message: "The fault specification cannot be used.",
             source: "MockScope's own"),
-    ]
+    ].merging(SurfaceErrorTable.compatible) { own, _ in own }
 }

@@ -22,6 +22,30 @@ struct TextEmbedder: Sendable {
         return vector.map { $0 / length }
     }
 
+    /// One entry of a sparse embedding: a vocabulary index, its weight, and the token.
+    struct SparseEntry: Sendable, Equatable {
+        var index: Int
+        var value: Double
+        var token: String
+    }
+
+    /// The vocabulary size sparse indices fall in [chosen: about the size of a multilingual vocabulary].
+    static let sparseVocabulary: UInt64 = 250_002
+
+    /// The native `output_type: sparse` vector: each distinct word (and ideograph) with its share
+    /// of the text's words, unit length, by index.
+    func sparse(_ text: String) -> [SparseEntry] {
+        var counts: [String: Double] = [:]
+        for feature in Self.features(text) where feature.hasPrefix("w:") || feature.hasPrefix("c:") {
+            counts[String(feature.dropFirst(2)), default: 0] += 1
+        }
+        let length = counts.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard length > 0 else { return [] }
+        return counts.map { token, count in
+            SparseEntry(index: Int(StableHash("sparse:" + token).value % Self.sparseVocabulary), value: count / length, token: token)
+        }.sorted { $0.index != $1.index ? $0.index < $1.index : $0.token < $1.token }
+    }
+
     /// Words and their trigrams; ideographs singly and in pairs.
     static func features(_ text: String) -> [String] {
         var features: [String] = []

@@ -138,5 +138,5 @@ enum NativeErrorTable {
         "bad_fault": ErrorWording(status: 400, code: "MockScope.BadFault",
             message: "The fault specification cannot be used.",
             source: "MockScope's own"),
-    ]
+    ].merging(SurfaceErrorTable.native) { own, _ in own }
 }

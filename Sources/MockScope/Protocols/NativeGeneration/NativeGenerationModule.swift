@@ -26,14 +26,9 @@ public struct NativeGenerationModule: ProtocolModule {
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         if let refusal = AsyncCall.refusalWhereUnsupported(heads) { return refusal }
-        let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
-        guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
-        guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }
+        let parsed = ChatRequestChecks.nativePrompt(request, heads: heads)
+        guard case .success(let (body, object, model)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         if endpoint.detail == Self.multimodal, let refusal = OSSReference.refusal(object, request: request) { return refusal }
-        guard let input = object["input"]?.objectValue else { return .refused(ErrorCatalog.emptyInput) }
-        guard input["messages"]?.arrayValue != nil || input["prompt"]?.stringValue != nil else {
-            return .refused(ErrorCatalog.messagesMissing)
-        }
         let stream = heads.nativeStream
         let multimodal = endpoint.detail == Self.multimodal
         let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream,

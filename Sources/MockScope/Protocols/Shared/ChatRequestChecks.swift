@@ -10,7 +10,7 @@ enum ChatRequestChecks {
     ]
 
     /// The refusal `jsonObject` gave (a success is no refusal: it never comes here).
-    static func refusal(_ result: Result<(JSONValue, [String: JSONValue]), Refusal>) -> Validation {
+    static func refusal<Parsed>(_ result: Result<Parsed, Refusal>) -> Validation {
         if case .failure(let refusal) = result { return refusal.validation }
         return .refused(ErrorCatalog.invalidJSON)
     }

@@ -71,7 +71,7 @@ public enum ErrorCatalog {
         jsonModeWithoutJSON, jsonModeWithThinking, badResponseFormat, badJSONSchema, badToolParameters, toolChoiceInThinking,
         badToolChoice, inputTooLong, maxTokensOutOfRange, parameterOutOfRange, seedOutOfRange, wrongGenerationURL,
         noMatch, badFault,
-    ]
+    ] + surface
 
     public static func named(_ name: String) -> ErrorSpec? { all.first { $0.name == name } }
 }
