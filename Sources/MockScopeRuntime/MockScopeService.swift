@@ -43,7 +43,7 @@ public final class MockScopeService: Sendable {
         }
         self.handler = ExchangeHandler(store: FixtureStore(fixtures), settings: options.settings, clock: MockClock(mode: options.clock),
                                seed: options.seed, journalSize: options.journalSize, journalBytes: options.journalBytes,
-                               rateLimitWindows: options.rateLimitWindows, logger: logger,
+                               rateLimitWindows: options.rateLimitWindows, testScopes: options.testScopes, logger: logger,
                                preparer: options.preparesAnswers ? MicroHTTPDAnswerPreparer() : nil, secrets: options.secretPolicy,
                                logWriter: options.logWriter)
         let directories = options.fixtureDirectories

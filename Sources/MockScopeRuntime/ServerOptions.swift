@@ -22,6 +22,8 @@ public struct ServerOptions: Sendable {
     public var journalBytes = Journal.defaultByteLimit
     /// The most rate-limit windows held at once (idle ones expire; `--rate-limit-windows`).
     public var rateLimitWindows = RateLimiterRegistry.defaultMaxWindows
+    /// The most tests kept apart at once (`X-MockScope-Test-Id`; `--test-scopes`).
+    public var testScopes = TestScopeTable.defaultLimit
     /// Whether the working directory's `./fixtures` and `./scenarios` are served (the CLI does;
     /// an embedded server such as `TestServer` serves only what it is given and the built-ins).
     public var readsWorkingDirectory = true

@@ -75,10 +75,16 @@ public final class TestServer: Sendable {
 
     /// Requests the server has seen (the journal), optionally filtered.
     public func requests(path: String? = nil, fixture: String? = nil, model: String? = nil) -> [JournalEntry] {
+        requests(path: path, fixture: fixture, model: model, testID: nil)
+    }
+
+    /// The journal's entries that match, only those of `testID` when one is given.
+    func requests(path: String?, fixture: String?, model: String?, testID: String?) -> [JournalEntry] {
         var filter = JournalFilter()
         filter.path = path
         filter.fixture = fixture
         filter.model = model
+        filter.testID = testID
         return handler.journal.entries(filter)
     }
 
@@ -88,10 +94,16 @@ public final class TestServer: Sendable {
     /// read the answer. Throws `TestServerError.timedOut` with what the journal held.
     public func waitForRequests(_ count: Int, path: String? = nil, fixture: String? = nil, model: String? = nil,
                                 timeout: Duration = .seconds(5)) throws -> [JournalEntry] {
+        try waitForRequests(count, path: path, fixture: fixture, model: model, testID: nil, timeout: timeout)
+    }
+
+    func waitForRequests(_ count: Int, path: String?, fixture: String?, model: String?, testID: String?,
+                         timeout: Duration) throws -> [JournalEntry] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
-            if let entries = completeRequests(count, path: path, fixture: fixture, model: model, timedOut: clock.now >= deadline, timeout: timeout) {
+            if let entries = completeRequests(count, path: path, fixture: fixture, model: model, testID: testID,
+                                              timedOut: clock.now >= deadline, timeout: timeout) {
                 return try entries.get()
             }
             Thread.sleep(forTimeInterval: 0.005)
@@ -101,10 +113,16 @@ public final class TestServer: Sendable {
     /// `waitForRequests` for async tests: suspends instead of blocking a thread.
     public func requests(atLeast count: Int, path: String? = nil, fixture: String? = nil, model: String? = nil,
                          timeout: Duration = .seconds(5)) async throws -> [JournalEntry] {
+        try await requests(atLeast: count, path: path, fixture: fixture, model: model, testID: nil, timeout: timeout)
+    }
+
+    func requests(atLeast count: Int, path: String?, fixture: String?, model: String?, testID: String?,
+                  timeout: Duration) async throws -> [JournalEntry] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while true {
-            if let entries = completeRequests(count, path: path, fixture: fixture, model: model, timedOut: clock.now >= deadline, timeout: timeout) {
+            if let entries = completeRequests(count, path: path, fixture: fixture, model: model, testID: testID,
+                                              timedOut: clock.now >= deadline, timeout: timeout) {
                 return try entries.get()
             }
             try await Task.sleep(for: .milliseconds(5))
@@ -113,13 +131,22 @@ public final class TestServer: Sendable {
 
     /// The matching entries once there are `count` and all are complete; the timeout error once
     /// `timedOut`; nil while still waiting.
-    private func completeRequests(_ count: Int, path: String?, fixture: String?, model: String?, timedOut: Bool,
+    private func completeRequests(_ count: Int, path: String?, fixture: String?, model: String?, testID: String?, timedOut: Bool,
                                   timeout: Duration) -> Result<[JournalEntry], TestServerError>? {
-        let entries = requests(path: path, fixture: fixture, model: model)
+        let entries = requests(path: path, fixture: fixture, model: model, testID: testID)
         if entries.count >= count, entries.allSatisfy(\.complete) { return .success(entries) }
         guard timedOut else { return nil }
-        return .failure(.timedOut("the journal has \(entries.count) matching entries (\(entries.filter(\.complete).count) complete) "
-                                  + "after \(timeout), expected at least \(count), all complete"))
+        return .failure(.timedOut("the journal has \(entries.count) matching entries (\(entries.filter(\.complete).count) complete)"
+                                  + "\(testID.map { " of test \($0)" } ?? "") after \(timeout), expected at least \(count), all complete"))
+    }
+
+    /// A view of this server for one test: the header its clients send (`X-MockScope-Test-Id`)
+    /// and journal, wait, conduct and scenario queries that see only that test's requests.
+    /// Tests running in parallel (Swift Testing's default) share one server this way. Without a
+    /// `testID`, the calling file and function name it (give one for each case of a
+    /// parameterized test).
+    public func scope(testID: String? = nil, file: String = #fileID, function: String = #function) -> TestServerScope {
+        TestServerScope(server: self, testID: testID ?? "\(file)/\(function)")
     }
 
     /// Moves a virtual clock (start with `clock: .virtual`).

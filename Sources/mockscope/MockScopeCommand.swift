@@ -170,6 +170,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The most rate-limit windows held at once (idle ones expire after a minute on the server's clock; the least recently used go when full).", valueName: "count"))
     var rateLimitWindows = RateLimiterRegistry.defaultMaxWindows
 
+    @Option(help: ArgumentHelp("The most tests (X-MockScope-Test-Id) whose scenario progress, rate-limit windows and sequence positions are kept apart at once (the least recently used is forgotten when full).", valueName: "count"))
+    var testScopes = TestScopeTable.defaultLimit
+
     @Option(help: "Largest request body accepted, in bytes (larger gets the protocol's 413).")
     var maxBodyBytes = 8 * 1024 * 1024
 
@@ -213,6 +216,7 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("--journal-bytes must be at least \(Journal.minimumByteLimit) (1 MiB).")
         }
         guard rateLimitWindows >= 1 else { throw ValidationError("--rate-limit-windows must be at least 1.") }
+        guard testScopes >= 1 else { throw ValidationError("--test-scopes must be at least 1.") }
         guard connectionMemory >= 4096 else { throw ValidationError("--connection-memory must be at least 4096 bytes.") }
         if let rateLimit {
             do { _ = try FaultRegistry.parse("rate_limit " + rateLimit) } catch { throw ValidationError("--rate-limit: \(error)") }
@@ -243,6 +247,7 @@ struct ServeOptions: ParsableArguments {
         options.journalSize = journalSize
         options.journalBytes = journalBytes
         options.rateLimitWindows = rateLimitWindows
+        options.testScopes = testScopes
         options.scenarios = scenarios
         options.seed = seed
         options.clock = clock

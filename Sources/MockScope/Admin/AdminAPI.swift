@@ -23,7 +23,8 @@ struct AdminAPI {
         }
         // Routes of the form scenarios/{name}[/{action}].
         if parts.count >= 2, parts[0] == "scenarios", parts[1] != "reset" || parts.count > 2 {
-            return scenarioRoute(request.method, name: parts[1], action: parts.count == 3 ? parts[2] : nil, extra: parts.count > 3)
+            return scenarioRoute(request.method, name: parts[1], action: parts.count == 3 ? parts[2] : nil, extra: parts.count > 3,
+                                 testID: Self.testID(request))
         }
         switch (request.method, parts.joined(separator: "/")) {
         case ("GET", "status"), ("GET", "health"):
@@ -36,7 +37,9 @@ struct AdminAPI {
                 o.field("scenarios", .number(Double(server.scenarios.all.count)))
             }
         case ("GET", "scenarios"):
-            let all = server.scenarios.all
+            let scope = Self.testID(request).map(viewScope)
+            let all = scope.map { scope in server.scenarios.all.compactMap { server.scenarios.status($0.scenario.name, scope: scope) } }
+                ?? server.scenarios.all
             return json(200) { o in o.field("scenarios", array: all.map { status in { $0.object { describe(status, &$0) } } }) }
         case ("POST", "scenarios"):
             return createScenario(request)
@@ -58,18 +61,26 @@ struct AdminAPI {
             }
             return clockState()
         case ("POST", "reset"):
+            if let id = Self.testID(request) { return resetTest(id) }
             return resetEverything()
         default:
             return error(404, "no admin route \(request.method) \(request.path); see docs/admin-api.md")
         }
     }
 
-    private func scenarioRoute(_ method: String, name: String, action: String?, extra: Bool) -> ResponsePlan {
+    private func scenarioRoute(_ method: String, name: String, action: String?, extra: Bool, testID: String?) -> ResponsePlan {
         switch (method, action) {
         case _ where extra:
             return error(404, "no admin route below /__admin/scenarios/\(name)")
         case ("GET", nil):
-            guard let status = server.scenarios.status(name) else { return noScenario(name) }
+            let status = testID.map { server.scenarios.status(name, scope: viewScope($0)) } ?? server.scenarios.status(name)
+            guard let status else { return noScenario(name) }
+            return json(200) { describe(status, &$0) }
+        case ("POST", "reset"?) where testID != nil:
+            // One test's progress only: the scenario and the other tests' progress stay.
+            let scope = viewScope(testID!)
+            scope.resetProgress(of: name)
+            guard let status = server.scenarios.status(name, scope: scope) else { return noScenario(name) }
             return json(200) { describe(status, &$0) }
         case ("DELETE", nil):
             guard server.scenarios.remove(name) else { return noScenario(name) }
@@ -146,6 +157,15 @@ struct AdminAPI {
         let known = server.scenarios.all.map(\.scenario.name).joined(separator: ", ")
         return error(404, "no scenario named \"\(name)\"; loaded: \(known.isEmpty ? "none" : known)")
     }
+
+    /// The test an admin query is about: its `test_id` parameter, else its `X-MockScope-Test-Id`.
+    static func testID(_ request: HTTPRequest) -> String? {
+        if let given = request.query.last(where: { $0.name == "test_id" })?.value, !given.isEmpty { return given }
+        return RequestHeads(request.headers).testID
+    }
+
+    /// The scope of a test as the admin API reads it (`TestScopeTable.view`).
+    func viewScope(_ id: String) -> TestScope { server.testScopes.view(id, nowMs: server.clock.nowMs()) }
 
     /// What a web page could send, refused without a token (a token is proof enough): see `BrowserGuard`.
     static func browserRefusal(_ headers: HeaderFields) -> String? {

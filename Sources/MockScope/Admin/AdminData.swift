@@ -7,7 +7,7 @@ extension AdminAPI {
         switch (request.method, parts[0], rest) {
         case ("GET", "requests", ""):
             let filter: JournalFilter
-            do { filter = try Self.journalFilter(request.query) } catch { return self.error(400, error.message) }
+            do { filter = try Self.journalFilter(request) } catch { return self.error(400, error.message) }
             let entries = server.journal.entries(filter)
             let total = server.journal.total
             return json(200) { o in
@@ -17,14 +17,16 @@ extension AdminAPI {
             }
         case ("GET", "requests", "count"):
             let filter: JournalFilter
-            do { filter = try Self.journalFilter(request.query) } catch { return self.error(400, error.message) }
+            do { filter = try Self.journalFilter(request) } catch { return self.error(400, error.message) }
             let count = server.journal.count(filter)
             return json(200) { o in o.field("count", .number(Double(count))) }
         case ("DELETE", "requests", ""):
-            server.journal.clear()
+            if let id = Self.testID(request) { server.journal.clear(testID: id) } else { server.journal.clear() }
             return json(200) { o in o.field("cleared", .bool(true)) }
         case ("GET", "conduct", ""):
-            let report = ConductReport(entries: server.journal.entries())
+            var filter = JournalFilter()
+            filter.testID = Self.testID(request)
+            let report = ConductReport(entries: server.journal.entries(filter))
             return ResponsePlan(status: 200, headers: HeaderFields([("content-type", "application/json")]), body: .whole(Array(report.json().utf8)))
         case ("GET", "fixtures", ""):
             let fixtures = server.store.fixtures
@@ -67,6 +69,7 @@ extension AdminAPI {
         server.journal.clear()
         server.scenarios.resetAll(nowMs: server.clock.nowMs())
         server.rateLimits.reset()
+        server.testScopes.removeAll()
         server.moduleStates.reset()
         server.store.positions.reset()
         let initial = server.initialSettings
@@ -75,6 +78,17 @@ extension AdminAPI {
         return json(200) { o in
             o.field("reset", .bool(true))
             o.field("fixtures", .number(Double(count)))
+        }
+    }
+
+    /// One test's scope back to nothing: its journal entries, scenario progress, rate-limit
+    /// windows and sequence positions. The server's own state and other tests' stay.
+    func resetTest(_ id: String) -> ResponsePlan {
+        server.journal.clear(testID: id)
+        server.testScopes.remove(id)
+        return json(200) { o in
+            o.field("reset", .bool(true))
+            o.field("test_id", string: id)
         }
     }
 
@@ -116,10 +130,18 @@ extension AdminAPI {
 
     struct FilterError: Error { var message: String }
 
+    /// The filter of a journal query: its parameters, and its `X-MockScope-Test-Id` when it has no `test_id`.
+    static func journalFilter(_ request: HTTPRequest) throws(FilterError) -> JournalFilter {
+        var filter = try journalFilter(request.query)
+        if filter.testID == nil { filter.testID = RequestHeads(request.headers).testID }
+        return filter
+    }
+
     static func journalFilter(_ query: [(name: String, value: String)]) throws(FilterError) -> JournalFilter {
         var filter = JournalFilter()
         for (name, value) in query {
             switch name {
+            case "test_id": filter.testID = value.isEmpty ? nil : value
             case "path": filter.path = value
             case "method": filter.method = value
             case "model": filter.model = value
@@ -138,7 +160,7 @@ extension AdminAPI {
                 guard let limit = Int(value), limit > 0 else { throw FilterError(message: "limit must be a positive number") }
                 filter.limit = limit
             default:
-                throw FilterError(message: "unknown filter \"\(name)\"; use path, method, model, fixture, header, api_key, status, after, limit")
+                throw FilterError(message: "unknown filter \"\(name)\"; use path, method, model, fixture, header, api_key, status, test_id, after, limit")
             }
         }
         return filter
@@ -149,6 +171,7 @@ extension AdminAPI {
         o.field("time", string: entry.time)
         o.field("clock_ms", .number(entry.clockMs))
         o.field("request_id", string: entry.requestID)
+        if let testID = entry.testID { o.field("test_id", string: testID) }
         o.field("method", string: entry.method)
         o.field("path", string: entry.path)
         o.field("query", .object(Dictionary(entry.query.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })))

@@ -22,6 +22,8 @@ public struct JournalEntry: Sendable {
     /// What the answer asked the client to wait before retrying (`retry-after-ms` / `retry-after`), in ms.
     public var retryAfterMs: Double?
     public var requestID: String
+    /// The test the request named (`X-MockScope-Test-Id`), if any.
+    public var testID: String?
     public var method: String
     public var path: String
     /// The request as it arrived (secrets included); read `query`, `headers`, `body`.
@@ -120,6 +122,8 @@ public struct JournalFilter: Sendable {
     public var header: (name: String, value: String)?
     public var apiKey: String?
     public var status: Int?
+    /// Only the entries of this test (`X-MockScope-Test-Id`).
+    public var testID: String?
     /// Only entries with a larger id.
     public var after: Int?
     public var limit: Int?
@@ -136,6 +140,7 @@ public struct JournalFilter: Sendable {
         if let fixture, entry.fixture != fixture { return false }
         if let apiKey, entry.apiKey != apiKey { return false }
         if let status, entry.status != status { return false }
+        if let testID, entry.testID != testID { return false }
         if let after, entry.id <= after { return false }
         if let header, entry.header(header.name) != header.value { return false }
         return true
@@ -202,6 +207,7 @@ final class JournalRecord: @unchecked Sendable {
             note.error = note.error.map { cut($0, limit) }
             note.fixture = note.fixture.map { cut($0, limit) }
             note.apiKey = note.apiKey.map { cut($0, limit) }
+            note.testID = note.testID.map { cut($0, limit) }
             var faultBytes = 0
             note.faults = note.faults.prefix { fault in
                 faultBytes += min(fault.utf8.count, limit)
@@ -249,9 +255,9 @@ final class JournalRecord: @unchecked Sendable {
             total += Journal.fieldOverhead + scenario.utf8.count
         }
         let model = note.modelName?.utf8.count ?? 0, nearMiss = note.nearMiss?.utf8.count ?? 0, error = note.error?.utf8.count ?? 0
-        let fixture = note.fixture?.utf8.count ?? 0, apiKey = note.apiKey?.utf8.count ?? 0
-        if model > limit || nearMiss > Journal.nearMissLimit || error > limit || fixture > limit || apiKey > limit { over = true }
-        total += (note.model?.utf8.count ?? 0) + nearMiss + error + fixture + apiKey
+        let fixture = note.fixture?.utf8.count ?? 0, apiKey = note.apiKey?.utf8.count ?? 0, testID = note.testID?.utf8.count ?? 0
+        if model > limit || nearMiss > Journal.nearMissLimit || error > limit || fixture > limit || apiKey > limit || testID > limit { over = true }
+        total += (note.model?.utf8.count ?? 0) + nearMiss + error + fixture + apiKey + testID
         return (total, over)
     }
 
@@ -269,6 +275,7 @@ final class JournalRecord: @unchecked Sendable {
         entry.policy = policy
         entry.recording = note.recording?.text
         entry.sequenceIndex = note.sequenceIndex
+        entry.testID = note.testID
         return entry
     }
 }
@@ -383,7 +390,9 @@ public final class Journal: Sendable {
     public func entries(_ filter: JournalFilter = JournalFilter()) -> [JournalEntry] {
         // Only references and outcomes are copied under the lock; entries are built after it.
         let held = state.withLock { state in
-            state.ring.compactMap { record in record.map { ($0, $0.id, $0.outcome) } }
+            state.ring.compactMap { record in
+                record.flatMap { filter.testID == nil || $0.note.testID == filter.testID ? ($0, $0.id, $0.outcome) : nil }
+            }
         }
         let all = held.map { $0.0.entry(id: $0.1, outcome: $0.2, fingerprints: fingerprints, policy: policy) }.sorted { $0.id < $1.id }
         let matching = all.filter(filter.admits)
@@ -395,6 +404,21 @@ public final class Journal: Sendable {
 
     /// Entries ever recorded (including those the ring has dropped).
     public var total: Int { state.withLock { $0.total } }
+
+    /// Forgets one test's entries (`X-MockScope-Test-Id`); the others stay.
+    public func clear(testID: String) {
+        let dropped = state.withLock { state -> [JournalRecord] in
+            var dropped: [JournalRecord] = []
+            for index in state.ring.indices {
+                guard let record = state.ring[index], record.note.testID == testID else { continue }
+                state.bytes -= record.bytes
+                dropped.append(record)
+                state.ring[index] = nil
+            }
+            return dropped
+        }
+        withExtendedLifetime(dropped) {}
+    }
 
     public func clear() {
         let dropped = state.withLock { state -> [JournalRecord?] in

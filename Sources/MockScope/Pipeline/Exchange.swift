@@ -26,6 +26,7 @@ struct Exchange: ~Copyable {
         self.heads = RequestHeads(request.headers)
         self.note = ExchangeNote(id: id, endpoint: endpoint, clockMs: clockMs)
         self.endpoint = endpoint
+        note.testID = heads.testID
     }
 
     /// The note, moved out for the journal (a placeholder is left in its place: no copy).

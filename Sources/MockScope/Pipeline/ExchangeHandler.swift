@@ -18,6 +18,8 @@ public final class ExchangeHandler: HTTPHandler {
     public let scenarios: ScenarioEngine
     public let clock: MockClock
     public let rateLimits: RateLimiterRegistry
+    /// What each test (`X-MockScope-Test-Id`) keeps of its own (bounded: `--test-scopes`).
+    public let testScopes: TestScopeTable
     public let journal: Journal
     public let metrics = ServerMetrics()
     /// What stateful protocol modules keep between requests (stored responses, tasks, files).
@@ -33,7 +35,7 @@ public final class ExchangeHandler: HTTPHandler {
 
     public init(store: FixtureStore, settings: MockSettings = MockSettings(), clock: MockClock = MockClock(), seed: UInt64 = 1,
                 journalSize: Int = 1000, journalBytes: Int = Journal.defaultByteLimit,
-                rateLimitWindows: Int = RateLimiterRegistry.defaultMaxWindows, logger: Logger = Logger(label: "mockscope"),
+                rateLimitWindows: Int = RateLimiterRegistry.defaultMaxWindows, testScopes: Int = TestScopeTable.defaultLimit, logger: Logger = Logger(label: "mockscope"),
                 preparer: (any AnswerPreparer)? = nil, protocols: ProtocolRegistry = .standard, secrets: SecretPolicy = .standard,
                 logWriter: BufferedLogWriter? = nil) {
         self.preparer = preparer
@@ -41,14 +43,16 @@ public final class ExchangeHandler: HTTPHandler {
         self.initialSettings = settings
         self.journal = Journal(capacity: journalSize, byteLimit: journalBytes, policy: secrets)
         self.rateLimits = RateLimiterRegistry(maxWindows: rateLimitWindows)
+        let scopes = TestScopeTable(limit: testScopes)
+        self.testScopes = scopes
         self.logger = logger
         self.clock = clock
         self.scenarios = ScenarioEngine(defaultSeed: seed)
         self.log = ExchangeLog(logger: logger, policy: secrets, writer: logWriter)
         self.pipeline = ExchangePipeline(
             routing: Routing(registry: protocols),
-            decision: FixtureDecision(states: moduleStates),
-            faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits,
+            decision: FixtureDecision(states: moduleStates, testScopes: scopes),
+            faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits, testScopes: scopes,
                                      headerRandom: FaultApplication.HeaderRandom(seed: seed)),
             responding: Responding(journaling: Journaling(journal: journal)))
     }

@@ -6,6 +6,8 @@ public struct ExchangeNote: Sendable {
     public var requestID: String { id.text }
     public var id: RequestID
     public var fixture: String?
+    /// The test the request belongs to (`X-MockScope-Test-Id`), if it named one.
+    public var testID: String?
     /// The answer of the fixture's sequence that was served (nil: not a sequence).
     public var sequenceIndex: Int?
     public var nearMiss: String?

@@ -30,6 +30,9 @@ struct ExchangePipeline: Sendable {
         var exchange = Exchange(request: request, id: id, endpoint: endpoint, clockMs: clockMs)
         let settings = state.settings
         browserGuard.run(&exchange, settings: settings)
+        if !exchange.isDecided, let id = exchange.heads.testID, let problem = TestScopeTable.problem(with: id) {
+            exchange.refuse(ErrorCatalog.badFault, message: problem)
+        }
         let recording = settings.record != .none
         if recording || exchange.isDecided {
             // Recording: only what the protocol accepts goes upstream (and so into a fixture).

@@ -31,6 +31,8 @@ public struct ProtocolRegistry: Sendable {
         ImageSynthesisModule(),
         TasksModule(),
         GeneratedImageModule(),
+        VideoSynthesisModule(),
+        GeneratedVideoModule(),
         CompatibleFilesModule(),
         NativeFilesModule(),
         UploadPolicyModule(),

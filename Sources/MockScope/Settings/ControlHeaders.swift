@@ -4,6 +4,9 @@ public let speedHeader = "X-MockScope-Speed"
 public let faultHeader = "X-MockScope-Fault"
 /// Per-request header naming scenarios to apply (comma-separated), active or not.
 public let scenarioHeader = "X-MockScope-Scenario"
+/// Per-request header naming the test a request belongs to: its journal entries, scenario
+/// progress, rate-limit windows and answer-sequence positions are that test's own (`TestScopeTable`).
+public let testIDHeader = "X-MockScope-Test-Id"
 
 /// Reading the control headers' values.
 enum ControlHeaders {

@@ -3,11 +3,14 @@ import Synchronization
 
 /// Stage 5: faults rewrite the decided plan: global faults (`--rate-limit`), then active
 /// scenarios' (in activation order), then the request's own `X-MockScope-Fault`. A path no
-/// protocol owns gets none.
+/// protocol owns gets none. A test's request (`X-MockScope-Test-Id`) uses its `TestScope`'s
+/// scenario progress and rate-limit windows.
 struct FaultApplication: Sendable {
     let scenarios: ScenarioEngine
     let clock: MockClock
     let rateLimits: RateLimiterRegistry
+    /// Each test's own scenario progress and rate-limit windows.
+    let testScopes: TestScopeTable
     /// Randomness for header faults: seeded once, advanced per request.
     let headerRandom: HeaderRandom
 
@@ -51,15 +54,16 @@ struct FaultApplication: Sendable {
         let model = exchange.note.modelName
         let fixture = exchange.fixture ?? exchange.memo?.fixture
         let nowMs = clock.nowMs()
+        let scope = exchange.heads.testID.map { testScopes.scope($0, nowMs: nowMs) }
         let selected = scenarios.faults(for: ScenarioRequest(path: request.path, model: model, headers: request.headers.fields,
                                                               fixture: fixture?.name, apiKey: exchange.apiKey),
-                                        forced: forced, nowMs: nowMs)
+                                        forced: forced, nowMs: nowMs, scope: scope)
         let faults = settings.globalFaults + selected.faults + headerFaults
         guard !faults.isEmpty else { return }
         var context = FaultContext(dialect: exchange.endpoint.errorDialect, requestID: exchange.note.requestID, model: model, apiKey: exchange.apiKey,
                                    promptTokens: TokenEstimate.prompt(exchange.body),
                                    completionTokens: fixture?.completionTokens ?? 0,
-                                   nowMs: nowMs, random: selected.random ?? headerRandom.next(), rateLimits: rateLimits,
+                                   nowMs: nowMs, random: selected.random ?? headerRandom.next(), rateLimits: scope?.rateLimits ?? rateLimits,
                                    request: exchange.body, codec: exchange.endpoint.module.answerCodec(for: exchange.endpoint))
         for fault in faults {
             fault.apply(to: &exchange.plan!, context: &context)

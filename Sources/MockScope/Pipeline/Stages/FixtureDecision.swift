@@ -8,6 +8,8 @@ import MockScopeHTTPTypes
 struct FixtureDecision: Sendable {
     /// What stateful modules keep between requests.
     let states: ModuleStateStore
+    /// Each test's own answer-sequence positions.
+    let testScopes: TestScopeTable
 
     func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState) {
         guard let validated = exchange.validated else { return }
@@ -19,7 +21,10 @@ struct FixtureDecision: Sendable {
             exchange.note.fixture = fixture.name
             exchange.fixture = fixture
             guard fixture.isSequence else { return exchange.plan = fixture.plan }
-            guard let index = state.store.positions.take(fixture) else {
+            let positions = exchange.heads.testID.map {
+                testScopes.scope($0, nowMs: exchange.note.clockMs).positions(generation: state.storeGeneration)
+            } ?? state.store.positions
+            guard let index = positions.take(fixture) else {
                 return exchange.refuse(ErrorCatalog.noMatch, message: "Fixture \(fixture.name) has served all its \(fixture.responses.count) "
                                        + "answers and says after_last: error; POST /__admin/reset starts it again.")
             }

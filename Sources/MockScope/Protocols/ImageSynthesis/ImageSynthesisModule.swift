@@ -92,7 +92,7 @@ public struct ImageSynthesisModule: ProtocolModule {
         }
         let store = TaskStore.of(context)
         let asynchronous = context.request.headers[AsyncCall.header]?.caseInsensitiveEquals("enable") ?? false
-        let task = AsyncTask(id: Self.taskID(context.request.body, sequence: store.count), kind: .image, model: order.model,
+        let task = AsyncTask(id: AsyncTask.id(requestBody: context.request.body, sequence: store.count), kind: .image, model: order.model,
                              prompt: order.prompt, width: order.width, height: order.height, count: order.count,
                              submittedMs: context.nowMs, timings: asynchronous ? context.settings.taskTimings : TaskTimings(pendingMs: 0, runningMs: 0),
                              baseURL: context.baseURL)
@@ -100,11 +100,5 @@ public struct ImageSynthesisModule: ProtocolModule {
         let answer = asynchronous ? TaskAnswer.created(task, requestID: context.requestID)
                                   : TaskAnswer.query(task, at: context.nowMs, requestID: context.requestID)
         return ChatSynthesis.wholePlan(answer, requestID: context.requestID)
-    }
-
-    /// A task id in DashScope's form (a lower-case UUID), from the request and how many tasks came
-    /// before it: distinct for repeated requests, the same for the same sequence of requests.
-    static func taskID(_ body: [UInt8], sequence: Int) -> String {
-        StringFormats.uuid(StableHash(String(decoding: body, as: UTF8.self)).derived("task#\(sequence)"))
     }
 }

@@ -12,6 +12,8 @@ public struct RequestHeads: Sendable {
     public private(set) var speed: String?
     public private(set) var fault: String?
     public private(set) var scenario: String?
+    /// `X-MockScope-Test-Id` (nil when absent or empty).
+    public private(set) var testID: String?
     /// `Host`, `Origin`, `Sec-Fetch-Site`: what tells a web page's request apart (`BrowserGuard`).
     public private(set) var host: String?
     public private(set) var origin: String?
@@ -55,6 +57,10 @@ public struct RequestHeads: Sendable {
                 else if fault == nil, fields[index].name.caseInsensitiveEquals(faultHeader) { fault = fields[index].value }
                 else if !asyncCall, fields[index].name.caseInsensitiveEquals(AsyncCall.header) {
                     asyncCall = fields[index].value.caseInsensitiveEquals("enable")
+                }
+            case 19:
+                if testID == nil, fields[index].name.caseInsensitiveEquals(testIDHeader), !fields[index].value.isEmpty {
+                    testID = fields[index].value
                 }
             case 20:
                 if scenario == nil, fields[index].name.caseInsensitiveEquals(scenarioHeader) { scenario = fields[index].value }

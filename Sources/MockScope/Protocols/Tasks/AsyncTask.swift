@@ -1,19 +1,23 @@
 /// One asynchronous task as MockScope keeps it: what was asked for, when, and how long each
 /// status lasts. Its status at any moment follows from these on MockScope's clock.
 struct AsyncTask: Sendable {
-    /// What the task makes (the task API's results differ by kind).
-    enum Kind: String, Sendable {
+    /// What the task makes (the task API's results and usage differ by kind).
+    enum Kind: Sendable, Equatable {
+        /// `count` images (`output.results[].url`, `usage.image_count`).
         case image
+        /// One video (`output.video_url`, `usage.duration` ...) of `seconds` at resolution tier
+        /// `tier` (`SR`: "480", "720", "1080").
+        case video(seconds: Int, tier: String)
     }
 
     let id: String
     let kind: Kind
     let model: String
     let prompt: String
-    /// Each result image's size in pixels.
+    /// Each result's size in pixels.
     let width: Int
     let height: Int
-    /// How many images (`parameters.n`).
+    /// How many results (images: `parameters.n`; a video task makes one).
     let count: Int
     /// MockScope's clock when the task was created, in ms.
     let submittedMs: Double
@@ -39,5 +43,18 @@ struct AsyncTask: Sendable {
     /// The URL of result image `index` (served by `GeneratedImageModule`).
     func imageURL(_ index: Int) -> String {
         baseURL + GeneratedImageModule.path(seed: id + "/" + String(index), width: width, height: height)
+    }
+
+    /// The URL of the result video of a video task (served by `GeneratedVideoModule`), or nil.
+    var videoURL: String? {
+        guard case .video(let seconds, _) = kind else { return nil }
+        return baseURL + GeneratedVideoModule.path(seed: id, width: width, height: height, seconds: seconds)
+    }
+
+    /// A task id in DashScope's form (a lower-case UUID), from the create request's body and how
+    /// many tasks came before it: distinct for repeated requests, the same for the same sequence
+    /// of requests.
+    static func id(requestBody body: [UInt8], sequence: Int) -> String {
+        StringFormats.uuid(StableHash(String(decoding: body, as: UTF8.self)).derived("task#\(sequence)"))
     }
 }

@@ -8,9 +8,7 @@ enum TaskAnswer {
         writer.object { o in
             o.field("request_id", string: requestID)
             o.field("output", object: { out in output(task, status: status, into: &out) })
-            if status == .succeeded {
-                o.field("usage", object: { u in u.field("image_count", .number(Double(task.count))) })
-            }
+            if status == .succeeded { o.field("usage", object: { u in usage(task, into: &u) }) }
         }
         return writer.text
     }
@@ -23,6 +21,12 @@ enum TaskAnswer {
         if status != .pending, status != .canceled { out.field("scheduled_time", string: MockTime.taskStamp(task.scheduledMs)) }
         if status.isFinal { out.field("end_time", string: MockTime.taskStamp(task.endMs)) }
         guard status == .succeeded else { return }
+        if let videoURL = task.videoURL {
+            out.field("orig_prompt", string: task.prompt)
+            out.field("actual_prompt", string: task.prompt)
+            out.field("video_url", string: videoURL)
+            return
+        }
         out.field("results", array: (0..<task.count).map { index in { w in
             w.object { r in
                 r.field("orig_prompt", string: task.prompt)
@@ -35,6 +39,21 @@ enum TaskAnswer {
             m.field("SUCCEEDED", .number(Double(task.count)))
             m.field("FAILED", .number(0))
         })
+    }
+
+    /// A finished task's `usage`: images `{"image_count":n}`; a video `{"duration":5,
+    /// "size":"1280*720","fps":24,"video_count":1,"SR":"720"}` (docs/protocol-notes.md, tasks).
+    static func usage(_ task: AsyncTask, into u: inout JSONWriter.ObjectWriter) {
+        switch task.kind {
+        case .image:
+            u.field("image_count", .number(Double(task.count)))
+        case .video(let seconds, let tier):
+            u.field("duration", .number(Double(seconds)))
+            u.field("size", string: "\(task.width)*\(task.height)")
+            u.field("fps", .number(Double(GeneratedVideoModule.framesPerSecond)))
+            u.field("video_count", .number(Double(task.count)))
+            u.field("SR", string: tier)
+        }
     }
 
     /// The answer to a create call: `{"request_id":…,"output":{"task_id":…,"task_status":"PENDING"}}`.

@@ -3,7 +3,8 @@ import MockScopeHTTPTypes
 /// DashScope's task API (docs/protocol-notes.md, tasks): `GET /api/v1/tasks/{id}` (a task's
 /// status and results), `POST /api/v1/tasks/{id}/cancel` (a pending task only) and `GET
 /// /api/v1/tasks` (the list, with its filters and pages). Answered from `TaskStore`, whatever
-/// `--unmatched` says; tasks are made by the task-style endpoints (`ImageSynthesisModule`).
+/// `--unmatched` says; tasks are made by the task-style endpoints (`ImageSynthesisModule`,
+/// `VideoSynthesisModule`).
 public struct TasksModule: ProtocolModule {
     public static let path = "/api/v1/tasks"
     static let cancelSuffix = "/cancel"

@@ -12,7 +12,8 @@ with a bounded timeout instead of a sleep.
 
 The pytest plugin (registered as `mockscope`) adds the fixtures `mockscope` (one server for
 the session, default fixtures, --speed 0), `mockscope_server` (a factory) and
-`mockscope_defaults` (the factory's default arguments, for a conftest.py to override).
+`mockscope_defaults` (the factory's default arguments, for a conftest.py to override) and
+`mockscope_test` (the running test's own view of the `mockscope` server: `TestScope`).
 """
 
 from .bundled import bundled_binary, find_binary
@@ -20,8 +21,9 @@ from .errors import MockScopeError, ServerStartError, UnsupportedPlatformError
 
 # The rest comes from .server (which needs `requests`) on first use, so that the `mockscope`
 # command (launcher.py) starts without importing it.
-_FROM_SERVER = {"__all__", "ADMIN_TOKEN_HEADER", "FAULT_HEADER", "SCENARIO_HEADER", "SPEED_HEADER", "AdminError",
-                "MockScope", "Scenario", "eventually", "fault_headers", "fingerprint", "scenario_headers"}
+_FROM_SERVER = {"__all__", "ADMIN_TOKEN_HEADER", "FAULT_HEADER", "SCENARIO_HEADER", "SPEED_HEADER", "TEST_ID_HEADER",
+                "AdminError", "MockScope", "Scenario", "TestScope", "eventually", "fault_headers", "fingerprint",
+                "scenario_headers", "id_for_test"}
 
 
 def __getattr__(name: str):

@@ -5,6 +5,12 @@ Fixtures:
   mockscope_server   factory: mockscope_server("--scenario", "rate-limited", ...) starts a server
                      with these `mockscope serve` arguments; every server it started is stopped
                      at the end of the session (or earlier: `server.stop()`, or `with ... as s:`)
+  mockscope_test     this test's own view of `mockscope` (a TestScope): pass `.headers` to its
+                     clients (`default_headers=` for openai/anthropic, `headers=` for dashscope
+                     and requests); its journal, count, wait and conduct queries see only the
+                     test's requests, and its scenario progress, rate-limit windows and sequence
+                     positions are its own (reset when the test starts): parallel tests
+                     (pytest-xdist workers) share one server without seeing each other
   mockscope_defaults the MockScope keyword arguments every server started by the plugin gets
                      unless the call gives its own (default: none); a suite overrides this
                      fixture in its conftest.py, e.g. to start the servers in its own folder:
@@ -15,7 +21,9 @@ Fixtures:
 Configuration: the binary is --mockscope-bin, else $MOCKSCOPE_BIN, else the server bundled in the
 wheel, else `mockscope` on PATH;
 a fixtures folder to serve instead of the server's default is --mockscope-fixtures, else
-$MOCKSCOPE_FIXTURES.
+$MOCKSCOPE_FIXTURES. With --mockscope-url, else $MOCKSCOPE_URL (`http://127.0.0.1:PORT`),
+`mockscope` is that running server instead of one it starts: start one server, then run
+`MOCKSCOPE_URL=... pytest -n 4` and every worker shares it.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
-from .server import MockScope, ServerStartError
+from .server import MockScope, ServerStartError, TestScope
 
 _STARTED_KEY = pytest.StashKey[List[MockScope]]()
 _FIRST_STARTED_BY_TEST_KEY = pytest.StashKey[int]()
@@ -37,6 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="the mockscope binary (default: $MOCKSCOPE_BIN, else the bundled server, else `mockscope` on PATH)")
     group.addoption("--mockscope-fixtures", action="store", dest="mockscope_fixtures", default=None, metavar="DIR",
                     help="fixtures folder the servers serve (default: $MOCKSCOPE_FIXTURES, else the server's default)")
+    group.addoption("--mockscope-url", action="store", dest="mockscope_url", default=None, metavar="URL",
+                    help="a running server the `mockscope` fixture uses instead of starting one (default: $MOCKSCOPE_URL)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,6 +57,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def binary_option(config: pytest.Config) -> Optional[str]:
     """--mockscope-bin, else $MOCKSCOPE_BIN (None: the bundled server, else `mockscope` on PATH)."""
     return config.getoption("mockscope_bin", default=None) or os.environ.get("MOCKSCOPE_BIN") or None
+
+
+def url_option(config: pytest.Config) -> Optional[str]:
+    """--mockscope-url, else $MOCKSCOPE_URL: a running server to share (None: start one)."""
+    return config.getoption("mockscope_url", default=None) or os.environ.get("MOCKSCOPE_URL") or None
 
 
 def fixtures_option(config: pytest.Config) -> Optional[str]:
@@ -92,14 +107,32 @@ def mockscope_server(request: pytest.FixtureRequest, mockscope_defaults: Dict[st
 
 
 @pytest.fixture(scope="session")
-def mockscope(mockscope_server: Callable[..., MockScope]) -> MockScope:
-    """One MockScope server for the session: the default fixtures, no delays (--speed 0).
+def mockscope(request: pytest.FixtureRequest, mockscope_server: Callable[..., MockScope],
+              mockscope_defaults: Dict[str, Any]) -> MockScope:
+    """One MockScope server for the session: the default fixtures, no delays (--speed 0); or,
+    with --mockscope-url / $MOCKSCOPE_URL, the server running there (shared by every worker).
     Its base URLs: `mockscope.compat_url` (openai SDK), `mockscope.native_url` (dashscope SDK),
     `mockscope.anthropic_url` (anthropic SDK)."""
+    url = url_option(request.config)
+    if url:
+        server = MockScope.attach(url, admin_token=mockscope_defaults.get("admin_token"), label="mockscope")
+        if not server.alive():
+            pytest.fail(f"no MockScope answers GET {server.admin_url}/health ({url} from --mockscope-url / $MOCKSCOPE_URL)",
+                        pytrace=False)
+        return server
     try:
         return mockscope_server("--speed", "0", label="mockscope")
     except ServerStartError as e:
         pytest.fail(str(e), pytrace=False)
+
+
+@pytest.fixture
+def mockscope_test(request: pytest.FixtureRequest, mockscope: MockScope) -> TestScope:
+    """This test's own view of `mockscope`, named by its node id (`id_for_test`), reset as the
+    test starts (a rerun starts clean too)."""
+    scope = mockscope.for_test(request)
+    scope.reset()
+    return scope
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import os
 import re
 import shutil
@@ -22,6 +23,8 @@ from .errors import MockScopeError, ServerStartError, UnsupportedPlatformError
 __all__ = [
     "MockScope",
     "Scenario",
+    "TestScope",
+    "id_for_test",
     "MockScopeError",
     "ServerStartError",
     "AdminError",
@@ -36,17 +39,20 @@ __all__ = [
     "SCENARIO_HEADER",
     "SPEED_HEADER",
     "ADMIN_TOKEN_HEADER",
+    "TEST_ID_HEADER",
 ]
 
 FAULT_HEADER = "X-MockScope-Fault"
 SCENARIO_HEADER = "X-MockScope-Scenario"
 SPEED_HEADER = "X-MockScope-Speed"
 ADMIN_TOKEN_HEADER = "X-MockScope-Admin-Token"
+TEST_ID_HEADER = "X-MockScope-Test-Id"
 
 _FINGERPRINT_RE = re.compile(r"^key-[0-9a-f]{8}$")
 _LOG_LINES_KEPT = 5000
 _ADMIN_TIMEOUT_S = 10.0
 _SHOWN_CHARS = 500
+_TEST_ID_MAX = 200  # the server takes up to 256 bytes of printable ASCII
 
 T = TypeVar("T")
 
@@ -143,6 +149,19 @@ def fingerprint(api_key: str) -> str:
     return "key-" + format(value, "016x")[:8]
 
 
+def id_for_test(name: str) -> str:
+    """The `X-MockScope-Test-Id` for a test's name (a pytest node id, say): the name itself when
+    it is printable ASCII of at most 200 characters, else `t-` and 32 hex digits of its SHA-256
+    (the same name always gives the same id)."""
+    if len(name) <= _TEST_ID_MAX and all(" " <= c <= "~" for c in name) and name:
+        return name
+    return "t-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+
+
+def _test_params(test_id: Optional[str]) -> Dict[str, str]:
+    return {} if test_id is None else {"test_id": test_id}
+
+
 def _key_name(api_key: str) -> str:
     """A fingerprint as given, or the fingerprint of a raw key."""
     return api_key if _FINGERPRINT_RE.match(api_key) else fingerprint(api_key)
@@ -172,14 +191,17 @@ def _option_value(args: Sequence[str], name: str) -> Optional[str]:
 
 # ---------------------------------------------------------------- scenario handle
 class Scenario:
-    """One scenario on a running server (see docs/scenarios.md): its state and its routes."""
+    """One scenario on a running server (see docs/scenarios.md): its state and its routes. With
+    a `test_id` (from `TestScope.scenario`), `info`, `matched` and `reset` are that test's own
+    progress through it; activating, deactivating and deleting act on the server's scenario."""
 
-    def __init__(self, server: "MockScope", name: str):
+    def __init__(self, server: "MockScope", name: str, test_id: Optional[str] = None):
         self.server = server
         self.name = name
+        self.test_id = test_id
 
     def __repr__(self) -> str:
-        return f"Scenario({self.name!r})"
+        return f"Scenario({self.name!r})" if self.test_id is None else f"Scenario({self.name!r}, test_id={self.test_id!r})"
 
     @property
     def _path(self) -> str:
@@ -187,7 +209,7 @@ class Scenario:
 
     def info(self) -> Dict[str, Any]:
         """GET /__admin/scenarios/{name}: definition, `active`, `matched`."""
-        return self.server.admin_json("GET", self._path)
+        return self.server.admin_json("GET", self._path, params=_test_params(self.test_id))
 
     @property
     def matched(self) -> int:
@@ -205,8 +227,9 @@ class Scenario:
         return self.server.admin_json("POST", self._path + "/deactivate")
 
     def reset(self) -> Dict[str, Any]:
-        """Count back to 0, window start to now, generator back to its seed."""
-        return self.server.admin_json("POST", self._path + "/reset")
+        """Count back to 0, window start to now, generator back to its seed (with a test id: that
+        test's progress only)."""
+        return self.server.admin_json("POST", self._path + "/reset", params=_test_params(self.test_id))
 
     def delete(self) -> None:
         self.server.admin_json("DELETE", self._path)
@@ -258,9 +281,20 @@ class MockScope:
         self._lock = threading.Lock()
         self._threads: List[threading.Thread] = []
         self._sessions = threading.local()
+        self.attached = False
+
+    @classmethod
+    def attach(cls, base_url: str, admin_token: Optional[str] = None, label: str = "attached") -> "MockScope":
+        """A handle on a server that is already running (started by someone else: a CI step, the
+        process that runs pytest-xdist's workers), at `base_url` (`http://127.0.0.1:PORT`).
+        `start` and `stop` do nothing to it; everything else works as on a started one."""
+        server = cls(label=label, admin_token=admin_token)
+        server.base = base_url.rstrip("/")
+        server.attached = True
+        return server
 
     def __repr__(self) -> str:
-        state = "running" if self.alive() else "stopped"
+        state = "attached" if self.attached else "running" if self.alive() else "stopped"
         return f"<MockScope {self.label} {self.base or '(not started)'} {state}>"
 
     # ------------------------------------------------------------------ URLs
@@ -324,6 +358,8 @@ class MockScope:
     def start(self) -> "MockScope":
         """Starts the process, waits for the port it writes to its `--port-file`, then until it
         answers GET /__admin/health."""
+        if self.attached:
+            return self
         if self.proc is not None:
             raise MockScopeError(f"mockscope ({self.label}) was already started")
         cmd = self.command()
@@ -425,6 +461,12 @@ class MockScope:
         return "\n".join(lines)
 
     def alive(self) -> bool:
+        """The child process is running (an attached server: it answers its health check)."""
+        if self.attached:
+            try:
+                return self.admin("GET", "/health", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
         return self.proc is not None and self.proc.poll() is None
 
     @property
@@ -500,10 +542,11 @@ class MockScope:
         """`update_settings(speed=0, unmatched="synthesize")`; returns the new settings."""
         return self.admin_json("PATCH", "/settings", json=changes)
 
-    def reset(self) -> Dict[str, Any]:
+    def reset(self, test_id: Optional[str] = None) -> Dict[str, Any]:
         """Everything back as started: journal cleared, scenarios reset, rate limits cleared,
-        settings restored, fixtures reloaded (runtime additions dropped)."""
-        return self.admin_json("POST", "/reset")
+        settings restored, fixtures reloaded (runtime additions dropped). With a `test_id`: only
+        that test's journal entries, scenario progress, rate-limit windows and sequence positions."""
+        return self.admin_json("POST", "/reset", params=_test_params(test_id))
 
     def metrics(self) -> str:
         """GET /__admin/metrics: the Prometheus text exposition."""
@@ -517,10 +560,11 @@ class MockScope:
     def journal_query(path: Optional[str] = None, method: Optional[str] = None, model: Optional[str] = None,
                       fixture: Optional[str] = None, header: Union[str, Tuple[str, str], Mapping[str, str], None] = None,
                       api_key: Optional[str] = None, status: Optional[int] = None, after: Optional[int] = None,
-                      limit: Optional[int] = None) -> List[Tuple[str, str]]:
+                      limit: Optional[int] = None, test_id: Optional[str] = None) -> List[Tuple[str, str]]:
         """The query parameters of /__admin/requests for these filters. `path` is exact or a prefix
         ending in `*`; `header` is "Name: value", (name, value) or {name: value}; `api_key` is a
-        raw key (fingerprinted here) or a fingerprint `key-xxxxxxxx`."""
+        raw key (fingerprinted here) or a fingerprint `key-xxxxxxxx`; `test_id` only the requests
+        that sent that `X-MockScope-Test-Id`."""
         params: List[Tuple[str, str]] = []
         for name, value in (("path", path), ("method", method), ("model", model), ("fixture", fixture)):
             if value is not None:
@@ -538,6 +582,8 @@ class MockScope:
         for name, value in (("status", status), ("after", after), ("limit", limit)):
             if value is not None:
                 params.append((name, str(int(value))))
+        if test_id is not None:
+            params.append(("test_id", test_id))
         return params
 
     def journal(self, **filters: Any) -> Dict[str, Any]:
@@ -546,7 +592,7 @@ class MockScope:
 
     def requests(self, **filters: Any) -> List[Dict[str, Any]]:
         """The journal's entries that match every filter given, oldest first: path, method,
-        model, fixture, header, api_key, status, after (an id), limit (the newest N)."""
+        model, fixture, header, api_key, status, test_id, after (an id), limit (the newest N)."""
         return self.journal(**filters)["requests"]
 
     def count(self, **filters: Any) -> int:
@@ -571,9 +617,9 @@ class MockScope:
                           message=f"at least {n} journal entries matching {filters or 'no filter'}"
                                   + (", all complete" if complete else ""))
 
-    def clear(self) -> None:
-        """DELETE /__admin/requests: empty the journal."""
-        self.admin_json("DELETE", "/requests")
+    def clear(self, test_id: Optional[str] = None) -> None:
+        """DELETE /__admin/requests: empty the journal (with a `test_id`: that test's entries only)."""
+        self.admin_json("DELETE", "/requests", params=_test_params(test_id))
 
     # -------------------------------------------------------------- fixtures
     def fixtures(self) -> List[Dict[str, Any]]:
@@ -633,19 +679,31 @@ class MockScope:
         return self.admin_json("POST", "/clock", json={"advance_ms": ms})
 
     # --------------------------------------------------------------- conduct
-    def conduct(self) -> Dict[str, Any]:
-        """GET /__admin/conduct: per API key (fingerprint), a verdict on the client's manners."""
-        return self.admin_json("GET", "/conduct")
+    def conduct(self, test_id: Optional[str] = None) -> Dict[str, Any]:
+        """GET /__admin/conduct: per API key (fingerprint), a verdict on the client's manners
+        (with a `test_id`: judged on that test's requests only)."""
+        return self.admin_json("GET", "/conduct", params=_test_params(test_id))
 
-    def assert_good_conduct(self, api_key: Optional[str] = None, checks: Optional[Iterable[str]] = None) -> Dict[str, Any]:
+    def for_test(self, test: Any) -> "TestScope":
+        """One test's view of this server: `test` is an id, a pytest `request` or item (its node
+        id names it, through `id_for_test`)."""
+        node = getattr(test, "node", test)
+        name = test if isinstance(test, str) else getattr(node, "nodeid", None)
+        if not isinstance(name, str):
+            raise TypeError(f"for_test needs a test id or a pytest request/item, not {type(test).__name__}")
+        return TestScope(self, id_for_test(name))
+
+    def assert_good_conduct(self, api_key: Optional[str] = None, checks: Optional[Iterable[str]] = None,
+                            test_id: Optional[str] = None) -> Dict[str, Any]:
         """Raises AssertionError, with every failing check's detail, unless the client behaved.
 
         api_key: the raw key (or its fingerprint) of the client to judge; None: every client.
         checks: names to require (`waited_retry_after`, `backed_off`, `no_retry_on_fatal`,
         `bounded_attempts`, `cancelled_stalls`): each must have passed; a check that nothing
         exercised (`not_seen`) fails too. None: any check that failed fails; not_seen is fine.
+        test_id: judge only that test's requests.
         Returns the judged clients."""
-        report = self.conduct()
+        report = self.conduct(test_id=test_id)
         clients = report.get("clients", [])
         if api_key is not None:
             key = _key_name(api_key)
@@ -674,3 +732,73 @@ class MockScope:
         if problems:
             raise AssertionError("client conduct:\n  " + "\n  ".join(problems))
         return {"clients": clients}
+
+
+# ---------------------------------------------------------------- one test's view
+class TestScope:
+    """One test's view of a shared server (`MockScope.for_test`, the plugin's `mockscope_test`).
+    Its clients send `headers` (`{"X-MockScope-Test-Id": id}`): then the journal, scenario
+    progress, rate-limit windows, answer-sequence positions and conduct report are the test's own,
+    and tests running in parallel (pytest-xdist workers) share one server without seeing each
+    other. The queries here see only this test's requests.
+
+        client = OpenAI(api_key="sk-test", base_url=scope.compat_url, default_headers=scope.headers)
+        dashscope.Generation.call(..., headers=scope.headers)
+        assert scope.count(status=429) == 1
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, server: MockScope, test_id: str):
+        self.server = server
+        self.test_id = test_id
+
+    def __repr__(self) -> str:
+        return f"<TestScope {self.test_id!r} on {self.server!r}>"
+
+    @property
+    def headers(self) -> Dict[str, str]:
+        """Pass as `default_headers=` (openai, anthropic), `headers=` (dashscope, requests)."""
+        return {TEST_ID_HEADER: self.test_id}
+
+    def __getattr__(self, name: str) -> Any:
+        # The server's URLs and everything not scoped (fixtures, settings, clock) as they are.
+        if name in ("base_url", "compat_url", "coding_plan_url", "anthropic_url", "native_url", "admin_url",
+                    "fixtures", "fixture", "add_fixture", "remove_fixture", "settings", "update_settings",
+                    "clock", "advance_clock", "status", "health", "metrics"):
+            return getattr(self.server, name)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def journal(self, **filters: Any) -> Dict[str, Any]:
+        return self.server.journal(test_id=self.test_id, **filters)
+
+    def requests(self, **filters: Any) -> List[Dict[str, Any]]:
+        """This test's journal entries (`MockScope.requests`' filters)."""
+        return self.server.requests(test_id=self.test_id, **filters)
+
+    def count(self, **filters: Any) -> int:
+        return self.server.count(test_id=self.test_id, **filters)
+
+    def wait_for_requests(self, n: int, timeout: float = 5.0, complete: bool = True, **filters: Any) -> List[Dict[str, Any]]:
+        return self.server.wait_for_requests(n, timeout=timeout, complete=complete, test_id=self.test_id, **filters)
+
+    def clear(self) -> None:
+        """Forgets this test's journal entries."""
+        self.server.clear(test_id=self.test_id)
+
+    def reset(self) -> Dict[str, Any]:
+        """Forgets this test's journal entries, scenario progress, rate-limit windows and
+        sequence positions; the server's own state and other tests' stay."""
+        return self.server.reset(test_id=self.test_id)
+
+    def conduct(self) -> Dict[str, Any]:
+        return self.server.conduct(test_id=self.test_id)
+
+    def assert_good_conduct(self, api_key: Optional[str] = None, checks: Optional[Iterable[str]] = None) -> Dict[str, Any]:
+        return self.server.assert_good_conduct(api_key=api_key, checks=checks, test_id=self.test_id)
+
+    def scenario(self, name: str) -> Scenario:
+        """The scenario as this test sees it (`matched` and `reset` are its own progress)."""
+        handle = Scenario(self.server, name, test_id=self.test_id)
+        handle.info()  # raises AdminError (404) when there is none
+        return handle
