@@ -24,13 +24,33 @@ struct ClientCopy: Sendable {
     /// Whether any effect has acted (the copy differs from the upstream's answer).
     private(set) var changed = false
 
-    init(effects: [LiveEffect]) { pending = effects }
+    /// A misbehaviour fault's rewrite of the whole answer, and the upstream's pieces held for it
+    /// (nil once rewritten, or when there is none).
+    private var rewriteAnswer: (@Sendable (ResponsePlan) -> ResponsePlan)?
+    private var held: [[UInt8]] = []
 
-    var isEmpty: Bool { pending.isEmpty && !changed }
+    init(effects: [LiveEffect]) {
+        var rest: [LiveEffect] = []
+        var rewrites: [@Sendable (ResponsePlan) -> ResponsePlan] = []
+        for effect in effects {
+            if case .rewriteAnswer(let rewrite) = effect.action { rewrites.append(rewrite) } else { rest.append(effect) }
+        }
+        pending = rest
+        if !rewrites.isEmpty {
+            let all = rewrites
+            rewriteAnswer = { plan in all.reduce(plan) { $1($0) } }
+        }
+    }
+
+    var isEmpty: Bool { pending.isEmpty && !changed && rewriteAnswer == nil }
 
     /// What the client gets for one event of a stream.
     mutating func pass(event: [UInt8]) -> [UInt8] {
         guard ending == nil else { return [] }
+        if rewriteAnswer != nil {
+            held.append(event)
+            return []
+        }
         var event = event
         var out: [UInt8] = []
         // A done marker waits when an error frame is still to come in its place.
@@ -51,6 +71,8 @@ struct ClientCopy: Sendable {
                 return out
             case .rewrite(let rewrite):
                 event = Array(rewrite(String(decoding: event, as: UTF8.self)).utf8)
+            case .rewriteAnswer:
+                break  // taken out at the start (`rewriteAnswer`)
             }
         }
         out += cutBytes(event)
@@ -62,6 +84,10 @@ struct ClientCopy: Sendable {
     /// `after_events=0` ends act on it (as on a planned whole answer).
     mutating func pass(piece: [UInt8]) -> [UInt8] {
         guard ending == nil else { return [] }
+        if rewriteAnswer != nil {
+            held.append(piece)
+            return []
+        }
         if let index = pending.firstIndex(where: { $0.unit == .events && $0.count == 0 }), case .end(let streamEnding) = pending[index].action {
             pending.remove(at: index)
             changed = true
@@ -71,10 +97,30 @@ struct ClientCopy: Sendable {
         return cutBytes(piece)
     }
 
-    /// The upstream's answer is over: effects never reached act now (an error frame at the end, a
-    /// stall or drop after everything). Returns the last bytes for the client.
-    mutating func finish(isStream: Bool) -> [UInt8] {
+    /// The upstream's answer is over: a held answer is rewritten and passed on, then effects never
+    /// reached act (an error frame at the end, a stall or drop after everything). Returns the last
+    /// bytes for the client.
+    mutating func finish(isStream: Bool, status: Int, headers: HeaderFields) -> [UInt8] {
         guard ending == nil else { return [] }
+        var out: [UInt8] = []
+        if let rewrite = rewriteAnswer {
+            rewriteAnswer = nil
+            let pieces = held
+            held = []
+            let body: PlannedBody = isStream ? .events(pieces.map { PlannedEvent(atMs: 0, bytes: $0) }) : .whole(pieces.flatMap { $0 })
+            let rewritten = rewrite(ResponsePlan(status: status, headers: headers, body: body))
+            changed = true
+            switch rewritten.body {
+            case .events(let events): for event in events { out += pass(event: event.bytes) }
+            case .whole(let bytes): out += pass(piece: bytes)
+            case .live: break
+            }
+            guard ending == nil else { return out }
+        }
+        return out + finishEffects(isStream: isStream)
+    }
+
+    private mutating func finishEffects(isStream: Bool) -> [UInt8] {
         for effect in pending {
             switch effect.action {
             case .end(let streamEnding):

@@ -354,7 +354,7 @@ final class RecordingExchange: UpstreamSink {
                 if hasEffects { out += state.client.pass(event: rest) }
             }
             // Effects the answer never reached act at its end (as on a planned answer).
-            if hasEffects, failure == nil { out += state.client.finish(isStream: state.isStream) }
+            if hasEffects, failure == nil { out += state.client.finish(isStream: state.isStream, status: state.status ?? 0, headers: state.headers) }
             return (state, out, before == nil ? state.client.ending : nil)
         }
         if !lastOut.isEmpty { live.send(lastOut) }

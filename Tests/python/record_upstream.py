@@ -10,6 +10,8 @@ port 0. It counts what it was asked and answers by the request's `model`:
   test-die       200 SSE (chunked): two events, then the connection is cut
                  without the terminating chunk
   test-429       429 with an OpenAI-shaped JSON error and two extra headers
+  test-tools     a chat completion calling get_weather {"location": "Paris", "days": 3}
+                 (SSE in three chunks when the body says "stream": true)
   GET /api/v1/tasks/{id}
                  a polled task: PENDING, RUNNING, then SUCCEEDED for ever (counted per id)
   anything else  200 JSON chat completion repeating the last user text
@@ -34,6 +36,7 @@ RATE_LIMIT_BODY = {
     "request_id": "0f0f0f0f-0000-4000-8000-000000000429",
 }
 
+TOOL_ARGUMENTS = '{"location": "Paris", "days": 3}'
 TASK_STATUSES = ["PENDING", "RUNNING", "SUCCEEDED"]
 
 
@@ -97,6 +100,8 @@ class Upstream:
                     self._sse(['data: {"n":1}\n\n', 'data: {"n":2}\n\n', 'data: {"n":3}\n\n', "data: [DONE]\n\n"], gap=0.04)
                 elif model == "test-die":
                     self._sse(['data: {"n":1}\n\n', 'data: {"n":2}\n\n'], gap=0.03, die=True)
+                elif model == "test-tools":
+                    self._tool_call(bool(parsed.get("stream")))
                 elif model == "test-429":
                     self._json(429, RATE_LIMIT_BODY, extra=[("x-request-id", RATE_LIMIT_BODY["request_id"]),
                                                             ("x-test-limit", "rpm=1")])
@@ -112,6 +117,30 @@ class Upstream:
                                      "message": {"role": "assistant", "content": f"you said: {text}"}}],
                         "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
                     }, extra=[("x-request-id", "python-upstream-1")])
+
+            def _tool_call(self, stream: bool) -> None:
+                call = {"id": "call_upstream_0001", "type": "function",
+                        "function": {"name": "get_weather", "arguments": TOOL_ARGUMENTS}}
+                if not stream:
+                    self._json(200, {
+                        "id": "chatcmpl-tools", "object": "chat.completion", "created": 1700000000, "model": "test-tools",
+                        "choices": [{"index": 0, "finish_reason": "tool_calls",
+                                     "message": {"role": "assistant", "content": "", "tool_calls": [dict(call, index=0)]}}],
+                        "usage": {"prompt_tokens": 20, "completion_tokens": 10, "total_tokens": 30},
+                    }, extra=[("x-request-id", "python-upstream-tools")])
+                    return
+                def chunk(delta: Dict[str, Any], finish=None) -> str:
+                    return "data: " + json.dumps({"id": "chatcmpl-tools", "object": "chat.completion.chunk", "created": 1700000000,
+                                                  "model": "test-tools", "choices": [{"index": 0, "delta": delta,
+                                                                                     "finish_reason": finish}]}) + "\n\n"
+                half = len(TOOL_ARGUMENTS) // 2
+                self._sse([chunk({"role": "assistant", "content": None, "tool_calls": [
+                               {"index": 0, "id": call["id"], "type": "function",
+                                "function": {"name": "get_weather", "arguments": TOOL_ARGUMENTS[:half]}}]}),
+                           chunk({"tool_calls": [{"index": 0, "id": "", "type": "function",
+                                                  "function": {"arguments": TOOL_ARGUMENTS[half:]}}]}),
+                           chunk({"content": ""}, finish="tool_calls"),
+                           "data: [DONE]\n\n"], gap=0.01)
 
             def _json(self, status: int, value: Any, extra=()) -> None:
                 data = json.dumps(value, ensure_ascii=False).encode("utf-8")

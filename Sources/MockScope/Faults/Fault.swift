@@ -28,10 +28,14 @@ public struct FaultContext: Sendable {
     public var random: SeededRandom
     /// Shared rate-limit windows.
     public var rateLimits: RateLimiterRegistry?
+    /// The request's body as its module read it (misbehaviour faults read its tools and formats).
+    public var request: JSONValue?
+    /// How the exchange's chat answers are read and re-rendered (nil: not a model's answers).
+    public var codec: AnswerCodec?
 
     public init(dialect: any ErrorDialect, requestID: String, model: String? = nil, apiKey: String? = nil, promptTokens: Int = 0,
                 completionTokens: Int = 0, nowMs: Double = 0, random: SeededRandom = SeededRandom(seed: 1),
-                rateLimits: RateLimiterRegistry? = nil) {
+                rateLimits: RateLimiterRegistry? = nil, request: JSONValue? = nil, codec: AnswerCodec? = nil) {
         self.dialect = dialect
         self.requestID = requestID
         self.model = model
@@ -41,6 +45,8 @@ public struct FaultContext: Sendable {
         self.nowMs = nowMs
         self.random = random
         self.rateLimits = rateLimits
+        self.request = request
+        self.codec = codec
     }
 }
 
@@ -139,6 +145,9 @@ public enum FaultRegistry {
         HTTPErrorFault.self, LatencyFault.self, SlowChunksFault.self, StallFault.self, DropFault.self, ResetFault.self,
         HangFault.self, MalformedChunkFault.self, StreamErrorFault.self, RateLimitFault.self, DocShapedEventsFault.self,
         TaskOutcomeFault.self,
+        // Misbehaviour (the model's, not the network's): Faults/Misbehaviour/.
+        BadToolArgumentsFault.self, UnknownToolFault.self, DuplicateToolIDsFault.self, CutAtLengthFault.self, EmptyAnswerFault.self,
+        RefusalFault.self, EndlessReasoningFault.self, InvalidJSONFault.self, SchemaViolationFault.self,
     ]
 
     public static var kindNames: [String] { kinds.map { $0.kind } }

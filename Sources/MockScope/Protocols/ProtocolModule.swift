@@ -41,6 +41,9 @@ public protocol ProtocolModule: Sendable {
     /// status), asked when no fixture matched, whatever `--unmatched` says; nil: go on to
     /// synthesis or the no-match error. Default: nil.
     func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan?
+    /// How the misbehaviour faults read and re-render `endpoint`'s chat answers; nil (the
+    /// default): the module's answers are not a model's, and those faults leave them alone.
+    func answerCodec(for endpoint: Endpoint) -> AnswerCodec?
     /// An answer the module knows for certain when no fixture matches — not a guess, so whatever
     /// `--unmatched` says (the model list, from the catalog in force) — or nil (the default).
     func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer?
@@ -79,6 +82,8 @@ extension ProtocolModule {
 
     public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? { nil }
     public func catalogAnswer(_ request: HTTPRequest, endpoint: Endpoint, context: ValidationContext, requestID: String) -> CatalogAnswer? { nil }
+
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? { nil }
 
     public func model(of body: JSONValue?) -> String? { body?["model"]?.stringValue }
 

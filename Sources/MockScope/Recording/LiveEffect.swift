@@ -18,6 +18,10 @@ public struct LiveEffect: Sendable {
         case insert(String, replacesDone: Bool)
         /// The event at the cut rewritten (`malformed_chunk`); the rest go on.
         case rewrite(@Sendable (String) -> String)
+        /// The whole answer rewritten (the misbehaviour faults, `AnswerFault`): the client's copy
+        /// is held until the upstream's answer ends, then this plan of it (status, headers, body
+        /// whole or as events) is rewritten and sent; effects after it act on the rewritten copy.
+        case rewriteAnswer(@Sendable (ResponsePlan) -> ResponsePlan)
     }
 
     /// Events (a stream's) or bytes (any body) the client gets before the effect.

@@ -27,7 +27,7 @@ struct AnthropicRenderer {
         var blocks: [Block] = []
         if answer.hasReasoning { blocks.append(.thinking(answer.reasoning)) }
         var text = answer.content
-        var stop = answer.toolCalls.isEmpty ? "end_turn" : "tool_use"
+        var stop = answer.stoppedByLength ? "max_tokens" : (answer.toolCalls.isEmpty ? "end_turn" : "tool_use")
         // `max_tokens` bounds the answer, not the thinking (anthropic §4): a longer text is cut.
         if let maxTokens, answer.toolCalls.isEmpty, TextMetrics.tokens(units: TextMetrics.tokenUnits(text)) > maxTokens {
             var cut = ""
@@ -41,7 +41,8 @@ struct AnthropicRenderer {
             text = cut
             stop = "max_tokens"
         }
-        if !text.isEmpty || answer.toolCalls.isEmpty { blocks.append(.text(text)) }
+        // An answer stopped while thinking has no text block.
+        if !text.isEmpty || (answer.toolCalls.isEmpty && !(answer.stoppedByLength && answer.hasReasoning)) { blocks.append(.text(text)) }
         for call in answer.toolCalls { blocks.append(.toolUse(id: call.id, name: call.name, arguments: call.arguments)) }
         self.blocks = blocks
         stopReason = stop
@@ -147,7 +148,8 @@ struct AnthropicRenderer {
                 if opening {
                     b.rawField("input", "{}")
                 } else {
-                    b.rawField("input", arguments)
+                    // Arguments that are not JSON (cut by a fault) cannot be an `input` object: `{}` [chosen].
+                    b.rawField("input", (try? JSONValue.parse(arguments)) == nil ? "{}" : arguments)
                 }
             }
         }

@@ -112,7 +112,7 @@ struct CompatibleRenderer {
         var finish = JSONWriter()
         if answer.toolCalls.isEmpty {
             finish.object { c in
-                c.field("finish_reason", string: "stop")
+                c.field("finish_reason", string: answer.finishReason)
                 c.field("delta") { d in
                     d.field("content", string: "")
                     if thinking { d.rawField("reasoning_content", "null") }
@@ -125,7 +125,7 @@ struct CompatibleRenderer {
                 c.field("delta") { d in d.field("content", string: "") }
                 c.field("index", .number(0))
                 c.rawField("logprobs", "null")
-                c.field("finish_reason", string: "tool_calls")
+                c.field("finish_reason", string: answer.finishReason)
             }
         }
         choices.append(finish.text)

@@ -9,7 +9,7 @@ struct SynthesizedToolCall: Sendable, Equatable {
 
 /// The content of a synthesized answer, independent of protocol: reasoning, text or a tool call,
 /// and token counts. The same request always gives the same answer.
-struct SynthesizedAnswer: Sendable {
+struct SynthesizedAnswer: Sendable, Equatable {
     var reasoning: String
     var content: String
     var toolCalls: [SynthesizedToolCall]
@@ -20,8 +20,13 @@ struct SynthesizedAnswer: Sendable {
     private var reasoningUnits: Int
     private var contentUnits: Int
     private var toolUnits: Int
+    /// The output stopped at the token limit (a misbehaviour fault's `cut_at_length` or
+    /// `endless_reasoning`): `finishReason` is `length`, whatever the answer holds.
+    var stoppedByLength = false
+    /// The model declines (`refusal`): compatible mode also sets `message.refusal` to this.
+    var refusal: String?
 
-    var finishReason: String { toolCalls.isEmpty ? "stop" : "tool_calls" }
+    var finishReason: String { stoppedByLength ? "length" : (toolCalls.isEmpty ? "stop" : "tool_calls") }
     var hasReasoning: Bool { !reasoning.isEmpty }
     var outputTokens: Int { TextMetrics.tokens(units: reasoningUnits + contentUnits + toolUnits) }
     var reasoningTokens: Int { TextMetrics.tokens(units: reasoningUnits) }
@@ -80,6 +85,28 @@ struct SynthesizedAnswer: Sendable {
         for turn in input.turns { promptUnits += TextMetrics.tokenUnits(turn.text) }
         imageTokens = input.isMultimodal ? input.imageCount * Self.tokensPerImage : 0
         inputTokens = TextMetrics.tokens(units: promptUnits) + Self.promptOverhead + imageTokens
+        reasoningUnits = TextMetrics.tokenUnits(reasoning)
+        contentUnits = TextMetrics.tokenUnits(content)
+        toolUnits = toolCalls.reduce(0) { $0 + TextMetrics.tokenUnits($1.name) + TextMetrics.tokenUnits($1.arguments) }
+    }
+
+    /// An answer read back from a planned one (`AnswerCodec`), its token counts estimated from its parts.
+    init(reasoning: String, content: String, toolCalls: [SynthesizedToolCall], inputTokens: Int, imageTokens: Int = 0,
+         stoppedByLength: Bool = false) {
+        self.reasoning = reasoning
+        self.content = content
+        self.toolCalls = toolCalls
+        self.inputTokens = inputTokens
+        self.imageTokens = imageTokens
+        self.stoppedByLength = stoppedByLength
+        reasoningUnits = 0
+        contentUnits = 0
+        toolUnits = 0
+        recount()
+    }
+
+    /// Counts the output tokens again after its parts changed.
+    mutating func recount() {
         reasoningUnits = TextMetrics.tokenUnits(reasoning)
         contentUnits = TextMetrics.tokenUnits(content)
         toolUnits = toolCalls.reduce(0) { $0 + TextMetrics.tokenUnits($1.name) + TextMetrics.tokenUnits($1.arguments) }

@@ -63,7 +63,8 @@ struct FaultApplication: Sendable {
         var context = FaultContext(dialect: exchange.endpoint.errorDialect, requestID: exchange.note.requestID, model: model, apiKey: exchange.apiKey,
                                    promptTokens: TokenEstimate.prompt(exchange.body),
                                    completionTokens: fixture?.completionTokens ?? 0,
-                                   nowMs: nowMs, random: selected.random ?? headerRandom.next(), rateLimits: scope?.rateLimits ?? rateLimits)
+                                   nowMs: nowMs, random: selected.random ?? headerRandom.next(), rateLimits: scope?.rateLimits ?? rateLimits,
+                                   request: exchange.body, codec: exchange.endpoint.module.answerCodec(for: exchange.endpoint))
         for fault in faults {
             fault.apply(to: &exchange.plan!, context: &context)
             exchange.note.faults.append(fault.description)

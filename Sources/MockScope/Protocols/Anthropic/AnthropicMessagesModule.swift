@@ -51,6 +51,8 @@ public struct AnthropicMessagesModule: ProtocolModule {
         return CanonicalJSON.normalized(.object(result))
     }
 
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? { .anthropic }
+
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let body = request.body else { return nil }
         let chat = AnthropicChatBody.chat(from: body, info: request.model)

@@ -36,6 +36,8 @@ public struct ApplicationModule: ProtocolModule {
         return CanonicalJSON.normalized(.object(result))
     }
 
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? { .application(id: endpoint.detail) }
+
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let body = request.body else { return nil }
         let input = SynthesisInput(surface: .application(id: request.endpoint.detail), body: body)

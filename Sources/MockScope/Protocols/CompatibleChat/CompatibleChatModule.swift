@@ -44,6 +44,8 @@ public struct CompatibleChatModule: ProtocolModule {
         return CanonicalJSON.normalized(.object(result))
     }
 
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? { .compatible }
+
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let body = request.body else { return nil }
         let input = SynthesisInput(surface: .compatible, body: body, model: request.model)

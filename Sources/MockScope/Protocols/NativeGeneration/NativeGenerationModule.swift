@@ -72,6 +72,10 @@ public struct NativeGenerationModule: ProtocolModule {
         return CanonicalJSON.normalized(.object(result))
     }
 
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? {
+        endpoint.detail == Self.multimodal ? .nativeMultimodal : .native
+    }
+
     public func synthesize(_ request: ValidatedRequest, requestID: String) -> ResponsePlan? {
         guard let body = request.body else { return nil }
         let input = SynthesisInput(surface: .native(multimodal: request.endpoint.detail == Self.multimodal), body: body, model: request.model)

@@ -113,6 +113,11 @@ public struct ResponsesModule: ProtocolModule {
         }
     }
 
+    /// A created response is a model's answer; stored ones, listings and deletions are not.
+    public func answerCodec(for endpoint: Endpoint) -> AnswerCodec? {
+        ResponsesRoute(detail: endpoint.detail) == .create ? .responses : nil
+    }
+
     public func synthesize(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? {
         guard ResponsesRoute(detail: request.endpoint.detail) == .create, let body = request.body,
               case .success(let (items, previous)) = conversation(body, context: context) else { return nil }
