@@ -322,9 +322,9 @@ let recorderFakeKey = "sk-test-0000-fakekeyvalue"
 
 @Suite struct RecorderUpstreamTests {
     @Test func upstreamURLsAndRegions() throws {
-        let plain = try Upstream(url: "http://127.0.0.1:8090/")
-        #expect(plain.baseURL == "http://127.0.0.1:8090")
-        #expect(plain.hostDescription == "127.0.0.1:8090")
+        let plain = try Upstream(url: "http://gateway.test:8090/")
+        #expect(plain.baseURL == "http://gateway.test:8090")
+        #expect(plain.hostDescription == "gateway.test:8090")
         #expect(try Upstream(url: "https://dashscope.aliyuncs.com/compatible-mode/v1").baseURL == "https://dashscope.aliyuncs.com")
         #expect(try Upstream(url: "https://gw.example/prefix/api/v1").baseURL == "https://gw.example/prefix")
         #expect(Upstream(region: .singapore).host == "dashscope-intl.aliyuncs.com")
