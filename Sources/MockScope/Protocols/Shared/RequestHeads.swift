@@ -3,42 +3,32 @@ import MockScopeHTTPTypes
 /// The request header values MockScope's decisions read, found in one pass over the fields (a
 /// lookup by name per value scanned every field again: a visible share of a replayed request).
 /// Each is the first field of its name, compared without regard to case, as `HeaderFields[...]`.
-public struct RequestHeads: Sendable {
-    public private(set) var authorization: String?
-    public private(set) var contentType: String?
-    /// `Host`, `Origin`, `Sec-Fetch-Site`: what tells a web page's request apart (`BrowserGuard`).
-    public private(set) var host: String?
-    /// The native stream switch: `X-DashScope-SSE: enable` or an `Accept` naming `text/event-stream`.
-    public private(set) var nativeStream = false
-    /// `X-DashScope-Async: enable`: a task-style call (`AsyncCall`).
-    public private(set) var asyncCall = false
-    /// The headers few requests send, boxed (nil when none is there): the heads are copied from
-    /// stage to stage, and each copy retained every string; ten of them cost 4 % of a replayed
-    /// request's instructions (`bench/profile instructions`), three cost what they did before.
-    private var rare: Rare?
-
-    final class Rare: Sendable {
-        let xAPIKey, speed, fault, scenario, testID, origin, fetchSite: String?
-        init(xAPIKey: String?, speed: String?, fault: String?, scenario: String?, testID: String?, origin: String?, fetchSite: String?) {
-            (self.xAPIKey, self.speed, self.fault, self.scenario) = (xAPIKey, speed, fault, scenario)
-            (self.testID, self.origin, self.fetchSite) = (testID, origin, fetchSite)
-        }
-    }
-
+/// A class: the stages pass the heads along, and each copy of a struct retained its every string
+/// (three copies per replayed request, 4 % of its instructions: `bench/profile instructions`).
+public final class RequestHeads: Sendable {
+    public let authorization: String?
     /// `X-Api-Key` (the Anthropic-compatible API's key header).
-    public var xAPIKey: String? { rare?.xAPIKey }
+    public let xAPIKey: String?
+    public let contentType: String?
     /// `X-MockScope-Speed`, `X-MockScope-Fault`, `X-MockScope-Scenario`.
-    public var speed: String? { rare?.speed }
-    public var fault: String? { rare?.fault }
-    public var scenario: String? { rare?.scenario }
+    public let speed: String?
+    public let fault: String?
+    public let scenario: String?
     /// `X-MockScope-Test-Id` (nil when absent or empty).
-    public var testID: String? { rare?.testID }
-    public var origin: String? { rare?.origin }
-    public var fetchSite: String? { rare?.fetchSite }
+    public let testID: String?
+    /// `Host`, `Origin`, `Sec-Fetch-Site`: what tells a web page's request apart (`BrowserGuard`).
+    public let host: String?
+    public let origin: String?
+    public let fetchSite: String?
+    /// The native stream switch: `X-DashScope-SSE: enable` or an `Accept` naming `text/event-stream`.
+    public let nativeStream: Bool
+    /// `X-DashScope-Async: enable`: a task-style call (`AsyncCall`).
+    public let asyncCall: Bool
 
     public init(_ headers: HeaderFields) {
         let fields = headers.fields
-        var xAPIKey, speed, fault, scenario, testID, origin, fetchSite: String?
+        var authorization, xAPIKey, contentType, speed, fault, scenario, testID, host, origin, fetchSite: String?
+        var nativeStream = false, asyncCall = false
         for index in fields.indices {
             // The length first: most fields are ruled out without comparing a byte.
             switch fields[index].name.utf8.count {
@@ -82,9 +72,9 @@ public struct RequestHeads: Sendable {
                 break
             }
         }
-        if xAPIKey != nil || speed != nil || fault != nil || scenario != nil || testID != nil || origin != nil || fetchSite != nil {
-            rare = Rare(xAPIKey: xAPIKey, speed: speed, fault: fault, scenario: scenario, testID: testID, origin: origin, fetchSite: fetchSite)
-        }
+        (self.authorization, self.xAPIKey, self.contentType, self.speed, self.fault) = (authorization, xAPIKey, contentType, speed, fault)
+        (self.scenario, self.testID, self.host, self.origin, self.fetchSite) = (scenario, testID, host, origin, fetchSite)
+        (self.nativeStream, self.asyncCall) = (nativeStream, asyncCall)
     }
 
     /// Whether `name` starts with the lower-case ASCII `letter`, in either case: rules out most
