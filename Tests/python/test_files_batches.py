@@ -11,15 +11,15 @@ import openai
 import pytest
 import requests
 
+from task_support import virtual_task_server
+
 PENDING_MS = 400
 RUNNING_MS = 1000
 
 
 @pytest.fixture(scope="module")
 def server(mockscope_server):
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", "--clock", "virtual",
-                            "--task-pending-ms", str(PENDING_MS), "--task-running-ms", str(RUNNING_MS),
-                            label="files-batches")
+    return virtual_task_server(mockscope_server, "files-batches", PENDING_MS, RUNNING_MS)
 
 
 @pytest.fixture

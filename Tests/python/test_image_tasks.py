@@ -11,30 +11,21 @@ import zlib
 import pytest
 import requests
 
-PENDING_MS = 500
-RUNNING_MS = 1500
+from task_support import PENDING_MS, RUNNING_MS, instant_task_server, use_dashscope, virtual_task_server
 
 
 @pytest.fixture(scope="module")
 def virtual(mockscope_server):
-    """Tasks on a virtual clock: they move only when the test moves the clock."""
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", "--clock", "virtual",
-                            "--task-pending-ms", str(PENDING_MS), "--task-running-ms", str(RUNNING_MS),
-                            label="tasks-virtual")
+    return virtual_task_server(mockscope_server, "tasks-virtual")
 
 
 @pytest.fixture(scope="module")
 def instant(mockscope_server):
-    """Tasks that are done as soon as they are made (the SDK's wait returns on its first poll)."""
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", "--task-pending-ms", "0",
-                            "--task-running-ms", "0", label="tasks-instant")
+    return instant_task_server(mockscope_server, "tasks-instant")
 
 
 def use(monkeypatch, server):
-    import dashscope
-    monkeypatch.setattr(dashscope, "base_http_api_url", server.native_url)
-    monkeypatch.setattr(dashscope, "api_key", "sk-tasks")
-    return dashscope
+    return use_dashscope(monkeypatch, server, "sk-tasks")
 
 
 def png_facts(data: bytes):

@@ -9,32 +9,24 @@ import struct
 import pytest
 import requests
 
-PENDING_MS = 500
-RUNNING_MS = 1500
+from task_support import PENDING_MS, RUNNING_MS, instant_task_server, use_dashscope, virtual_task_server
+
 # The boxes that hold only boxes (ISO/IEC 14496-12): the walk descends into these.
 CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"dinf", b"stbl"}
 
 
 @pytest.fixture(scope="module")
 def virtual(mockscope_server):
-    """Tasks on a virtual clock: they move only when the test moves the clock."""
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", "--clock", "virtual",
-                            "--task-pending-ms", str(PENDING_MS), "--task-running-ms", str(RUNNING_MS),
-                            label="video-virtual")
+    return virtual_task_server(mockscope_server, "video-virtual")
 
 
 @pytest.fixture(scope="module")
 def instant(mockscope_server):
-    """Tasks that are done as soon as they are made (the SDK's wait returns on its first poll)."""
-    return mockscope_server("--speed", "0", "--unmatched", "synthesize", "--task-pending-ms", "0",
-                            "--task-running-ms", "0", label="video-instant")
+    return instant_task_server(mockscope_server, "video-instant")
 
 
 def use(monkeypatch, server):
-    import dashscope
-    monkeypatch.setattr(dashscope, "base_http_api_url", server.native_url)
-    monkeypatch.setattr(dashscope, "api_key", "sk-video")
-    return dashscope
+    return use_dashscope(monkeypatch, server, "sk-video")
 
 
 def box_tree(data: bytes, path: str = ""):
@@ -163,7 +155,7 @@ def test_failed_by_fault_after_pending_and_running(virtual, monkeypatch):
 
 
 def test_without_the_async_header_the_403(instant, monkeypatch):
-    ds = use(monkeypatch, instant)
+    use(monkeypatch, instant)  # the SDK pointed at the server (BaseApi reads its module settings)
     from dashscope.client.base_api import BaseApi
     # The synchronous call path the SDK has (ImageSynthesis.sync_call's): no X-DashScope-Async.
     rsp = BaseApi.call(model="wan2.1-t2v-turbo", input={"prompt": "a cat"}, task_group="aigc",

@@ -18,10 +18,7 @@ public struct BatchesModule: ProtocolModule {
     public var errorProtocol: APIProtocol? { .compatible }
 
     public func endpoint(for path: String) -> Endpoint? {
-        if path == Self.path { return Endpoint(module: self) }
-        guard path.hasPrefix(Self.path + "/") else { return nil }
-        let rest = String(path.dropFirst(Self.path.count + 1))
-        return Self.operation(rest, method: nil) == nil ? nil : Endpoint(module: self, detail: rest)
+        CollectionPath.endpoint(path, base: Self.path, module: self) { Self.operation($0, method: nil) != nil }
     }
 
     enum Operation: Equatable {

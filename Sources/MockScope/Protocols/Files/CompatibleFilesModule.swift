@@ -16,10 +16,7 @@ public struct CompatibleFilesModule: ProtocolModule {
     public var errorProtocol: APIProtocol? { .compatible }
 
     public func endpoint(for path: String) -> Endpoint? {
-        if path == Self.path { return Endpoint(module: self) }
-        guard path.hasPrefix(Self.path + "/") else { return nil }
-        let rest = String(path.dropFirst(Self.path.count + 1))
-        return Self.operation(rest, method: nil) == nil ? nil : Endpoint(module: self, detail: rest)
+        CollectionPath.endpoint(path, base: Self.path, module: self) { Self.operation($0, method: nil) != nil }
     }
 
     enum Operation: Equatable {
@@ -53,8 +50,7 @@ public struct CompatibleFilesModule: ProtocolModule {
     }
 
     public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
-        if case .string(let text)? = body, case .success(let multipart) = MultipartBody.parse(Array(text.utf8)) { return multipart.projection }
-        return body.map(CanonicalJSON.normalized)
+        MultipartBody.projection(of: body)
     }
 
     public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? {

@@ -111,6 +111,13 @@ struct MultipartBody: Sendable {
 
     /// The parts as matching compares them (never the boundary): `{"multipart":[{"name",
     /// "filename","content_type","content"}…]}`, in the order sent.
+    /// What a file module's fixtures are compared on: a multipart body by its parts (never its
+    /// boundary), any other body as canonical JSON.
+    static func projection(of body: JSONValue?) -> JSONValue? {
+        if case .string(let text)? = body, case .success(let multipart) = parse(Array(text.utf8)) { return multipart.projection }
+        return body.map(CanonicalJSON.normalized)
+    }
+
     var projection: JSONValue {
         .object(["multipart": .array(parts.map { part in
             var fields: [String: JSONValue] = ["name": .string(part.name), "content": .string(part.text)]

@@ -13,10 +13,7 @@ public struct NativeFilesModule: ProtocolModule {
     public var errorProtocol: APIProtocol? { .native }
 
     public func endpoint(for path: String) -> Endpoint? {
-        if path == Self.path { return Endpoint(module: self) }
-        guard path.hasPrefix(Self.path + "/") else { return nil }
-        let id = String(path.dropFirst(Self.path.count + 1))
-        return id.isEmpty || id.contains("/") ? nil : Endpoint(module: self, detail: id)
+        CollectionPath.endpoint(path, base: Self.path, module: self) { !$0.isEmpty && !$0.contains("/") }
     }
 
     public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
@@ -26,8 +23,7 @@ public struct NativeFilesModule: ProtocolModule {
     }
 
     public func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue? {
-        if case .string(let text)? = body, case .success(let multipart) = MultipartBody.parse(Array(text.utf8)) { return multipart.projection }
-        return body.map(CanonicalJSON.normalized)
+        MultipartBody.projection(of: body)
     }
 
     public func answerFromState(_ request: ValidatedRequest, context: ModuleContext) -> ResponsePlan? {

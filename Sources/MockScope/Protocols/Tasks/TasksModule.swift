@@ -14,11 +14,9 @@ public struct TasksModule: ProtocolModule {
     public var errorProtocol: APIProtocol? { .native }
 
     public func endpoint(for path: String) -> Endpoint? {
-        if path == Self.path { return Endpoint(module: self) }
-        guard path.hasPrefix(Self.path + "/") else { return nil }
-        let rest = path.dropFirst(Self.path.count + 1)
-        guard !rest.isEmpty, rest.split(separator: "/", omittingEmptySubsequences: false).count <= 2 else { return nil }
-        return Endpoint(module: self, detail: String(rest))
+        CollectionPath.endpoint(path, base: Self.path, module: self) {
+            !$0.isEmpty && $0.split(separator: "/", omittingEmptySubsequences: false).count <= 2
+        }
     }
 
     /// What a path names: the list, one task, or a task's cancel.
