@@ -165,13 +165,9 @@ private func core(_ cls: UnsafeMutableRawPointer?) -> ServerCore {
 private let collectValues: MHD_KeyValueIteratorN = { cls, _, key, keySize, value, valueSize in
     let box = cls!.assumingMemoryBound(to: [(name: String, value: String)].self)
     if let key {
-        box.pointee.append((text(key, keySize), value.map { text($0, valueSize) } ?? ""))
+        box.pointee.append((CommonHeaderText.name(key, keySize), value.map { CommonHeaderText.value($0, valueSize) } ?? ""))
     }
     return .YES
-}
-
-private func text(_ bytes: UnsafePointer<CChar>, _ count: Int) -> String {
-    bytes.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
 }
 
 private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {

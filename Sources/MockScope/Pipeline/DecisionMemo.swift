@@ -16,8 +16,10 @@ import Synchronization
 /// Remembered only where the key is all the stages read: a chat-like endpoint, no query, a body
 /// within the limits, a fixture that matched on a route where no fixture compares headers.
 final class DecisionMemo: Sendable {
-    /// The stages' inputs: request line, body, and the header values they read.
-    struct Key: Hashable {
+    /// The stages' inputs: request line, body, and the header values they read. Built only to be
+    /// remembered; a lookup reads the request and its heads in place (`digest`, `matches`): building
+    /// a key per request retained and released each of its strings (`bench/profile instructions`).
+    struct Key: Sendable {
         var method: String
         var path: String
         /// The native stream switch (X-DashScope-SSE / Accept), which takes part in matching.
@@ -30,7 +32,7 @@ final class DecisionMemo: Sendable {
         var contentType: String?
         var body: [UInt8]
 
-        init(_ request: HTTPRequest, heads: RequestHeads) {
+        init(_ request: HTTPRequest, heads: borrowing RequestHeads) {
             method = request.method
             path = request.path
             nativeStream = heads.nativeStream
@@ -41,26 +43,31 @@ final class DecisionMemo: Sendable {
             body = request.body
         }
 
-        func hash(into hasher: inout Hasher) {
-            // One quick digest of every part, which the Hasher then mixes once (SipHash over the
-            // bytes themselves was a visible share of a replayed request).
-            var state = ByteDigest.of(body, seed: nativeStream ? 1 : 0)
-            state = ByteDigest.of(path, seed: state)
-            if let authorization { state = ByteDigest.of(authorization, seed: state) }
-            if let xAPIKey { state = ByteDigest.of(xAPIKey, seed: state) }
-            hasher.combine(ByteDigest.of(method, seed: state))
+        /// One quick digest of every part that tells keys apart most often (SipHash over the bytes
+        /// themselves was a visible share of a replayed request); `matches` settles the rest.
+        static func digest(_ request: HTTPRequest, heads: borrowing RequestHeads) -> UInt64 {
+            var state = ByteDigest.of(request.body, seed: heads.nativeStream ? 1 : 0)
+            state = ByteDigest.of(request.path, seed: state)
+            if let authorization = heads.authorization { state = ByteDigest.of(authorization, seed: state) }
+            if let xAPIKey = heads.xAPIKey { state = ByteDigest.of(xAPIKey, seed: state) }
+            return ByteDigest.of(request.method, seed: state)
         }
 
-        /// Byte comparisons with memcmp (the synthesized `==` compared a body byte by byte).
-        static func == (a: Key, b: Key) -> Bool {
-            a.nativeStream == b.nativeStream && a.asyncCall == b.asyncCall && a.method == b.method && a.path == b.path && a.body.count == b.body.count
-                && a.authorization == b.authorization && a.xAPIKey == b.xAPIKey && a.contentType == b.contentType
-                && a.body.withUnsafeBytes { x in b.body.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+        /// Whether `request` with `heads` is this key, byte for byte (the body with memcmp).
+        func matches(_ request: HTTPRequest, heads: borrowing RequestHeads) -> Bool {
+            nativeStream == heads.nativeStream && asyncCall == heads.asyncCall && body.count == request.body.count
+                && method == request.method && path == request.path
+                && authorization == heads.authorization && xAPIKey == heads.xAPIKey && contentType == heads.contentType
+                && body.withUnsafeBytes { x in
+                    request.body.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+                }
         }
     }
 
     /// The stages' output for one key, shared by every request that repeats it.
     final class Hit: Sendable {
+        /// The inputs it was decided from.
+        let key: Key
         let fixture: Fixture
         let validated: ValidatedRequest
         /// The key `Authorization` named (for faults and rate limits).
@@ -79,8 +86,9 @@ final class DecisionMemo: Sendable {
         var body: JSONValue? { validated.body }
         var stream: Bool { validated.stream }
 
-        init(fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?, prepared: (any PreparedAnswer)?,
+        init(key: Key, fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?, prepared: (any PreparedAnswer)?,
              requestCounter: CoreMetrics.Counter) {
+            self.key = key
             self.fixture = fixture
             self.requestCounter = requestCounter
             self.validated = validated
@@ -103,8 +111,10 @@ final class DecisionMemo: Sendable {
     /// as large again) stay under a few tens of MB whatever clients send.
     static let maxTotalBodyBytes = 8 * 1024 * 1024
 
+    /// Keyed by the key's digest; each hit holds its whole key, checked on recall. Two keys of one
+    /// digest (rare) take turns: the later replaces the earlier, which is decided afresh next time.
     private struct Table {
-        var entries: [Key: Hit] = [:]
+        var entries: [UInt64: Hit] = [:]
         var bodyBytes = 0
         /// One prepared answer per fixture, whatever bodies led to it.
         var prepared: [String: any PreparedAnswer] = [:]
@@ -121,14 +131,20 @@ final class DecisionMemo: Sendable {
         endpoint.module.understandsBodies && request.query.isEmpty && !request.bodyTooLarge && request.body.count <= maxBodyBytes
     }
 
-    func recall(_ key: Key) -> Hit? { table.withLock { $0.entries[key] } }
+    /// The decision remembered for this request, if it is the same in every input the stages read.
+    func recall(_ request: HTTPRequest, heads: borrowing RequestHeads) -> Hit? {
+        let digest = Key.digest(request, heads: heads)
+        guard let hit = table.withLock({ $0.entries[digest] }), hit.key.matches(request, heads: heads) else { return nil }
+        return hit
+    }
 
     /// Remembers the stages' output for `key`: a fixture that needs no header or query of its own,
     /// and not an answer sequence (each repeat must take its next answer).
-    func remember(_ key: Key, fixture: Fixture, validated: ValidatedRequest, apiKey: String?, model: String?,
-                  requestCounter: CoreMetrics.Counter) {
-        guard !fixture.isSequence, key.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
+    func remember(_ request: HTTPRequest, heads: borrowing RequestHeads, fixture: Fixture, validated: ValidatedRequest, apiKey: String?,
+                  model: String?, requestCounter: CoreMetrics.Counter) {
+        guard !fixture.isSequence, request.body.count <= Self.maxBodyBytes, fixture.request.headers.allSatisfy({ Matcher.isStreamSwitch($0.name) }),
               fixture.request.query.isEmpty else { return }
+        let key = Key(request, heads: heads), digest = Key.digest(request, heads: heads)
         table.withLock { table in
             if table.entries.count >= Self.capacity || table.bodyBytes + key.body.count > Self.maxTotalBodyBytes {
                 table.entries.removeAll(keepingCapacity: true)
@@ -140,9 +156,10 @@ final class DecisionMemo: Sendable {
                 prepared = preparer.prepare(status: fixture.response.status, headers: fixture.response.headers, body: bytes)
                 table.prepared[fixture.name] = prepared
             }
-            let hit = Hit(fixture: fixture, validated: validated, apiKey: apiKey, model: model, prepared: prepared,
+            let hit = Hit(key: key, fixture: fixture, validated: validated, apiKey: apiKey, model: model, prepared: prepared,
                           requestCounter: requestCounter)
-            if table.entries.updateValue(hit, forKey: key) == nil { table.bodyBytes += key.body.count }
+            let replaced = table.entries.updateValue(hit, forKey: digest)
+            table.bodyBytes += key.body.count - (replaced?.key.body.count ?? 0)
         }
     }
 }

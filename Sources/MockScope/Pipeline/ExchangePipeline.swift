@@ -52,7 +52,7 @@ struct ExchangePipeline: Sendable {
         let started = MonotonicClock.now()
         // Recording has authenticated and validated already (above): the memo is for replay.
         let memoized = !recording && DecisionMemo.admits(request, endpoint: exchange.endpoint)
-        if memoized, let hit = state.memo.recall(DecisionMemo.Key(request, heads: exchange.heads)) {
+        if memoized, let hit = state.memo.recall(request, heads: exchange.heads) {
             exchange.memo = hit
             exchange.note.memo = hit
             exchange.note.stream = hit.stream
@@ -69,7 +69,7 @@ struct ExchangePipeline: Sendable {
                 let endpoint = exchange.endpoint
                 let counter = metrics.requestCounter(path: endpoint.module.metricPath(request.path, endpoint: endpoint, fixture: fixture.name),
                                                      status: fixture.response.status, fixture: fixture.name)
-                state.memo.remember(DecisionMemo.Key(request, heads: exchange.heads), fixture: fixture, validated: validated,
+                state.memo.remember(request, heads: exchange.heads, fixture: fixture, validated: validated,
                                     apiKey: exchange.apiKey, model: exchange.note.model, requestCounter: counter)
             }
         }

@@ -24,12 +24,12 @@ public protocol ProtocolModule: Sendable {
     var understandsBodies: Bool { get }
 
     /// The API key a request carries, as this protocol reads it (default: `Authorization: Bearer`).
-    func apiKey(_ heads: RequestHeads) -> String?
+    func apiKey(_ heads: borrowing RequestHeads) -> String?
     /// The endpoint `path` names in this module, or nil when the path is not this module's.
     func endpoint(for path: String) -> Endpoint?
     /// Checks a request (its method and size are checked before) against the protocol and the
     /// model catalog in `context`, and reads it.
-    func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation
+    func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation
     /// The fields of a body that decide the answer: what fixtures and requests are compared on.
     func projection(of body: JSONValue?, headers: [(name: String, value: String)], endpoint: Endpoint) -> JSONValue?
     /// A generated answer to a valid request no fixture matched, or nil when the module makes none.
@@ -63,10 +63,10 @@ extension ProtocolModule {
     public var asksForKey: Bool { true }
     public var errorDialect: any ErrorDialect { (errorProtocol ?? .compatible).errorDialect }
 
-    public func apiKey(_ heads: RequestHeads) -> String? { BearerKey.parse(heads.authorization) }
+    public func apiKey(_ heads: borrowing RequestHeads) -> String? { BearerKey.parse(heads.authorization) }
 
     /// A body the module has no knowledge of: JSON if it parses, else its text.
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         .valid(ValidatedRequest(endpoint: endpoint, body: GenericBody.parse(request.body), stream: false))
     }
 

@@ -14,11 +14,11 @@ import Darwin
 struct BrowserGuard: Sendable {
     func run(_ exchange: inout Exchange, settings: MockSettings) {
         guard settings.refusesBrowserRequests, exchange.endpoint.apiProtocol != nil else { return }
-        let heads = exchange.heads
         // The usual request: no Origin, no Sec-Fetch-Site, a Host of 127.0.0.1 or localhost.
-        guard heads.origin != nil || heads.fetchSite != nil || (settings.boundToLoopback && heads.host.map(Self.isPlainLoopback) == false)
+        guard exchange.heads.origin != nil || exchange.heads.fetchSite != nil
+                || (settings.boundToLoopback && exchange.heads.host.map(Self.isPlainLoopback) == false)
         else { return }
-        if let refusal = Self.refusal(host: heads.host, origin: heads.origin, fetchSite: heads.fetchSite, what: "requests",
+        if let refusal = Self.refusal(host: exchange.heads.host, origin: exchange.heads.origin, fetchSite: exchange.heads.fetchSite, what: "requests",
                                       hostMustBeLoopback: settings.boundToLoopback,
                                       remedy: "send them from test code, or serve with --allow-browser-requests") {
             exchange.refuse(ErrorCatalog.accessDenied, message: "MockScope: " + refusal)

@@ -28,7 +28,7 @@ struct FaultApplication: Sendable {
     }
 
     /// Whether any fault could apply: the request's own headers, global faults, an active scenario.
-    func mayApply(_ heads: RequestHeads, settings: MockSettings) -> Bool {
+    func mayApply(_ heads: borrowing RequestHeads, settings: MockSettings) -> Bool {
         heads.fault != nil || heads.scenario != nil || !settings.globalFaults.isEmpty || scenarios.anyActive
     }
 

@@ -20,9 +20,9 @@ public struct AnthropicMessagesModule: ProtocolModule {
         path == Self.path ? Endpoint(module: self) : nil
     }
 
-    public func apiKey(_ heads: RequestHeads) -> String? { AnthropicKey.parse(heads) }
+    public func apiKey(_ heads: borrowing RequestHeads) -> String? { AnthropicKey.parse(heads) }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }

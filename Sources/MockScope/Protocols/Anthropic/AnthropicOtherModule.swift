@@ -10,7 +10,7 @@ public struct AnthropicOtherModule: ProtocolModule {
         path.hasPrefix(AnthropicMessagesModule.prefix) ? Endpoint(module: self) : nil
     }
 
-    public func apiKey(_ heads: RequestHeads) -> String? { AnthropicKey.parse(heads) }
+    public func apiKey(_ heads: borrowing RequestHeads) -> String? { AnthropicKey.parse(heads) }
 
     /// One label for every such path (clients choose them).
     public func metricPath(_ path: String, endpoint: Endpoint, fixture: String?) -> String { "anthropic-other" }

@@ -19,7 +19,7 @@ public struct ApplicationModule: ProtocolModule {
         return id.isEmpty || id.contains("/") ? nil : Endpoint(module: self, detail: String(id))
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard object["input"]?.objectValue != nil else { return .refused(ErrorCatalog.emptyInput) }

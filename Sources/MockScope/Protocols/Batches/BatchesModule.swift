@@ -50,7 +50,7 @@ public struct BatchesModule: ProtocolModule {
         var metadata: JSONValue?
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         guard let operation = Self.operation(endpoint.detail, method: request.method), operation.method == request.method else {
             return .refused(ErrorCatalog.methodNotAllowed, message: request.method)
         }

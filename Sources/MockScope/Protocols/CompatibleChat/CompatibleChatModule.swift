@@ -18,7 +18,7 @@ public struct CompatibleChatModule: ProtocolModule {
         path == Self.path || path == Self.codingPlanPath ? Endpoint(module: self) : nil
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .refused(ErrorCatalog.emptyModel) }

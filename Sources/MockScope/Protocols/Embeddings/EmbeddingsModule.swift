@@ -23,7 +23,7 @@ public struct EmbeddingsModule: ProtocolModule {
         }
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
             EmbeddingRequest.read($0, native: false, context: context, dialect: errorDialect)
         }

@@ -11,7 +11,7 @@ struct NativeEmbeddings: ProtocolModule {
 
     func endpoint(for path: String) -> Endpoint? { path == EmbeddingsModule.nativePath ? Endpoint(module: self) : nil }
 
-    func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
             EmbeddingRequest.read($0, native: true, context: context, dialect: errorDialect)
         }

@@ -42,7 +42,7 @@ public struct CompatibleFilesModule: ProtocolModule {
         return method == "DELETE" ? .delete(detail) : .retrieve(detail)
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         guard let operation = Self.operation(endpoint.detail, method: request.method), operation.method == request.method else {
             return .refused(ErrorCatalog.methodNotAllowed, message: request.method)
         }

@@ -16,7 +16,7 @@ public struct NativeFilesModule: ProtocolModule {
         CollectionPath.endpoint(path, base: Self.path, module: self) { !$0.isEmpty && !$0.contains("/") }
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let allowed = endpoint.detail.isEmpty ? ["GET", "POST"] : ["GET", "DELETE"]
         guard allowed.contains(request.method) else { return .refused(ErrorCatalog.methodNotAllowed, message: request.method) }
         return .valid(ValidatedRequest(endpoint: endpoint, body: GenericBody.parse(request.body), stream: false))

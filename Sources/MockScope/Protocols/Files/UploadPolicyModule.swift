@@ -18,7 +18,7 @@ public struct UploadPolicyModule: ProtocolModule {
 
     public func endpoint(for path: String) -> Endpoint? { path == Self.path ? Endpoint(module: self) : nil }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let action = request.query.first { $0.name == "action" }?.value
         guard action == "getPolicy" else {
             return .refused(ErrorCatalog.invalidParameter, message: "Required parameter(action) missing or invalid, please check the request parameters.")

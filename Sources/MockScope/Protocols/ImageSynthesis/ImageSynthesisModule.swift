@@ -40,7 +40,7 @@ public struct ImageSynthesisModule: ProtocolModule {
         var count: Int
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, _)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         switch Self.order(body, imageToImage: endpoint.detail == Self.imageToImage) {

@@ -24,7 +24,7 @@ public struct NativeGenerationModule: ProtocolModule {
         }
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         if let refusal = AsyncCall.refusalWhereUnsupported(heads) { return refusal }
         let parsed = ChatRequestChecks.nativePrompt(request, heads: heads)
         guard case .success(let (body, object, model)) = parsed else { return ChatRequestChecks.refusal(parsed) }

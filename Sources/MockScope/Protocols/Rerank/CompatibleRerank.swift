@@ -11,7 +11,7 @@ struct CompatibleRerank: ProtocolModule {
 
     func endpoint(for path: String) -> Endpoint? { path == RerankModule.compatiblePath ? Endpoint(module: self) : nil }
 
-    func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
             RerankRequest.read($0, native: false, context: context, dialect: errorDialect)
         }

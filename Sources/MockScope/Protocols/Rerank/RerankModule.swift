@@ -22,7 +22,7 @@ public struct RerankModule: ProtocolModule {
         }
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         ChatRequestChecks.validated(request, heads: heads, endpoint: endpoint, context: context, model: \.model) {
             RerankRequest.read($0, native: true, context: context, dialect: errorDialect)
         }

@@ -33,7 +33,7 @@ public struct ResponsesModule: ProtocolModule {
         return nil
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let route = ResponsesRoute(detail: endpoint.detail)
         guard route.methods.contains(request.method) else { return .refused(ErrorCatalog.methodNotAllowed, message: request.method) }
         guard route == .create else { return .valid(ValidatedRequest(endpoint: endpoint, body: nil, stream: false)) }

@@ -4,7 +4,7 @@ import MockScopeHTTPTypes
 /// read into the module's own request type, or the refusal.
 extension ChatRequestChecks {
     /// The body read by `read` into a request naming `model(request)`, its catalog row passed on.
-    static func validated<Read>(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext,
+    static func validated<Read>(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext,
                                 model: (Read) -> String, read: ([String: JSONValue]) -> Result<Read, Refusal>) -> Validation {
         let parsed = jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return refusal(parsed) }
@@ -17,7 +17,7 @@ extension ChatRequestChecks {
     }
 
     /// A native prompt body (`model`, `input.messages` or `input.prompt`): the body, its object and the model.
-    static func nativePrompt(_ request: HTTPRequest, heads: RequestHeads) -> Result<(JSONValue, [String: JSONValue], String), Refusal> {
+    static func nativePrompt(_ request: HTTPRequest, heads: borrowing RequestHeads) -> Result<(JSONValue, [String: JSONValue], String), Refusal> {
         let parsed = jsonObject(request, heads: heads)
         guard case .success(let (body, object)) = parsed else { return parsed.map { ($0.0, $0.1, "") } }
         guard let model = object["model"]?.stringValue, !model.isEmpty else { return .failure(Refusal(ErrorCatalog.emptyModel)) }

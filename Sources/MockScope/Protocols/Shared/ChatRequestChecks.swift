@@ -16,7 +16,7 @@ enum ChatRequestChecks {
     }
 
     /// The body as an object, or the refusal the real service gives.
-    static func jsonObject(_ request: HTTPRequest, heads: RequestHeads) -> Result<(JSONValue, [String: JSONValue]), Refusal> {
+    static func jsonObject(_ request: HTTPRequest, heads: borrowing RequestHeads) -> Result<(JSONValue, [String: JSONValue]), Refusal> {
         let contentType = heads.contentType ?? ""
         guard contentType.containsASCIICaseInsensitive("application/json") else {
             return .failure(Refusal(ErrorCatalog.unsupportedContentType,

@@ -3,9 +3,10 @@ import MockScopeHTTPTypes
 /// The request header values MockScope's decisions read, found in one pass over the fields (a
 /// lookup by name per value scanned every field again: a visible share of a replayed request).
 /// Each is the first field of its name, compared without regard to case, as `HeaderFields[...]`.
-/// A class: the stages pass the heads along, and each copy of a struct retained its every string
-/// (three copies per replayed request, 4 % of its instructions: `bench/profile instructions`).
-public final class RequestHeads: Sendable {
+/// Not copyable: it lives inline in the `Exchange` and the stages borrow it. Each copy of a
+/// copyable struct retained its every string (three copies per replayed request, 4 % of its
+/// instructions), and a class cost an allocation per request (`bench/profile instructions`).
+public struct RequestHeads: ~Copyable, Sendable {
     public let authorization: String?
     /// `X-Api-Key` (the Anthropic-compatible API's key header).
     public let xAPIKey: String?

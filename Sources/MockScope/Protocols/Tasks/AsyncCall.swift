@@ -6,7 +6,7 @@ public enum AsyncCall {
 
     /// The refusal of an asynchronous call to an API without an asynchronous mode (text
     /// generation, ...), or nil when the request is not one.
-    public static func refusalWhereUnsupported(_ heads: RequestHeads) -> Validation? {
+    public static func refusalWhereUnsupported(_ heads: borrowing RequestHeads) -> Validation? {
         heads.asyncCall ? .refused(ErrorCatalog.accessDenied, message: TaskErrors.asyncNotSupported) : nil
     }
 }

@@ -33,7 +33,7 @@ public struct TasksModule: ProtocolModule {
         return detail.contains("/") ? nil : .query(detail)
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         guard let operation = Self.operation(endpoint.detail) else { return .refused(ErrorCatalog.invalidURL) }
         let method: String
         if case .cancel = operation { method = "POST" } else { method = "GET" }

@@ -14,7 +14,7 @@ public struct TokenizerModule: ProtocolModule {
 
     public func endpoint(for path: String) -> Endpoint? { path == Self.path ? Endpoint(module: self) : nil }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         let parsed = ChatRequestChecks.nativePrompt(request, heads: heads)
         guard case .success(let (body, _, model)) = parsed else { return ChatRequestChecks.refusal(parsed) }
         let info = context.catalog.model(named: model)

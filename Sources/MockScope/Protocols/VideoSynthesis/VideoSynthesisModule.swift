@@ -20,7 +20,7 @@ public struct VideoSynthesisModule: ProtocolModule {
         path == Self.path || path == Self.imageToVideoPath ? Endpoint(module: self) : nil
     }
 
-    public func validate(_ request: HTTPRequest, heads: RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
+    public func validate(_ request: HTTPRequest, heads: borrowing RequestHeads, endpoint: Endpoint, context: ValidationContext) -> Validation {
         guard heads.asyncCall else { return .refused(ErrorCatalog.accessDenied, message: TaskErrors.syncNotSupported) }
         let parsed = ChatRequestChecks.jsonObject(request, heads: heads)
         guard case .success(let (body, _)) = parsed else { return ChatRequestChecks.refusal(parsed) }
