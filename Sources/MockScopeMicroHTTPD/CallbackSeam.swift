@@ -165,7 +165,7 @@ private func core(_ cls: UnsafeMutableRawPointer?) -> ServerCore {
 private let collectValues: MHD_KeyValueIteratorN = { cls, _, key, keySize, value, valueSize in
     let box = cls!.assumingMemoryBound(to: [(name: String, value: String)].self)
     if let key {
-        box.pointee.append((CommonHeaderText.name(key, keySize), value.map { CommonHeaderText.value($0, valueSize) } ?? ""))
+        box.pointee.append((CommonRequestText.name(key, keySize), value.map { CommonRequestText.value($0, valueSize) } ?? ""))
     }
     return .YES
 }
@@ -228,8 +228,8 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
         let startedAt = core.clock.now()
         context.startedAt = startedAt
         let request = HTTPRequest(
-            method: method.map { String(cString: $0) } ?? "GET",
-            path: url.map { String(cString: $0) } ?? "/",
+            method: method.map(CommonRequestText.method) ?? "GET",
+            path: url.map(CommonRequestText.path) ?? "/",
             query: values(connection, .GET_ARGUMENT_KIND),
             headers: context.headers,
             body: context.body,
@@ -414,12 +414,13 @@ private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, t
     let core = core(cls)
     let context = Unmanaged<RequestContext>.fromOpaque(opaque).takeRetainedValue()
     core.counters.openRequests.subtract(1, ordering: .relaxed)
-    guard let request = context.request else { return }
+    // The request and the response are moved out of the context, which ends here: a read of
+    // either optional would copy (retain, then release) each of its fields.
+    guard let request = context.request.take() else { return }
     let completedOK = termination == .REQUEST_TERMINATED_COMPLETED_OK
-    // The response is read once (each read of the optional would copy it).
     var status = 0, bytes = 0
     var tag: (any AnyObject & Sendable)?
-    if let response = context.response {
+    if let response = context.response.take() {
         status = response.status
         tag = response.tag
         switch response.body {
