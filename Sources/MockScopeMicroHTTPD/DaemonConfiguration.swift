@@ -7,7 +7,7 @@ public struct DaemonConfiguration: Sendable {
     public var threads: Int = 2
     public var connectionLimit: Int = 16_000
     /// libmicrohttpd's per-connection memory pool: the request's header block must fit in it
-    /// (a 7 KB header block does at 8 KiB). 8 KiB keeps 10,000 held streams under 200 MB (bench/RESULTS.md).
+    /// (a 7 KB header block does at 8 KiB). 8 KiB keeps 10,000 held streams under 150 MB (bench/RESULTS.md).
     public var connectionMemoryLimit: Int = 8 * 1024
     /// Idle connections are closed after this many seconds (0 = never). Also what releases a
     /// client that sent half a request and vanished: libmicrohttpd 0.9.75 in epoll mode can miss a
