@@ -16,7 +16,9 @@
  *                                       MockScope's StreamScheduler).
  *
  * The environment variable BARE_MHD_MEMORY_LIMIT overrides the per-connection memory pool
- * (default 8192, MockScope's setting), to show what it costs in RSS.
+ * (default 8192, MockScope's setting), to show what it costs in RSS; BARE_MHD_BLOCK_SIZE the
+ * block each streamed response allocates (default 512, MockScope's streamBlockSize; chunked
+ * bodies are written in the connection's pool and never use it).
  * PORT 0 picks a free port. Prints "listening PORT" on stdout, runs until SIGTERM/SIGINT.
  * Build: gcc -O2 -o bare_mhd bare_mhd.c $(pkg-config --cflags --libs libmicrohttpd) -lpthread
  */
@@ -129,13 +131,15 @@ static ssize_t sse_reader(void *cls, uint64_t pos, char *buf, size_t max) {
         return 0;
     }
     size_t len = g_event_len[s->next];
-    if (len > max) len = max; /* events are far smaller than the block size */
+    if (len > max) len = max; /* events are far smaller than max: the chunked write buffer (the pool) */
     memcpy(buf, g_events[s->next], len);
     s->next++;
     return (ssize_t)len;
 }
 
 static void sse_free(void *cls) { free(cls); }
+
+static size_t g_block_size = 512;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **con_cls) {
@@ -146,7 +150,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct stream *s = calloc(1, sizeof *s);
     s->conn = conn;
     s->start = now_ns();
-    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_reader, s, sse_free);
+    struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, g_block_size, sse_reader, s, sse_free);
     MHD_add_response_header(r, "content-type", "text/event-stream;charset=UTF-8");
     MHD_add_response_header(r, "x-dashscope-call-gateway", "true");
     enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
@@ -188,6 +192,7 @@ int main(int argc, char **argv) {
     unsigned limit = rl.rlim_cur > 16064 ? 16000 : (unsigned)rl.rlim_cur - 64;
 
     size_t memory_limit = getenv("BARE_MHD_MEMORY_LIMIT") ? (size_t)atol(getenv("BARE_MHD_MEMORY_LIMIT")) : 8192;
+    if (getenv("BARE_MHD_BLOCK_SIZE") && atol(getenv("BARE_MHD_BLOCK_SIZE")) > 0) g_block_size = (size_t)atol(getenv("BARE_MHD_BLOCK_SIZE"));
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (sse) {
         flags |= MHD_ALLOW_SUSPEND_RESUME;

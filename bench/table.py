@@ -159,18 +159,21 @@ def main():
     if f2 or f2p:
         w("## 2. Concurrent slow SSE streams (20 events, 100 ms apart, recorded timing; client: bench/sse_load, C + epoll)")
         w("")
-        w("| server | N | held | completed | peak RSS | gap error p50 | p99 | max | first event p99 |")
-        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        w("| server | N | held | completed | peak RSS | idle RSS | per held stream | gap error p50 | p99 | max | first event p99 |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
         def row(r, note=""):
             if "na" in r:
-                w(f"| {NAMES.get(r['server'], r['server'])} | | not available: {r['na']} | | | | | | |")
+                w(f"| {NAMES.get(r['server'], r['server'])} | | not available: {r['na']} | | | | | | | | |")
                 return
             g = r.get("gap_err_ms") or {}
             t = r.get("ttfb_ms") or {}
+            idle = r.get("idle_kb", 0)
+            # What each stream held at the peak adds: (peak - idle) / held.
+            per = f"{(r.get('hwm_kb', 0) - idle) / r['held']:.1f} KB" if idle and r.get("held") else ""
             w(f"| {NAMES.get(r['server'], r['server'])}{note} | {fmt_int(r['n'])} | {fmt_int(r['held'])} | {fmt_int(r['completed'])} | "
-              f"{r.get('hwm_kb', 0) / 1024:.0f} MB | {g.get('p50', 0):.2f} ms | {g.get('p99', 0):.2f} ms | {g.get('max', 0):.1f} ms | "
-              f"{t.get('p99', 0):.1f} ms |")
+              f"{r.get('hwm_kb', 0) / 1024:.0f} MB | {f'{idle / 1024:.0f} MB' if idle else ''} | {per} | {g.get('p50', 0):.2f} ms | {g.get('p99', 0):.2f} ms | "
+              f"{g.get('max', 0):.1f} ms | {t.get('p99', 0):.1f} ms |")
 
         for r in f2:
             if r["server"] == "raw":
@@ -216,12 +219,15 @@ def main():
                                 top["held"] >= 10000 and top["completed"] >= 10000))
             else:
                 targets.append(("2", "10,000 streams held", f"not measured: largest N was {fmt_int(top['n'])} (--quick)", None))
-            worst = max(ms.values(), key=lambda r: r.get("hwm_kb", 0))
+            # Every protocol's stream (chat, Responses, Anthropic) counts for the memory target (issue 16).
+            every = [r for r in f2 if r["server"].startswith("mockscope") and "na" not in r]
+            worst = max(every, key=lambda r: r.get("hwm_kb", 0))
             worst_rss = worst.get("hwm_kb", 0) / 1024
-            full = top["n"] >= 10000 and top["held"] >= 10000
-            targets.append(("2", "peak RSS ≤ 200 MB", f"{worst_rss:.0f} MB (N={fmt_int(worst['n'])}, {fmt_int(worst['held'])} held at once)"
-                            + ("" if full or worst_rss > 200 else ": not conclusive, fewer than 10,000 were held at once"),
-                            worst_rss <= 200 if (full or worst_rss > 200) else None))
+            full = all(r["held"] >= 10000 for r in every if r["n"] >= 10000) and top["n"] >= 10000
+            targets.append(("2", "peak RSS ≤ 150 MB", f"{worst_rss:.0f} MB ({NAMES.get(worst['server'], worst['server'])}, "
+                            f"N={fmt_int(worst['n'])}, {fmt_int(worst['held'])} held at once)"
+                            + ("" if full or worst_rss > 150 else ": not conclusive, fewer than 10,000 were held at once"),
+                            worst_rss <= 150 if (full or worst_rss > 150) else None))
             p99 = top.get("gap_err_ms", {}).get("p99", 1e9)
             targets.append(("2", "gap error p99 ≤ 5 ms", f"{p99:.2f} ms at N={fmt_int(top['n'])}", p99 <= 5))
 
