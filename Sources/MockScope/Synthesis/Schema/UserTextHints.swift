@@ -58,7 +58,7 @@ struct UserTextHints: Sendable, Equatable {
     /// A known city the text names, else a capitalised run after "in"/"at"/"from"/... ("weather in
     /// New York" → New York).
     static func place(in words: [String], text: String) -> String? {
-        if let city = knownCities.first(where: { text.contains($0) }) { return city }
+        if let city = knownCity(in: text) { return city }
         var index = 0
         while index < words.count - 1 {
             if placeMarkers.contains(words[index].lowercased()), let run = capitalisedRun(words, from: index + 1) {
@@ -67,6 +67,19 @@ struct UserTextHints: Sendable, Equatable {
             index += 1
         }
         return nil
+    }
+
+    /// The first of `knownCities` that `text` contains. ASCII text is searched byte by byte (only
+    /// an ASCII name can occur in it, and there bytes and characters agree); other text with
+    /// Foundation's search as before.
+    static func knownCity(in text: String) -> String? {
+        let ascii = ASCIIText.withASCII(text) { bytes in
+            knownCities.first { city in
+                city.utf8.withContiguousStorageIfAvailable { ASCIIText.find($0, in: bytes) } ?? Array(city.utf8).withUnsafeBufferPointer { ASCIIText.find($0, in: bytes) }
+            }
+        }
+        if let ascii { return ascii }
+        return knownCities.first(where: { text.contains($0) })
     }
 
     /// A capitalised run after "named"/"called"/"is"/..., else two capitalised words in a row.
