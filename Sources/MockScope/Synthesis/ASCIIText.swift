@@ -61,4 +61,35 @@ enum ASCIIText {
         }
         return false
     }
+
+    /// What `Character` says of an ASCII character, one bit a property.
+    struct Properties: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let punctuation = Properties(rawValue: 1), symbol = Properties(rawValue: 2)
+    }
+
+    /// The properties of each ASCII byte, read from `Character` itself: they agree by construction.
+    static let properties: [Properties] = (0..<128).map { code in
+        let character = Character(Unicode.Scalar(UInt8(code)))
+        var found: Properties = []
+        if character.isPunctuation { found.insert(.punctuation) }
+        if character.isSymbol { found.insert(.symbol) }
+        return found
+    }
+
+    /// The white-space-separated words of ASCII `bytes` (`split(whereSeparator: \.isWhitespace)`).
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var words: [String] = []
+        var start = -1
+        for index in 0..<bytes.count {
+            if isWhitespace(bytes[index]) {
+                if start >= 0 { words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                start = -1
+            } else if start < 0 {
+                start = index
+            }
+        }
+        if start >= 0 { words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+        return words
+    }
 }

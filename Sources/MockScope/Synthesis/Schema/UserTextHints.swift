@@ -21,7 +21,7 @@ struct UserTextHints: Sendable, Equatable {
     init(userText: String, toolResult: String? = nil) {
         question = TextMetrics.excerpt(userText, limit: Self.questionLength)
         self.toolResult = toolResult.map { TextMetrics.excerpt($0, limit: Self.questionLength) }
-        let words = userText.split(whereSeparator: \.isWhitespace).map(String.init)
+        let words = ASCIIText.withASCII(userText, ASCIIText.words) ?? userText.split(whereSeparator: \.isWhitespace).map(String.init)
         var remaining: [String] = []
         for word in words {
             let bare = Self.trimmed(word)
@@ -110,11 +110,25 @@ struct UserTextHints: Sendable, Equatable {
     }
 
     static func trimmed(_ word: String) -> String {
+        if let bare = ASCIIText.withASCII(word, asciiTrimmed) { return bare }
         let edge: (Character) -> Bool = { $0.isPunctuation && $0 != "/" || $0.isSymbol && $0 != "+" }
         var text = Substring(word)
         while let last = text.last, edge(last) { text = text.dropLast() }
         while let first = text.first, edge(first) { text = text.dropFirst() }
         return String(text)
+    }
+
+    /// `trimmed` of ASCII text: a byte a character (CR and LF, the one pair that is one character,
+    /// are neither punctuation nor symbols, alone or together).
+    private static func asciiTrimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        func edge(_ byte: UInt8) -> Bool {
+            let properties = ASCIIText.properties[Int(byte)]
+            return properties.contains(.punctuation) && byte != UInt8(ascii: "/") || properties.contains(.symbol) && byte != UInt8(ascii: "+")
+        }
+        var start = 0, end = bytes.count
+        while end > start, edge(bytes[end - 1]) { end -= 1 }
+        while start < end, edge(bytes[start]) { start += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     static func looksLikeEmail(_ word: String) -> Bool {
