@@ -131,7 +131,7 @@ struct CompatibleRenderer {
         choices.append(finish.text)
 
         let trailer = trailerMembers
-        var events = choices.map { StreamFraming.compatible(chunk(choices: "[" + $0 + "]", usage: "null", trailer: trailer)) }
+        var events = choices.map { StreamFraming.compatible(chunk(choices: "[\($0)]", usage: "null", trailer: trailer)) }
         if input.includeUsage {
             let usage = usage(outputTokens: answer.outputTokens, reasoningTokens: answer.reasoningTokens)
             events.append(StreamFraming.compatible(chunk(choices: "[]", usage: usage, trailer: trailer)))
@@ -174,7 +174,14 @@ struct CompatibleRenderer {
 
     /// A chunk; `trailer`: `trailerMembers`.
     private func chunk(choices: String, usage: String, trailer: String) -> String {
-        #"{"choices":"# + choices + #","object":"chat.completion.chunk","usage":"# + usage + trailer + "}"
+        var chunk = #"{"choices":"#
+        chunk.reserveCapacity(choices.utf8.count + usage.utf8.count + trailer.utf8.count + 64)  // one allocation
+        chunk += choices
+        chunk += #","object":"chat.completion.chunk","usage":"#
+        chunk += usage
+        chunk += trailer
+        chunk += "}"
+        return chunk
     }
 
     /// `created`, `system_fingerprint`, `model`, `id`: the tail of every body and chunk.

@@ -132,6 +132,7 @@ struct UserTextHints: Sendable, Equatable {
     }
 
     static func looksLikeEmail(_ word: String) -> Bool {
+        guard word.utf8.contains(UInt8(ascii: "@")) else { return false }  // the split below needs one
         let parts = word.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasSuffix(".") else { return false }
         return word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "@._+-".contains($0)) }
@@ -139,6 +140,8 @@ struct UserTextHints: Sendable, Equatable {
 
     /// `YYYY-MM-DD` (or with `/`) when it is a real calendar date, as `YYYY-MM-DD`.
     static func date(in word: String) -> String? {
+        // The split below needs two separators, and a character that is one is its byte.
+        guard word.utf8.lazy.filter({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") }).count >= 2 else { return nil }
         let parts = word.split(whereSeparator: { $0 == "-" || $0 == "/" })
         guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               parts[1].count <= 2, parts[2].count <= 2, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
