@@ -2,8 +2,9 @@
 /// `Character`-level code for text with non-ASCII bytes and takes the fast path only where the
 /// two give the same result (pure ASCII; `"\r\n"` is the one ASCII pair that is one `Character`).
 /// Hand-written for speed: the `Character` loops (Unicode property look-ups per character) and
-/// Foundation's `range(of:)` were most of a synthesized answer's cost (bench/RESULTS.md, issue 16
-/// target 3).
+/// Foundation's `range(of:)` were about half of a synthesized answer's cost with tools or a schema
+/// (with the rest of that change, tools went from 228 to 55 µs a request in process;
+/// bench/RESULTS.md, issue 16 target 3).
 enum ASCIIText {
     /// `body` over the string's UTF-8 bytes when they are all ASCII, else nil.
     @inline(__always)

@@ -159,7 +159,7 @@ struct SynthesisInput: Sendable {
     var estimatedInputTokens: Int { Self.estimatedInputTokens(turns, surface: surface) }
 
     /// `estimatedInputTokens` of the input `body` makes, reading only its turns (validation checks
-    /// every request's length; building the whole input there cost a third of a plain answer).
+    /// every request's length; building the whole input there cost a sixth of a plain answer).
     static func estimatedInputTokens(surface: Surface, body: JSONValue) -> Int {
         estimatedInputTokens(turns(surface: surface, body: body), surface: surface)
     }
