@@ -12,6 +12,14 @@ public struct JSONWriter: Sendable {
     public mutating func string(_ value: String) {
         text += "\""
         var value = value
+        // Most strings need no escape: appended whole, no intermediate `String` (the answers the
+        // synthesizer renders are mostly such strings).
+        let plain = value.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        if plain {
+            text += value
+            text += "\""
+            return
+        }
         value.withUTF8 { bytes in
             var runStart = 0
             for index in 0..<bytes.count {
@@ -79,11 +87,14 @@ public struct JSONWriter: Sendable {
 
     /// An object whose members are written in the given order.
     public mutating func object(_ body: (inout ObjectWriter) -> Void) {
-        var object = ObjectWriter(writer: self)
+        // The text moves into the object writer and back (swapped, not copied: a copy would share
+        // the buffer, and the first write would copy the whole text so far).
+        var object = ObjectWriter(writer: JSONWriter())
+        swap(&object.writer, &self)
         object.writer.raw("{")
         body(&object)
         object.writer.raw("}")
-        self = object.writer
+        swap(&self, &object.writer)
     }
 
     public struct ObjectWriter {

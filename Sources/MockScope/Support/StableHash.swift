@@ -12,10 +12,23 @@ public struct StableHash: Sendable, Equatable {
     }
 
     mutating func add(_ text: String) {
+        if let hashed = text.utf8.withContiguousStorageIfAvailable({ Self.fnv(value, $0) }) {
+            value = hashed  // a native string's bytes in place, not through the UTF-8 view's iterator
+            return
+        }
         for byte in text.utf8 {
             value ^= UInt64(byte)
             value = value &* Self.prime
         }
+    }
+
+    private static func fnv(_ start: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var value = start
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* prime
+        }
+        return value
     }
 
     /// A hash of this one and `salt`: independent values for several ids from one request.

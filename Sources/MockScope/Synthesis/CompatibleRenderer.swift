@@ -130,10 +130,11 @@ struct CompatibleRenderer {
         }
         choices.append(finish.text)
 
-        var events = choices.map { StreamFraming.compatible(chunk(choices: "[" + $0 + "]", usage: "null")) }
+        let trailer = trailerMembers
+        var events = choices.map { StreamFraming.compatible(chunk(choices: "[\($0)]", usage: "null", trailer: trailer)) }
         if input.includeUsage {
             let usage = usage(outputTokens: answer.outputTokens, reasoningTokens: answer.reasoningTokens)
-            events.append(StreamFraming.compatible(chunk(choices: "[]", usage: usage)))
+            events.append(StreamFraming.compatible(chunk(choices: "[]", usage: usage, trailer: trailer)))
         }
         events.append(StreamFraming.compatibleDone)
         return events
@@ -171,15 +172,16 @@ struct CompatibleRenderer {
         return writer.text
     }
 
-    private func chunk(choices: String, usage: String) -> String {
-        var writer = JSONWriter()
-        writer.object { o in
-            o.rawField("choices", choices)
-            o.field("object", string: "chat.completion.chunk")
-            o.rawField("usage", usage)
-            trailer(&o)
-        }
-        return writer.text
+    /// A chunk; `trailer`: `trailerMembers`.
+    private func chunk(choices: String, usage: String, trailer: String) -> String {
+        var chunk = #"{"choices":"#
+        chunk.reserveCapacity(choices.utf8.count + usage.utf8.count + trailer.utf8.count + 64)  // one allocation
+        chunk += choices
+        chunk += #","object":"chat.completion.chunk","usage":"#
+        chunk += usage
+        chunk += trailer
+        chunk += "}"
+        return chunk
     }
 
     /// `created`, `system_fingerprint`, `model`, `id`: the tail of every body and chunk.
@@ -188,6 +190,13 @@ struct CompatibleRenderer {
         o.rawField("system_fingerprint", "null")
         o.field("model", string: input.model)
         o.field("id", string: id)
+    }
+
+    /// The trailer's members as text, `,` first: written once for all the chunks of a stream.
+    private var trailerMembers: String {
+        var members = JSONWriter.ObjectWriter(writer: JSONWriter(), count: 1)  // as after the chunk's own members
+        trailer(&members)
+        return members.writer.text
     }
 
     private func usage(outputTokens: Int, reasoningTokens: Int) -> String {

@@ -109,14 +109,7 @@ struct SynthesisInput: Sendable {
         self.model = model.isEmpty ? Self.defaultModel : model
         modelInfo = info ?? ModelCatalog.builtIn.model(named: self.model)
 
-        if surface == .compatible {
-            turns = Self.turns(body["messages"])
-        } else {
-            turns = Self.turns(body.value(at: "input.messages"))
-            if let prompt = body.value(at: "input.prompt")?.stringValue, !prompt.isEmpty {
-                turns.append(ConversationTurn(role: "user", text: prompt))
-            }
-        }
+        turns = Self.turns(surface: surface, body: body)
 
         if case .application = surface {
             tools = []
@@ -133,13 +126,23 @@ struct SynthesisInput: Sendable {
         }
         messageFormatRequested = parameters?["result_format"]?.stringValue == "message"
         incrementalRequested = surface != .compatible && parameters?["incremental_output"]?.boolValue == true
-        includeUsage = surface == .compatible && body.value(at: "stream_options.include_usage")?.boolValue == true
-        sessionID = body.value(at: "input.session_id")?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        includeUsage = surface == .compatible && body["stream_options"]?["include_usage"]?.boolValue == true
+        sessionID = body["input"]?["session_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         stopSequences = StopSequences.strings(in: settings["stop"])
+        hash = StableHash(Self.surfaceTag(surface) + "\n" + CanonicalJSON.string(Self.withoutStreamingSwitches(body)))
+    }
 
-        let stripped = body.removing(path: "stream").removing(path: "stream_options")
-            .removing(path: "parameters.incremental_output")
-        hash = StableHash(Self.surfaceTag(surface) + "\n" + CanonicalJSON.string(stripped))
+    /// The body without `stream`, `stream_options` and `parameters.incremental_output` (what
+    /// `removing(path:)` of each gives, without splitting the paths and copying the body thrice).
+    private static func withoutStreamingSwitches(_ body: JSONValue) -> JSONValue {
+        guard case .object(var members) = body else { return body }
+        members["stream"] = nil
+        members["stream_options"] = nil
+        if case .object(var parameters)? = members["parameters"], parameters["incremental_output"] != nil {
+            parameters["incremental_output"] = nil
+            members["parameters"] = .object(parameters)
+        }
+        return .object(members)
     }
 
     /// The `created` time of compatible answers: a fixed epoch plus up to a year, from the hash.
@@ -153,10 +156,29 @@ struct SynthesisInput: Sendable {
     }
 
     /// The prompt's tokens as the synthesizer counts them (`usage`), for the context-window check.
-    var estimatedInputTokens: Int {
+    var estimatedInputTokens: Int { Self.estimatedInputTokens(turns, surface: surface) }
+
+    /// `estimatedInputTokens` of the input `body` makes, reading only its turns (validation checks
+    /// every request's length; building the whole input there cost a sixth of a plain answer).
+    static func estimatedInputTokens(surface: Surface, body: JSONValue) -> Int {
+        estimatedInputTokens(turns(surface: surface, body: body), surface: surface)
+    }
+
+    private static func estimatedInputTokens(_ turns: [ConversationTurn], surface: Surface) -> Int {
         let units = turns.reduce(0) { $0 + TextMetrics.tokenUnits($1.text) }
+        let images = turns.reduce(0) { $0 + $1.imageCount }
         return TextMetrics.tokens(units: units) + SynthesizedAnswer.promptOverhead
-            + (isMultimodal ? imageCount * SynthesizedAnswer.tokensPerImage : 0)
+            + (surface == .native(multimodal: true) ? images * SynthesizedAnswer.tokensPerImage : 0)
+    }
+
+    /// The conversation: compatible `messages`; native and apps `input.messages`, then `input.prompt`.
+    private static func turns(surface: Surface, body: JSONValue) -> [ConversationTurn] {
+        guard surface != .compatible else { return turns(body["messages"]) }
+        var turns = turns(body.value(at: "input.messages"))
+        if let prompt = body.value(at: "input.prompt")?.stringValue, !prompt.isEmpty {
+            turns.append(ConversationTurn(role: "user", text: prompt))
+        }
+        return turns
     }
 
     var isMultimodal: Bool { surface == .native(multimodal: true) }

@@ -5,7 +5,8 @@ enum TextMetrics {
 
     /// Whether `text` contains a CJK ideograph (the answer is then written in Chinese).
     static func containsCJK(_ text: String) -> Bool {
-        text.unicodeScalars.contains(where: isIdeograph)
+        if ASCIIText.isASCII(text) { return false }
+        return text.unicodeScalars.contains(where: isIdeograph)
     }
 
     static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
@@ -28,6 +29,8 @@ enum TextMetrics {
 
     /// Token cost in twelfths: a wide character is 12/1.5 = 8, any other is 12/4 = 3.
     static func tokenUnits(_ text: String) -> Int {
+        // ASCII: 3 a character, and every byte is one but a "\r\n" pair.
+        if let characters = ASCIIText.withASCII(text, { $0.count - ASCIIText.crlfCount($0) }) { return characters * 3 }
         var units = 0
         for character in text {
             let first = character.unicodeScalars.first!
@@ -41,6 +44,21 @@ enum TextMetrics {
 
     /// `text` in pieces of `pieceLength` characters (none for the empty string).
     static func pieces(_ text: String, length: Int = pieceLength) -> [String] {
+        // ASCII without "\r\n": a character is a byte.
+        if let bytes = ASCIIText.withASCII(text, { ASCIIText.crlfCount($0) == 0 ? $0.count : nil }), let count = bytes {
+            var result: [String] = []
+            result.reserveCapacity((count + length - 1) / length)
+            let utf8 = text.utf8
+            var index = utf8.startIndex
+            var offset = 0
+            while offset < count {
+                let end = utf8.index(index, offsetBy: min(length, count - offset))
+                result.append(String(text[index..<end]))
+                index = end
+                offset += length
+            }
+            return result
+        }
         var result: [String] = []
         var index = text.startIndex
         while index < text.endIndex {
@@ -54,6 +72,7 @@ enum TextMetrics {
     /// `text` on one line (runs of white space become one space), cut to `limit` characters
     /// with an ellipsis when longer.
     static func excerpt(_ text: String, limit: Int) -> String {
+        if let flat = ASCIIText.withASCII(text, { asciiExcerpt($0, limit: limit) }) { return flat }
         var flat = ""
         var pendingSpace = false
         for character in text {
@@ -67,5 +86,25 @@ enum TextMetrics {
         }
         guard flat.count > limit else { return flat }
         return String(flat.prefix(limit)) + "…"
+    }
+
+    /// `excerpt` of ASCII bytes: the same rules, a byte a character (white space never stays, so
+    /// no "\r\n" is left to count as one).
+    private static func asciiExcerpt(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> String {
+        var flat: [UInt8] = []
+        flat.reserveCapacity(min(bytes.count, limit + 1))
+        var pendingSpace = false
+        for byte in bytes {
+            if ASCIIText.isWhitespace(byte) {
+                pendingSpace = !flat.isEmpty
+            } else {
+                if pendingSpace { flat.append(0x20) }
+                pendingSpace = false
+                flat.append(byte)
+                if flat.count > limit { break }
+            }
+        }
+        guard flat.count > limit else { return String(decoding: flat, as: UTF8.self) }
+        return String(decoding: flat.prefix(limit), as: UTF8.self) + "…"
     }
 }

@@ -5,8 +5,9 @@
 enum ToolRelevance {
     /// `tools` best first (ties: the order offered), with their scores against `text`.
     static func ranked(_ tools: [OfferedTool], against text: String) -> [(offset: Int, tool: OfferedTool, score: Int)] {
-        tools.enumerated()
-            .map { (offset: $0.offset, tool: $0.element, score: score($0.element, against: text)) }
+        let wanted = words(text)  // once for all the tools
+        return tools.enumerated()
+            .map { (offset: $0.offset, tool: $0.element, score: score($0.element, wanted: wanted)) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.offset < $1.offset }
     }
 
@@ -16,7 +17,11 @@ enum ToolRelevance {
     }
 
     static func score(_ tool: OfferedTool, against text: String) -> Int {
-        let wanted = words(text)
+        score(tool, wanted: words(text))
+    }
+
+    /// The score for the text's `words`.
+    static func score(_ tool: OfferedTool, wanted: Set<String>) -> Int {
         guard !wanted.isEmpty else { return 0 }
         let name = words(tool.name)
         let description = words(tool.description)

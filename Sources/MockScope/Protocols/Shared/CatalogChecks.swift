@@ -88,7 +88,7 @@ enum CatalogChecks {
             }
         }
         if let info = call.info, info.maxInput > 0 {
-            let tokens = SynthesisInput(surface: call.surface, body: call.body, model: info).estimatedInputTokens
+            let tokens = SynthesisInput.estimatedInputTokens(surface: call.surface, body: call.body)
             if tokens > info.maxInput { return .refused(ErrorCatalog.inputTooLong, message: String(info.maxInput)) }
         }
         return nil

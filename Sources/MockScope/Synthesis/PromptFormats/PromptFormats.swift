@@ -11,10 +11,17 @@ enum PromptFormats {
     /// The reply the instructions of `input` ask for, or nil when they describe no known format.
     static func reply(to input: SynthesisInput, phrases: Phrases) -> PromptFormatReply? {
         let conversation = PromptConversation(input.turns)
-        guard !conversation.instructions.isEmpty else { return nil }
-        if let format = FieldMarkerFormat(conversation) { return format.reply(input: input, phrases: phrases) }
-        if let format = HermesToolFormat(conversation) { return format.reply(input: input, phrases: phrases) }
-        if let format = ReActFormat(conversation) { return format.reply(input: input, phrases: phrases) }
+        let text = conversation.instructions
+        guard !text.isEmpty else { return nil }
+        // Each format is read only when its markers' bytes occur (they must for it to be found;
+        // reading the formats of plain prose cost a tenth of a plain answer).
+        if ASCIIText.containsBytes(text, "[[ ## "), ASCIIText.containsBytes(text, " ## ]]"),
+           let format = FieldMarkerFormat(conversation) { return format.reply(input: input, phrases: phrases) }
+        if ASCIIText.containsBytes(text, "<tool_call>"), ASCIIText.containsBytes(text, "<tools>"),
+           let format = HermesToolFormat(conversation) { return format.reply(input: input, phrases: phrases) }
+        if ASCIIText.containsBytes(text, "Final Answer:"), let format = ReActFormat(conversation) {
+            return format.reply(input: input, phrases: phrases)
+        }
         return nil
     }
 

@@ -287,11 +287,13 @@ struct SchemaInstanceGenerator {
 
     /// `value` cut to `maxLength` and padded to `minLength` (in Unicode scalars, as JSON Schema counts).
     static func fitted(_ value: String, _ s: [String: JSONValue]) -> String {
+        let most = s["maxLength"], least = s["minLength"]
+        guard most != nil || least != nil else { return value }  // no bounds: as it is
         var scalars = Array(value.unicodeScalars)
-        if let most = s["maxLength"]?.numberValue, most >= 0, Double(scalars.count) > most {
+        if let most = most?.numberValue, most >= 0, Double(scalars.count) > most {
             scalars = Array(scalars.prefix(Int(min(most, 100_000))))
         }
-        if let least = s["minLength"]?.numberValue, Double(scalars.count) < least {
+        if let least = least?.numberValue, Double(scalars.count) < least {
             scalars += Array(repeating: "x", count: Int(min(least, 100_000)) - scalars.count)
         }
         var text = ""

@@ -21,7 +21,7 @@ struct UserTextHints: Sendable, Equatable {
     init(userText: String, toolResult: String? = nil) {
         question = TextMetrics.excerpt(userText, limit: Self.questionLength)
         self.toolResult = toolResult.map { TextMetrics.excerpt($0, limit: Self.questionLength) }
-        let words = userText.split(whereSeparator: \.isWhitespace).map(String.init)
+        let words = ASCIIText.withASCII(userText, ASCIIText.words) ?? userText.split(whereSeparator: \.isWhitespace).map(String.init)
         var remaining: [String] = []
         for word in words {
             let bare = Self.trimmed(word)
@@ -58,7 +58,7 @@ struct UserTextHints: Sendable, Equatable {
     /// A known city the text names, else a capitalised run after "in"/"at"/"from"/... ("weather in
     /// New York" → New York).
     static func place(in words: [String], text: String) -> String? {
-        if let city = knownCities.first(where: { text.contains($0) }) { return city }
+        if let city = knownCity(in: text) { return city }
         var index = 0
         while index < words.count - 1 {
             if placeMarkers.contains(words[index].lowercased()), let run = capitalisedRun(words, from: index + 1) {
@@ -67,6 +67,19 @@ struct UserTextHints: Sendable, Equatable {
             index += 1
         }
         return nil
+    }
+
+    /// The first of `knownCities` that `text` contains. ASCII text is searched byte by byte (only
+    /// an ASCII name can occur in it, and there bytes and characters agree); other text with
+    /// Foundation's search as before.
+    static func knownCity(in text: String) -> String? {
+        let ascii = ASCIIText.withASCII(text) { bytes in
+            knownCities.first { city in
+                city.utf8.withContiguousStorageIfAvailable { ASCIIText.find($0, in: bytes) } ?? Array(city.utf8).withUnsafeBufferPointer { ASCIIText.find($0, in: bytes) }
+            }
+        }
+        if let ascii { return ascii }
+        return knownCities.first(where: { text.contains($0) })
     }
 
     /// A capitalised run after "named"/"called"/"is"/..., else two capitalised words in a row.
@@ -97,6 +110,7 @@ struct UserTextHints: Sendable, Equatable {
     }
 
     static func trimmed(_ word: String) -> String {
+        if let bare = ASCIIText.withASCII(word, asciiTrimmed) { return bare }
         let edge: (Character) -> Bool = { $0.isPunctuation && $0 != "/" || $0.isSymbol && $0 != "+" }
         var text = Substring(word)
         while let last = text.last, edge(last) { text = text.dropLast() }
@@ -104,7 +118,21 @@ struct UserTextHints: Sendable, Equatable {
         return String(text)
     }
 
+    /// `trimmed` of ASCII text: a byte a character (CR and LF, the one pair that is one character,
+    /// are neither punctuation nor symbols, alone or together).
+    private static func asciiTrimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        func edge(_ byte: UInt8) -> Bool {
+            let properties = ASCIIText.properties[Int(byte)]
+            return properties.contains(.punctuation) && byte != UInt8(ascii: "/") || properties.contains(.symbol) && byte != UInt8(ascii: "+")
+        }
+        var start = 0, end = bytes.count
+        while end > start, edge(bytes[end - 1]) { end -= 1 }
+        while start < end, edge(bytes[start]) { start += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
     static func looksLikeEmail(_ word: String) -> Bool {
+        guard word.utf8.contains(UInt8(ascii: "@")) else { return false }  // the split below needs one
         let parts = word.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasSuffix(".") else { return false }
         return word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "@._+-".contains($0)) }
@@ -112,6 +140,8 @@ struct UserTextHints: Sendable, Equatable {
 
     /// `YYYY-MM-DD` (or with `/`) when it is a real calendar date, as `YYYY-MM-DD`.
     static func date(in word: String) -> String? {
+        // The split below needs two separators, and a character that is one is its byte.
+        guard word.utf8.lazy.filter({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "/") }).count >= 2 else { return nil }
         let parts = word.split(whereSeparator: { $0 == "-" || $0 == "/" })
         guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               parts[1].count <= 2, parts[2].count <= 2, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)

@@ -23,6 +23,14 @@
 // The whole domain side of one replayed request, in process: ExchangeHandler.handle then .completed
 // for a repeated request (the decision cache's hit path, journal, metrics), ns per request; the
 // CPU MockScope adds to libmicrohttpd's per request, without the network's noise.
+//
+//   matching-bench --synthesize plain|tools|schema20|stream|all [--lookups N]
+//   matching-bench --synthesis-body KIND      prints that request body
+//
+// Figure 6 in process: ExchangeHandler.handle then .completed with `--unmatched synthesize` and no
+// fixtures, for figure 6's request bodies (bench/run's heredoc; the same bytes), ns per request
+// (the median of 5 rounds, default 20,000 requests a round). Synthesized answers are never
+// memoized: every request parses, validates, synthesizes and renders.
 import Foundation
 import Logging
 import MockScope
@@ -54,6 +62,7 @@ var sizes: [Int] = []
 var lookups = 100_000
 var misses = 200
 var handleMode = false
+var synthesizeKinds: [String] = []
 var addsMode = false
 var threads = 1
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -63,6 +72,12 @@ while !arguments.isEmpty {
     case "--lookups": lookups = Int(arguments.removeFirst())!
     case "--misses": misses = Int(arguments.removeFirst())!
     case "--handle": handleMode = true
+    case "--synthesis-body":  // prints figure 6's body of that kind (to check it against bench/run's)
+        print(SynthesisBodies.body(arguments.removeFirst()), terminator: "")
+        exit(0)
+    case "--synthesize":
+        let kind = arguments.removeFirst()
+        synthesizeKinds = kind == "all" ? SynthesisBodies.kinds : [kind]
     case "--adds": addsMode = true
     case "--threads": threads = Int(arguments.removeFirst())!
     default: sizes.append(Int(argument)!)
@@ -132,6 +147,11 @@ func handleBenchmark(lookups: Int, threads: Int) {
 
 if handleMode {
     handleBenchmark(lookups: lookups, threads: threads)
+    exit(0)
+}
+
+if !synthesizeKinds.isEmpty {
+    synthesizeBenchmark(kinds: synthesizeKinds, requests: CommandLine.arguments.contains("--lookups") ? lookups : 20_000)
     exit(0)
 }
 
