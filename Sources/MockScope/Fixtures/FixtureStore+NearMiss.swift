@@ -36,14 +36,15 @@ extension FixtureStore {
             }
         }
         picked.sort { $0.id < $1.id }
-        // The request as each pick's rule compares it: once per distinct rule (most share one).
-        var compared: [(rule: MatchRule, subset: Bool, value: JSONValue?, changedBy: [Normalizer])] = []
-        func request(for pattern: RequestPattern) -> (value: JSONValue?, changedBy: [Normalizer]) {
+        // The request as each pick's rule compares it, keys sorted: once per distinct rule (most share one).
+        var compared: [(rule: MatchRule, subset: Bool, value: SortedJSON?, changedBy: [Normalizer])] = []
+        func request(for pattern: RequestPattern) -> (value: SortedJSON?, changedBy: [Normalizer]) {
             let subset = pattern.match == .subset
             if let done = compared.first(where: { $0.subset == subset && $0.rule == pattern.rule }) { return (done.value, done.changedBy) }
             let (value, changedBy) = pattern.rule.applyReporting(to: subset ? input.body : input.projection)
-            compared.append((pattern.rule, subset, value, changedBy))
-            return (value, changedBy)
+            let sorted = value.map(SortedJSON.init)
+            compared.append((pattern.rule, subset, sorted, changedBy))
+            return (sorted, changedBy)
         }
         // Fewest differences first; among equals, the order on the route (a stable report).
         let counts = picked.map { entry in
