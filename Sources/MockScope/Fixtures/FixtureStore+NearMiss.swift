@@ -37,27 +37,28 @@ extension FixtureStore {
         }
         picked.sort { $0.id < $1.id }
         // The request as each pick's rule compares it, keys sorted: once per distinct rule (most share one).
-        var compared: [(rule: MatchRule, subset: Bool, value: SortedJSON?, changedBy: [Normalizer])] = []
-        func request(for pattern: RequestPattern) -> (value: SortedJSON?, changedBy: [Normalizer]) {
+        var rules: [(rule: MatchRule, subset: Bool)] = [], values: [SortedJSON?] = [], changes: [[Normalizer]] = []
+        func request(for pattern: RequestPattern) -> Int {
             let subset = pattern.match == .subset
-            if let done = compared.first(where: { $0.subset == subset && $0.rule == pattern.rule }) { return (done.value, done.changedBy) }
+            for k in rules.indices where rules[k].subset == subset && rules[k].rule == pattern.rule { return k }
             let (value, changedBy) = pattern.rule.applyReporting(to: subset ? input.body : input.projection)
-            let sorted = value.map(SortedJSON.init)
-            compared.append((pattern.rule, subset, sorted, changedBy))
-            return (sorted, changedBy)
+            rules.append((pattern.rule, subset))
+            values.append(value.map(SortedJSON.init))
+            changes.append(changedBy)
+            return rules.count - 1
         }
         // Fewest differences first; among equals, the order on the route (a stable report).
         let counts = picked.map { entry in
-            Matcher.differenceCount(fixture: entry.projection, request: request(for: entry.fixture.request).value,
+            Matcher.differenceCount(fixture: entry.projection, request: values[request(for: entry.fixture.request)],
                                     fixtureSideOnly: entry.fixture.request.match == .subset)
         }
         let named = picked.indices.sorted { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }.prefix(Self.nearMissNamed)
         let candidates = named.map { k -> NearMiss.Candidate in
             let entry = picked[k], pattern = entry.fixture.request
-            let (value, changedBy) = request(for: pattern)
-            var differences = Matcher.differences(fixture: entry.projection, request: value)
+            let compared = request(for: pattern)
+            var differences = Matcher.differences(fixture: entry.projection, request: values[compared])
             if pattern.match == .subset { differences = differences.filter { $0.fixture != nil } }
-            return NearMiss.Candidate(fixture: entry.fixture.name, differences: differences, normalizedBy: changedBy.map(\.description))
+            return NearMiss.Candidate(fixture: entry.fixture.name, differences: differences, normalizedBy: changes[compared].map(\.description))
         }
         return NearMiss(method: input.method, path: input.path, candidates: candidates, fixturesOnRoute: onRoute)
     }

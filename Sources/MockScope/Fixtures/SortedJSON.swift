@@ -2,8 +2,9 @@
 /// diffed against it (`Matcher.differences`), built once per request. A fixture's member is found
 /// by comparing keys instead of hashing them, and the union of both sides' keys comes out sorted
 /// by a merge: diffing 16 fixtures through `[String: JSONValue]` lookups, `Set` unions and path
-/// strings for every field cost 34 k instructions per fixture (bench/RESULTS.md, "misses").
-struct SortedJSON: Sendable {
+/// strings for every field cost 34 k instructions per fixture (bench/RESULTS.md, "misses"). A
+/// class: the walk passes nodes along, and a struct's copy retained its three parts.
+final class SortedJSON: Sendable {
     let value: JSONValue
     /// An object's keys, ascending (empty otherwise).
     let keys: [String]
