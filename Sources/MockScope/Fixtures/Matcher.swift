@@ -49,33 +49,4 @@ public enum Matcher {
             return CanonicalJSON.normalized(pattern) == CanonicalJSON.normalized(value)
         }
     }
-
-    /// One field that differs between a fixture and a request.
-    public struct Difference: Sendable, Equatable {
-        public var path: String
-        public var fixture: JSONValue?
-        public var request: JSONValue?
-    }
-
-    /// The leaf paths where `fixture` and `request` differ, in a stable order.
-    public static func differences(fixture: JSONValue?, request: JSONValue?, path: String = "") -> [Difference] {
-        switch (fixture, request) {
-        case let (.object(a)?, .object(b)?):
-            var result: [Difference] = []
-            for key in Set(a.keys).union(b.keys).sorted() {
-                result += differences(fixture: a[key], request: b[key], path: path.isEmpty ? key : "\(path).\(key)")
-            }
-            return result
-        case let (.array(a)?, .array(b)?):
-            var result: [Difference] = []
-            for index in 0..<max(a.count, b.count) {
-                let child = path.isEmpty ? "\(index)" : "\(path).\(index)"
-                result += differences(fixture: index < a.count ? a[index] : nil, request: index < b.count ? b[index] : nil, path: child)
-            }
-            return result
-        default:
-            if fixture == request { return [] }
-            return [Difference(path: path.isEmpty ? "(body)" : path, fixture: fixture, request: request)]
-        }
-    }
 }

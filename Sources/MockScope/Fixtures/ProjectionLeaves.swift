@@ -5,18 +5,30 @@ enum ProjectionLeaves {
     static func digests(of value: JSONValue?) -> [UInt64] {
         guard let value else { return [] }
         var digests: [UInt64] = []
-        collect(value, path: "", into: &digests)
+        collect(value, path: StableHash(""), pathIsEmpty: true, into: &digests)
         return digests
     }
 
-    private static func collect(_ value: JSONValue, path: String, into digests: inout [UInt64]) {
+    /// `path` is the hash of the dotted path so far (`messages.1.content`), extended a part at a
+    /// time rather than hashed again from a string built for each leaf (the same digests).
+    private static func collect(_ value: JSONValue, path: StableHash, pathIsEmpty: Bool, into digests: inout [UInt64]) {
         switch value {
         case .object(let fields):
-            for (key, field) in fields { collect(field, path: path.isEmpty ? key : path + "." + key, into: &digests) }
+            for (key, field) in fields {
+                var child = path
+                if !pathIsEmpty { child.add(".") }
+                child.add(key)
+                collect(field, path: child, pathIsEmpty: pathIsEmpty && key.isEmpty, into: &digests)
+            }
         case .array(let items):
-            for (index, item) in items.enumerated() { collect(item, path: path + "." + String(index), into: &digests) }
+            for (index, item) in items.enumerated() {
+                var child = path
+                child.add(".")
+                child.add(String(index))
+                collect(item, path: child, pathIsEmpty: false, into: &digests)
+            }
         default:
-            var hash = StableHash(path)
+            var hash = path
             hash.add("\u{1}")
             hash.add(CanonicalJSON.string(value))
             digests.append(hash.value)

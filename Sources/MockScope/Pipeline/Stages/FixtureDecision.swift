@@ -54,8 +54,9 @@ struct FixtureDecision: Sendable {
                 return
             }
             if !endpoint.isGeneration, nearMiss.fixturesOnRoute == 0 { return exchange.refuse(ErrorCatalog.invalidURL) }
-            exchange.note.nearMiss = nearMiss.description
-            exchange.refuse(ErrorCatalog.noMatch, message: nearMiss.description)
+            let report = nearMiss.description  // written once: the body, the journal and the log share it
+            exchange.note.nearMiss = report
+            exchange.refuse(ErrorCatalog.noMatch, message: report)
         }
     }
 }

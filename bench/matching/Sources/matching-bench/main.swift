@@ -13,6 +13,7 @@
 // index times.
 //
 //   matching-bench --handle [--threads N] [--lookups N]
+//   matching-bench --handle-miss [SIZE] [--lookups N] [--log-level warning|info]
 //
 //   matching-bench --adds [SIZES...]
 //
@@ -31,6 +32,12 @@
 // fixtures, for figure 6's request bodies (bench/run's heredoc; the same bytes), ns per request
 // (the median of 5 rounds, default 20,000 requests a round). Synthesized answers are never
 // memoized: every request parses, validates, synthesizes and renders.
+//
+// --handle-miss: as --handle, for figure 7's miss, as served: SIZE generated fixtures (default
+// 10,000), the last one's request with another question (close to it, equal to none), answered
+// 400 with its near-miss report, the journal entry and the log (to /dev/null through the CLI's
+// buffered writer; `--log-level info` adds the line per request, as `serve`'s defaults do).
+// Each request's body differs (its question names the request's number): nothing can be reused.
 import Foundation
 import Logging
 import MockScope
@@ -63,6 +70,8 @@ var lookups = 100_000
 var misses = 200
 var handleMode = false
 var synthesizeKinds: [String] = []
+var handleMissMode = false
+var logLevel = Logger.Level.warning
 var addsMode = false
 var threads = 1
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -78,12 +87,14 @@ while !arguments.isEmpty {
     case "--synthesize":
         let kind = arguments.removeFirst()
         synthesizeKinds = kind == "all" ? SynthesisBodies.kinds : [kind]
+    case "--handle-miss": handleMissMode = true
+    case "--log-level": logLevel = Logger.Level(rawValue: arguments.removeFirst())!
     case "--adds": addsMode = true
     case "--threads": threads = Int(arguments.removeFirst())!
     default: sizes.append(Int(argument)!)
     }
 }
-if sizes.isEmpty { sizes = addsMode ? [1_000, 10_000] : [1_000, 10_000, 100_000] }
+if sizes.isEmpty { sizes = addsMode ? [1_000, 10_000] : handleMissMode ? [10_000] : [1_000, 10_000, 100_000] }
 
 /// The --adds figure (see the top of this file).
 func addsBenchmark(sizes: [Int]) {
@@ -152,6 +163,46 @@ if handleMode {
 
 if !synthesizeKinds.isEmpty {
     synthesizeBenchmark(kinds: synthesizeKinds, requests: CommandLine.arguments.contains("--lookups") ? lookups : 20_000)
+    exit(0)
+}
+
+/// The --handle-miss figure (see the top of this file).
+func handleMissBenchmark(size: Int, lookups: Int, level: Logger.Level) {
+    let fixtures = (0..<size).map { i -> Fixture in
+        guard case .success(let fixture) = FixtureLoader.parse(Array(fixtureJSON(i).utf8), file: "bench-\(i).json", defaultName: "bench/q\(i)")
+        else { fatalError("generated fixture does not load") }
+        return fixture
+    }
+    let writer = BufferedLogWriter(fd: open("/dev/null", O_WRONLY))
+    defer { writer.close() }
+    var logger = Logger(label: "mockscope") { label in BufferedLogHandler(label: label, writer: writer, level: level) }
+    logger.logLevel = level
+    let server = ExchangeHandler(store: FixtureStore(fixtures), settings: MockSettings(speed: 0), logger: logger, logWriter: writer)
+    let last = size - 1
+    func once(_ k: Int) {
+        // The last fixture's request with another question, numbered per request.
+        let question = "Question number \(last): what is \(last) times \(k)?"
+        let body = Array(#"{"model":"qwen-plus","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"\#(question)"}]}"#.utf8)
+        let wire: [(name: String, value: String)] = [("Host", "127.0.0.1:8089"), ("Content-Length", String(body.count)),
+                                                     ("Content-Type", "application/json"), ("Authorization", "Bearer bench-key")]
+        let request = HTTPRequest(method: "POST", path: path, headers: HeaderFields(wire), body: body)
+        let response = server.handle(request)
+        guard response.status == 400 else { fatalError("the request does not miss: \(response.status)") }
+        server.completed(request, outcome: HTTPOutcome(status: response.status, bytesSent: 0, durationNanos: 1000,
+                                                       clientWentAway: false, tag: response.tag))
+    }
+    for k in 0..<1000 { once(k) }  // the journal ring fills
+    var results: [Double] = []
+    for round in 0..<5 {
+        let start = now()
+        for k in 0..<lookups { once(1000 + round * lookups + k) }
+        results.append(Double(now() - start) / Double(lookups))
+    }
+    print(#"{"handle_miss_ns":\#(Int(results.sorted()[2])),"fixtures":\#(size),"log_level":"\#(level)","requests":\#(lookups),"rounds":5}"#)
+}
+
+if handleMissMode {
+    handleMissBenchmark(size: sizes[0], lookups: lookups == 100_000 ? 2_000 : lookups, level: logLevel)
     exit(0)
 }
 
