@@ -76,6 +76,13 @@ import Testing
         guard case .missed(let late) = store.match(try Self.input(body(9999, model: "qwen-max"))) else { Issue.record("matched"); return }
         #expect(late.candidates.first?.fixture == "late")
         #expect(late.fixturesOnRoute == 2000)
+        // The pipeline's lookup without the report: the same answer, the count without a report.
+        let chat = "/compatible-mode/v1/chat/completions"
+        #expect(store.fixture(for: try Self.input(body(9999, model: "qwen-max"))) == nil)
+        #expect(store.fixture(for: try Self.input(body(9999)))?.name == "late")
+        #expect(store.fixturesOnRoute(method: "POST", path: chat) == 2000)
+        #expect(store.fixturesOnRoute(method: "GET", path: chat) == 0)
+        #expect(store.fixturesOnRoute(method: "POST", path: "/compatible-mode/v1/embeddings") == 0)
     }
 
     @Test func requiredHeadersAndPartialRecordings() throws {

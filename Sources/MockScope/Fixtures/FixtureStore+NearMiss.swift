@@ -6,8 +6,9 @@ extension FixtureStore {
     /// How many of them the report names: the fewest differences first.
     static let nearMissNamed = 3
 
-    /// Why nothing matched on `route`: computed for each miss, from the leaf index and the picks' diffs.
-    func nearMiss(_ input: MatchInput, route: FixtureSegment.Route) -> NearMiss {
+    /// Why nothing matched `input`: computed for each miss, from the leaf index and the picks' diffs.
+    public func nearMiss(for input: MatchInput) -> NearMiss {
+        let route = FixtureSegment.Route(method: input.method, path: input.path)
         var leaves = ProjectionLeaves.digests(of: input.projection)
         leaves.sort()
         var onRoute = 0
@@ -61,6 +62,12 @@ extension FixtureStore {
             return NearMiss.Candidate(fixture: entry.fixture.name, differences: differences, normalizedBy: changes[compared].map(\.description))
         }
         return NearMiss(method: input.method, path: input.path, candidates: candidates, fixturesOnRoute: onRoute)
+    }
+
+    /// How many live fixtures answer `method` on `path` (whatever their bodies).
+    public func fixturesOnRoute(method: String, path: String) -> Int {
+        let route = FixtureSegment.Route(method: method, path: path)
+        return segments.reduce(0) { $0 + liveCount($1, route) }
     }
 
     /// The live fixtures of `segment` on `route`: its count there less the removed ones, found

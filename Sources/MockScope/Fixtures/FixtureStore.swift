@@ -117,6 +117,13 @@ public final class FixtureStore: Sendable {
 
     /// Finds the fixture for a request, or reports the closest ones.
     public func match(_ input: MatchInput) -> MatchResult {
+        if let fixture = fixture(for: input) { return .matched(fixture) }
+        return .missed(nearMiss(for: input))
+    }
+
+    /// The fixture for a request, or nil: `match` without the near-miss report, for callers that
+    /// may answer a miss otherwise (synthesis, module state, forwarding) and build it only if sent.
+    public func fixture(for input: MatchInput) -> Fixture? {
         let route = FixtureSegment.Route(method: input.method, path: input.path)
         for ruleIndex in lookupOrder {
             let rule = rules[ruleIndex]
@@ -125,19 +132,19 @@ public final class FixtureStore: Sendable {
             for segment in segments {
                 for index in segment.exact[exactKey] ?? [] {
                     let entry = segment.entries[index]
-                    if !removed.contains(entry.id), Self.extrasMatch(entry.fixture.request, input) { return .matched(entry.fixture) }
+                    if !removed.contains(entry.id), Self.extrasMatch(entry.fixture.request, input) { return entry.fixture }
                 }
             }
         }
         for entry in subsetCandidates(route) {
             let pattern = entry.fixture.request
             guard Self.extrasMatch(pattern, input) else { continue }
-            guard let wanted = pattern.body else { return .matched(entry.fixture) }
+            guard let wanted = pattern.body else { return entry.fixture }
             let rule = pattern.rule
             let body = rule.apply(to: input.body) ?? .null
-            if Matcher.isSubset(rule.apply(to: wanted)!, of: body) { return .matched(entry.fixture) }
+            if Matcher.isSubset(rule.apply(to: wanted)!, of: body) { return entry.fixture }
         }
-        return .missed(nearMiss(input, route: route))
+        return nil
     }
 
     /// The route's subset fixtures of every segment, most specific first (then oldest first).

@@ -16,47 +16,55 @@ struct FixtureDecision: Sendable {
         let endpoint = exchange.endpoint
         let input = MatchInput(method: request.method, path: request.path, query: request.query,
                                headers: request.headers.fields, body: validated.body, endpoint: endpoint)
-        switch state.store.match(input) {
-        case .matched(let fixture):
-            exchange.note.fixture = fixture.name
-            exchange.fixture = fixture
-            guard fixture.isSequence else { return exchange.plan = fixture.plan }
-            let positions = exchange.heads.testID.map {
-                testScopes.scope($0, nowMs: exchange.note.clockMs).positions(generation: state.storeGeneration)
-            } ?? state.store.positions
-            guard let index = positions.take(fixture) else {
-                return exchange.refuse(ErrorCatalog.noMatch, message: "Fixture \(fixture.name) has served all its \(fixture.responses.count) "
-                                       + "answers and says after_last: error; POST /__admin/reset starts it again.")
-            }
-            exchange.note.sequenceIndex = index
-            exchange.plan = fixture.plan(at: index)
-        case .missed(let nearMiss):
-            guard endpoint.apiProtocol != nil else {
-                exchange.note.error = "not_found"
-                exchange.plan = ResponsePlan(status: 404, headers: HeaderFields([("x-request-id", exchange.note.requestID)]), body: .whole([]))
-                return
-            }
-            let context = ModuleContext(request: request, requestID: exchange.note.requestID, nowMs: exchange.note.clockMs,
-                                        states: states, settings: state.settings)
-            if let plan = endpoint.module.answerFromState(validated, context: context) {
-                exchange.plan = plan
-                return
-            }
-            switch endpoint.module.catalogAnswer(request, endpoint: endpoint, context: state.settings.validationContext,
-                                                 requestID: exchange.note.requestID) {
-            case .answer(let plan)?: return exchange.plan = plan
-            case let .refused(spec, message)?: return exchange.refuse(spec, message: message)
-            case nil: break
-            }
-            if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, context: context) {
-                exchange.note.synthesized = true
-                exchange.plan = plan
-                return
-            }
-            if !endpoint.isGeneration, nearMiss.fixturesOnRoute == 0 { return exchange.refuse(ErrorCatalog.invalidURL) }
-            let report = nearMiss.description  // written once: the body, the journal and the log share it
-            exchange.note.nearMiss = report
-            exchange.refuse(ErrorCatalog.noMatch, message: report)
+        guard let fixture = state.store.fixture(for: input) else {
+            return missed(request, &exchange, input: input, validated: validated, state: state)
         }
+        exchange.note.fixture = fixture.name
+        exchange.fixture = fixture
+        guard fixture.isSequence else { return exchange.plan = fixture.plan }
+        let positions = exchange.heads.testID.map {
+            testScopes.scope($0, nowMs: exchange.note.clockMs).positions(generation: state.storeGeneration)
+        } ?? state.store.positions
+        guard let index = positions.take(fixture) else {
+            return exchange.refuse(ErrorCatalog.noMatch, message: "Fixture \(fixture.name) has served all its \(fixture.responses.count) "
+                                   + "answers and says after_last: error; POST /__admin/reset starts it again.")
+        }
+        exchange.note.sequenceIndex = index
+        exchange.plan = fixture.plan(at: index)
+    }
+
+    /// No fixture matched: module state, the catalog, synthesis, else the refusal. The near-miss
+    /// report is built only when the refusal that carries it is sent (it costs more than a synthesized answer).
+    private func missed(_ request: HTTPRequest, _ exchange: inout Exchange, input: MatchInput, validated: ValidatedRequest,
+                        state: ServerState) {
+        let endpoint = exchange.endpoint
+        guard endpoint.apiProtocol != nil else {
+            exchange.note.error = "not_found"
+            exchange.plan = ResponsePlan(status: 404, headers: HeaderFields([("x-request-id", exchange.note.requestID)]), body: .whole([]))
+            return
+        }
+        let context = ModuleContext(request: request, requestID: exchange.note.requestID, nowMs: exchange.note.clockMs,
+                                    states: states, settings: state.settings)
+        if let plan = endpoint.module.answerFromState(validated, context: context) {
+            exchange.plan = plan
+            return
+        }
+        switch endpoint.module.catalogAnswer(request, endpoint: endpoint, context: state.settings.validationContext,
+                                             requestID: exchange.note.requestID) {
+        case .answer(let plan)?: return exchange.plan = plan
+        case let .refused(spec, message)?: return exchange.refuse(spec, message: message)
+        case nil: break
+        }
+        if state.settings.unmatched == .synthesize, let plan = endpoint.module.synthesize(validated, context: context) {
+            exchange.note.synthesized = true
+            exchange.plan = plan
+            return
+        }
+        if !endpoint.isGeneration, state.store.fixturesOnRoute(method: input.method, path: input.path) == 0 {
+            return exchange.refuse(ErrorCatalog.invalidURL)
+        }
+        let report = state.store.nearMiss(for: input).description  // written once: the body, the journal and the log share it
+        exchange.note.nearMiss = report
+        exchange.refuse(ErrorCatalog.noMatch, message: report)
     }
 }

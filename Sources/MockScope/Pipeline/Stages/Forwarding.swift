@@ -11,7 +11,7 @@ struct Forwarding: Sendable {
         if record == .new {
             let input = MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields,
                                    body: exchange.validated?.body, endpoint: exchange.endpoint)
-            if case .matched = state.store.match(input) { return }
+            if state.store.fixture(for: input) != nil { return }
         }
         exchange.note.forwarded = true
         exchange.plan = .pendingForward()
