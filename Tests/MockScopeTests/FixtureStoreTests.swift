@@ -83,6 +83,10 @@ import Testing
         #expect(store.fixturesOnRoute(method: "POST", path: chat) == 2000)
         #expect(store.fixturesOnRoute(method: "GET", path: chat) == 0)
         #expect(store.fixturesOnRoute(method: "POST", path: "/compatible-mode/v1/embeddings") == 0)
+        #expect(store.mayHaveFixtures(method: "POST", path: chat))
+        #expect(!store.mayHaveFixtures(method: "GET", path: chat))
+        #expect(!store.mayHaveFixtures(method: "POST", path: "/compatible-mode/v1/embeddings"))
+        #expect(!FixtureStore([]).mayHaveFixtures(method: "POST", path: chat))
     }
 
     @Test func requiredHeadersAndPartialRecordings() throws {

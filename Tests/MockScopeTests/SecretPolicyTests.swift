@@ -44,6 +44,29 @@ import Testing
         #expect(Self.policy.isSecretHeader("x-internal-auth"))
     }
 
+    /// The names the policy's doc lists, spelled as clients spell them, and names close to them
+    /// that are not secrets (the byte search and the short-name shortcut must keep every answer).
+    @Test func secretNamesAsDocumented() {
+        let standard = SecretPolicy.standard
+        for name in ["Authorization", "proxy-authorization", "Cookie", "Set-Cookie", "X-Api-Key", "api-key", "X-DashScope-ApiKey",
+                     "x-dashscope-access-token", "X-Goog-Api-Key", "my_api_key", "x-apikey-2", "X-Session-Token", "x-client-secret", "TOKEN"] {
+            #expect(standard.isSecretHeader(name), "\(name)")
+        }
+        for name in ["Content-Type", "x-dashscope-sse", "X-DashScope-WorkSpace", "keep-alive", "x-request-id", "tok", "k", ""] {
+            #expect(!standard.isSecretHeader(name), "\(name)")
+        }
+        for name in ["api_key", "apiKey", "API-KEY", "access_token", "refresh_token", "client_secret", "secret", "secret_key",
+                     "password", "x_api_key", "Secret"] {
+            #expect(standard.isSecretField(name), "\(name)")
+        }
+        for name in ["model", "role", "key", "token", "secre", "content", "messages", "apikeys", "\u{212A}ey", ""] {
+            #expect(!standard.isSecretField(name), "\(name)")
+        }
+        // A --redact name shorter than six letters still counts.
+        #expect(SecretPolicy(extraNames: ["pin"]).isSecretField("PIN"))
+        #expect(SecretPolicy(extraNames: ["pin"]).isSecretHeader("Pin"))
+    }
+
     /// One stable hash: a recording's name and a key's fingerprint use the same FNV-1a.
     @Test func oneStableHash() {
         #expect(StableHash("abc").value == 0xe71fa2190541574b)

@@ -64,6 +64,13 @@ extension FixtureStore {
         return NearMiss(method: input.method, path: input.path, candidates: candidates, fixturesOnRoute: onRoute)
     }
 
+    /// False when no fixture, live or removed, was ever on `method` `path` in this store: then no
+    /// lookup can match, and the request need not be projected (one hash look-up per segment).
+    public func mayHaveFixtures(method: String, path: String) -> Bool {
+        let route = FixtureSegment.Route(method: method, path: path)
+        return segments.contains { $0.byRoute[route] != nil }
+    }
+
     /// How many live fixtures answer `method` on `path` (whatever their bodies).
     public func fixturesOnRoute(method: String, path: String) -> Int {
         let route = FixtureSegment.Route(method: method, path: path)

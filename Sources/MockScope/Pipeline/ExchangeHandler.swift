@@ -51,7 +51,7 @@ public final class ExchangeHandler: HTTPHandler {
         self.log = ExchangeLog(logger: logger, policy: secrets, writer: logWriter)
         self.pipeline = ExchangePipeline(
             routing: Routing(registry: protocols),
-            decision: FixtureDecision(states: moduleStates, testScopes: scopes),
+            decision: FixtureDecision(states: moduleStates, testScopes: scopes, secrets: secrets),
             faults: FaultApplication(scenarios: scenarios, clock: clock, rateLimits: rateLimits, testScopes: scopes,
                                      headerRandom: FaultApplication.HeaderRandom(seed: seed)),
             responding: Responding(journaling: Journaling(journal: journal)))

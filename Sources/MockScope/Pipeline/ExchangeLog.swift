@@ -32,7 +32,7 @@ struct ExchangeLog: Sendable {
         // text) may hold a secret it carried.
         let logsLine = level <= .info, logsNearMiss = note.nearMiss != nil && level <= .warning
         guard logsLine || logsNearMiss else { return }
-        let secrets = note.faults.isEmpty && note.nearMiss == nil ? nil : policy.scope(for: request)
+        let secrets = note.faults.isEmpty && note.nearMiss == nil ? nil : note.secrets ?? policy.scope(for: request)
         let nearMiss = note.nearMiss.map { secrets?.text($0) ?? $0 }
         let faults = note.faults.map { secrets?.scrub($0) ?? $0 }
         if logsLine {

@@ -11,6 +11,9 @@ public struct ExchangeNote: Sendable {
     /// The answer of the fixture's sequence that was served (nil: not a sequence).
     public var sequenceIndex: Int?
     public var nearMiss: String?
+    /// The request's secrets, when a stage worked them out from the parsed body (the near-miss
+    /// refusal does, for the log line that quotes the request): nil means work them out from the request.
+    var secrets: SecretScope?
     public var synthesized = false
     public var error: String?
     /// The faults applied, in the header syntax.

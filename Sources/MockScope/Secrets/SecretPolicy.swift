@@ -40,7 +40,23 @@ public struct SecretPolicy: Sendable {
     static let secretQuery: Set<String> = ["apikey", "key", "token", "accesstoken", "signature", "sig", "secret", "password",
                                            "refreshtoken", "xapikey", "authorization"]
 
-    func isExtra(_ name: String) -> Bool { extraNames.contains(name.lowercased()) }
+    func isExtra(_ name: String) -> Bool { !extraNames.isEmpty && extraNames.contains(name.lowercased()) }
+
+    /// Whether `text` holds `part`, byte by byte. Foundation's `contains` went through NSString:
+    /// 96 k instructions for the header names of one request (bench/RESULTS.md, "misses").
+    static func has(_ text: String, _ part: StaticString) -> Bool {
+        var text = text
+        return text.withUTF8 { haystack in
+            part.withUTF8Buffer { needle in
+                guard needle.count <= haystack.count else { return false }
+                outer: for start in 0...(haystack.count - needle.count) {
+                    for k in 0..<needle.count where haystack[start + k] != needle[k] { continue outer }
+                    return true
+                }
+                return false
+            }
+        }
+    }
 
     /// Whether a header's value is a secret.
     public func isSecretHeader(_ name: String) -> Bool {
@@ -49,8 +65,9 @@ public struct SecretPolicy: Sendable {
         case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-mockscope-admin-token": return true
         default: break
         }
-        if lower.hasPrefix("x-dashscope-"), lower.contains("key") || lower.contains("token") { return true }
-        if ["apikey", "api-key", "api_key", "token", "secret"].contains(where: { lower.contains($0) }) { return true }
+        if lower.hasPrefix("x-dashscope-"), Self.has(lower, "key") || Self.has(lower, "token") { return true }
+        if Self.has(lower, "apikey") || Self.has(lower, "api-key") || Self.has(lower, "api_key") || Self.has(lower, "token")
+            || Self.has(lower, "secret") { return true }
         return isExtra(name)
     }
 
@@ -66,7 +83,8 @@ public struct SecretPolicy: Sendable {
 
     /// Whether a JSON field's value is a secret.
     public func isSecretField(_ name: String) -> Bool {
-        Self.secretFields.contains(Self.normalized(name)) || isExtra(name)
+        // Every secret field's name has 6 letters or more (`secret`, `apikey`): `model`, `role` are not looked up.
+        (name.utf8.count >= 6 && Self.secretFields.contains(Self.normalized(name))) || isExtra(name)
     }
 
     // MARK: one exchange
@@ -78,6 +96,12 @@ public struct SecretPolicy: Sendable {
 
     /// The secrets of a request given by its parts.
     public func scope(headers: [(name: String, value: String)], query: [(name: String, value: String)], body: [UInt8]) -> SecretScope {
+        scope(headers: headers, query: query, parsedBody: body.isEmpty ? nil : try? JSONValue.parse(body))
+    }
+
+    /// The secrets of a request whose body is already parsed (nil: none, or not JSON). Parsing it
+    /// again cost a served miss 123 k instructions for its log line (bench/RESULTS.md, "misses").
+    public func scope(headers: [(name: String, value: String)], query: [(name: String, value: String)], parsedBody: JSONValue?) -> SecretScope {
         var values: [String] = []
         for field in headers where isSecretHeader(field.name) {
             let parts = field.value.split(separator: " ", maxSplits: 1)
@@ -88,7 +112,7 @@ public struct SecretPolicy: Sendable {
             }
         }
         for item in query where isSecretQuery(item.name) { values.append(item.value) }
-        if !body.isEmpty, let parsed = try? JSONValue.parse(body) { collectSecretFields(parsed, into: &values) }
+        if let parsedBody { collectSecretFields(parsedBody, into: &values) }
         return SecretScope(policy: self, secrets: values)
     }
 

@@ -10,13 +10,15 @@ struct FixtureDecision: Sendable {
     let states: ModuleStateStore
     /// Each test's own answer-sequence positions.
     let testScopes: TestScopeTable
+    /// What the near-miss report's log line must not show.
+    let secrets: SecretPolicy
 
     func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState) {
         guard let validated = exchange.validated else { return }
-        let endpoint = exchange.endpoint
-        let input = MatchInput(method: request.method, path: request.path, query: request.query,
-                               headers: request.headers.fields, body: validated.body, endpoint: endpoint)
-        guard let fixture = state.store.fixture(for: input) else {
+        // No fixture on the route (a synthesized answer's usual case): nothing to project or look up.
+        let input = state.store.mayHaveFixtures(method: request.method, path: request.path)
+            ? Self.input(request, endpoint: exchange.endpoint, body: validated.body) : nil
+        guard let input, let fixture = state.store.fixture(for: input) else {
             return missed(request, &exchange, input: input, validated: validated, state: state)
         }
         exchange.note.fixture = fixture.name
@@ -35,7 +37,7 @@ struct FixtureDecision: Sendable {
 
     /// No fixture matched: module state, the catalog, synthesis, else the refusal. The near-miss
     /// report is built only when the refusal that carries it is sent (it costs more than a synthesized answer).
-    private func missed(_ request: HTTPRequest, _ exchange: inout Exchange, input: MatchInput, validated: ValidatedRequest,
+    private func missed(_ request: HTTPRequest, _ exchange: inout Exchange, input: MatchInput?, validated: ValidatedRequest,
                         state: ServerState) {
         let endpoint = exchange.endpoint
         guard endpoint.apiProtocol != nil else {
@@ -60,11 +62,17 @@ struct FixtureDecision: Sendable {
             exchange.plan = plan
             return
         }
-        if !endpoint.isGeneration, state.store.fixturesOnRoute(method: input.method, path: input.path) == 0 {
+        if !endpoint.isGeneration, input == nil || state.store.fixturesOnRoute(method: request.method, path: request.path) == 0 {
             return exchange.refuse(ErrorCatalog.invalidURL)
         }
-        let report = state.store.nearMiss(for: input).description  // written once: the body, the journal and the log share it
+        let report = state.store.nearMiss(for: input ?? Self.input(request, endpoint: endpoint, body: validated.body)).description  // written once: the body, the journal and the log share it
         exchange.note.nearMiss = report
+        exchange.note.secrets = secrets.scope(headers: request.headers.fields, query: request.query, parsedBody: validated.body)
         exchange.refuse(ErrorCatalog.noMatch, message: report)
+    }
+
+    /// The request as the store matches it (its projection computed here).
+    private static func input(_ request: HTTPRequest, endpoint: Endpoint, body: JSONValue?) -> MatchInput {
+        MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields, body: body, endpoint: endpoint)
     }
 }

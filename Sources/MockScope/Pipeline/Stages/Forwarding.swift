@@ -8,7 +8,7 @@ struct Forwarding: Sendable {
     func run(_ request: HTTPRequest, _ exchange: inout Exchange, state: ServerState, forwarder: (any Forwarder)?) {
         let record = state.settings.record
         guard record == .all || record == .new, forwarder != nil else { return }
-        if record == .new {
+        if record == .new, state.store.mayHaveFixtures(method: request.method, path: request.path) {
             let input = MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields,
                                    body: exchange.validated?.body, endpoint: exchange.endpoint)
             if state.store.fixture(for: input) != nil { return }

@@ -25,7 +25,7 @@ public struct CompatibleChatModule: ProtocolModule {
         guard object["messages"]?.arrayValue != nil else { return .refused(ErrorCatalog.messagesMissing) }
         let stream = object["stream"]?.boolValue ?? false
         let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream, settings: object, body: body,
-                            surface: .compatible, ranges: .compatible)
+                            surface: .compatible, ranges: .compatible, sentBytes: request.body.count)
         // The catalog's rules, in the order the real service is taken to check them [chosen order].
         if let refusal = CatalogChecks.unknownModel(call, context: context, dialect: errorDialect)
             ?? CatalogChecks.streamingAndThinking(call) ?? CatalogChecks.responseFormat(call) ?? CatalogChecks.tools(call)

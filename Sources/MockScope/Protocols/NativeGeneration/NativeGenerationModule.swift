@@ -33,7 +33,7 @@ public struct NativeGenerationModule: ProtocolModule {
         let multimodal = endpoint.detail == Self.multimodal
         let call = ChatCall(model: model, info: context.catalog.model(named: model), stream: stream,
                             settings: object["parameters"]?.objectValue ?? [:], body: body,
-                            surface: .native(multimodal: multimodal), ranges: .native)
+                            surface: .native(multimodal: multimodal), ranges: .native, sentBytes: request.body.count)
         // The catalog's rules, in the order the real service is taken to check them [chosen order].
         if let refusal = CatalogChecks.unknownModel(call, context: context, dialect: errorDialect) ?? Self.path(call, multimodal: multimodal)
             ?? CatalogChecks.streamingAndThinking(call) ?? Self.thinkingStream(call) ?? CatalogChecks.responseFormat(call)

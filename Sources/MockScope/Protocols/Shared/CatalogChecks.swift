@@ -87,7 +87,7 @@ enum CatalogChecks {
                 return .refused(ErrorCatalog.maxTokensOutOfRange, message: call.info.map { String($0.maxOutput) } ?? "xxx")
             }
         }
-        if let info = call.info, info.maxInput > 0 {
+        if let info = call.info, info.maxInput > 0, !call.withinInputLimitByItsSize(info.maxInput) {
             let tokens = SynthesisInput.estimatedInputTokens(surface: call.surface, body: call.body)
             if tokens > info.maxInput { return .refused(ErrorCatalog.inputTooLong, message: String(info.maxInput)) }
         }
