@@ -253,9 +253,11 @@ final class RecordingExchange: UpstreamSink {
 
     func upstreamBody(_ bytes: [UInt8], resume: @escaping @Sendable () -> Void) -> Bool {
         if hasEffects { return upstreamBodyUnderEffects(bytes, resume: resume) }
+        // The arrival time is read before the bytes are handed on: once handed on, the client's
+        // thread may send them before this one runs again (a recorded offset after the client had it).
+        let now = MonotonicClock.now()
         let goOn = live.send(bytes, limit: recorder.options.clientQueueBytes, resume: resume)
         recorder.notePeak(live.peakQueuedBytes)
-        let now = MonotonicClock.now()
         state.withLock { state in
             state.lastArrival = now
             if state.isStream {

@@ -87,6 +87,21 @@ public struct Fixture: Sendable {
     public init(name: String, origin: String, description: String? = nil, metadata: JSONValue? = nil,
                 request: RequestPattern, responses: [RecordedResponse], afterLast: AfterLast) {
         precondition(!responses.isEmpty, "a fixture needs at least one response")
+        self.init(name: name, origin: origin, description: description, metadata: metadata, request: request, responses: responses,
+                  afterLast: afterLast, completionTokens: responses.map { Self.completionTokens(in: $0.body) }.max() ?? 0)
+    }
+
+    /// `self` (its name, request, metadata and answers) after `earlier`'s answers, with `earlier`'s
+    /// `afterLast`: what loading a recorder's sequence document gives, without reading every
+    /// earlier answer's usage again.
+    public func following(_ earlier: Fixture) -> Fixture {
+        Fixture(name: name, origin: origin, description: description, metadata: metadata, request: request,
+                responses: earlier.responses + responses, afterLast: earlier.afterLast,
+                completionTokens: max(earlier.completionTokens, completionTokens))
+    }
+
+    private init(name: String, origin: String, description: String?, metadata: JSONValue?, request: RequestPattern,
+                 responses: [RecordedResponse], afterLast: AfterLast, completionTokens: Int) {
         self.name = name
         self.origin = origin
         self.description = description
@@ -94,7 +109,7 @@ public struct Fixture: Sendable {
         self.request = request
         self.responses = responses
         self.afterLast = afterLast
-        self.completionTokens = responses.map { Self.completionTokens(in: $0.body) }.max() ?? 0
+        self.completionTokens = completionTokens
     }
 
     /// Whether it serves several answers in turn (such a fixture's decision is never memoized).
