@@ -42,22 +42,6 @@ public struct SecretPolicy: Sendable {
 
     func isExtra(_ name: String) -> Bool { !extraNames.isEmpty && extraNames.contains(name.lowercased()) }
 
-    /// Whether `text` holds `part`, byte by byte. Foundation's `contains` went through NSString:
-    /// 96 k instructions for the header names of one request (bench/RESULTS.md, "misses").
-    static func has(_ text: String, _ part: StaticString) -> Bool {
-        var text = text
-        return text.withUTF8 { haystack in
-            part.withUTF8Buffer { needle in
-                guard needle.count <= haystack.count else { return false }
-                outer: for start in 0...(haystack.count - needle.count) {
-                    for k in 0..<needle.count where haystack[start + k] != needle[k] { continue outer }
-                    return true
-                }
-                return false
-            }
-        }
-    }
-
     /// Whether a header's value is a secret.
     public func isSecretHeader(_ name: String) -> Bool {
         let lower = name.lowercased()
@@ -65,9 +49,11 @@ public struct SecretPolicy: Sendable {
         case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-mockscope-admin-token": return true
         default: break
         }
-        if lower.hasPrefix("x-dashscope-"), Self.has(lower, "key") || Self.has(lower, "token") { return true }
-        if Self.has(lower, "apikey") || Self.has(lower, "api-key") || Self.has(lower, "api_key") || Self.has(lower, "token")
-            || Self.has(lower, "secret") { return true }
+        // Byte searches: Foundation's `contains` went through NSString, 96 k instructions for the
+        // header names of one request (bench/RESULTS.md, "misses").
+        let has = ASCIIText.containsBytes
+        if lower.hasPrefix("x-dashscope-"), has(lower, "key") || has(lower, "token") { return true }
+        if has(lower, "apikey") || has(lower, "api-key") || has(lower, "api_key") || has(lower, "token") || has(lower, "secret") { return true }
         return isExtra(name)
     }
 
@@ -157,21 +143,8 @@ public struct SecretPolicy: Sendable {
     /// Foundation's `firstRange(of:)` cost 400 k instructions to look for a key in a 700-byte
     /// near-miss report, a third of a miss as served (bench/RESULTS.md, "misses").
     static func firstOccurrence(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard bytes.count - start >= needle.count else { return nil }
-        return bytes.withUnsafeBufferPointer { haystack in
-            needle.withUnsafeBufferPointer { needle in
-                let first = needle[0], last = haystack.count - needle.count
-                var index = start
-                while index <= last {
-                    if haystack[index] == first {
-                        var k = 1
-                        while k < needle.count, haystack[index + k] == needle[k] { k += 1 }
-                        if k == needle.count { return index }
-                    }
-                    index += 1
-                }
-                return nil
-            }
+        bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { ASCIIText.firstIndex(of: $0, in: haystack, from: start) }
         }
     }
 

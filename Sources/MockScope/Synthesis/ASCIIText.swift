@@ -48,19 +48,23 @@ enum ASCIIText {
 
     /// Whether `pattern` occurs in `bytes`.
     static func find(_ pattern: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = pattern.first else { return true }
-        guard bytes.count >= pattern.count else { return false }
-        var start = 0
+        pattern.isEmpty || firstIndex(of: pattern, in: bytes, from: 0) != nil
+    }
+
+    /// Where `pattern` (not empty) first occurs in `bytes` at or after `start`.
+    static func firstIndex(of pattern: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let first = pattern.first, bytes.count - start >= pattern.count else { return nil }
         let last = bytes.count - pattern.count
-        while start <= last {
-            if bytes[start] == first {
+        var index = start
+        while index <= last {
+            if bytes[index] == first {
                 var offset = 1
-                while offset < pattern.count, bytes[start + offset] == pattern[offset] { offset += 1 }
-                if offset == pattern.count { return true }
+                while offset < pattern.count, bytes[index + offset] == pattern[offset] { offset += 1 }
+                if offset == pattern.count { return index }
             }
-            start += 1
+            index += 1
         }
-        return false
+        return nil
     }
 
     /// What `Character` says of an ASCII character, one bit a property.
