@@ -22,4 +22,10 @@ public struct MatchInput: Sendable {
         self.body = body
         self.projection = Matcher.project(self.endpoint, headers: headers, body: body)
     }
+
+    /// `request` as the store matches it, with its parsed `body` (the pipeline's stages).
+    init(_ request: HTTPRequest, endpoint: Endpoint, body: JSONValue?) {
+        self.init(method: request.method, path: request.path, query: request.query, headers: request.headers.fields,
+                  body: body, endpoint: endpoint)
+    }
 }

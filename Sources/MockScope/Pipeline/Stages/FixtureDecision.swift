@@ -17,7 +17,7 @@ struct FixtureDecision: Sendable {
         guard let validated = exchange.validated else { return }
         // No fixture on the route (a synthesized answer's usual case): nothing to project or look up.
         let input = state.store.mayHaveFixtures(method: request.method, path: request.path)
-            ? Self.input(request, endpoint: exchange.endpoint, body: validated.body) : nil
+            ? MatchInput(request, endpoint: exchange.endpoint, body: validated.body) : nil
         guard let input, let fixture = state.store.fixture(for: input) else {
             return missed(request, &exchange, input: input, validated: validated, state: state)
         }
@@ -65,14 +65,9 @@ struct FixtureDecision: Sendable {
         if !endpoint.isGeneration, input == nil || state.store.fixturesOnRoute(method: request.method, path: request.path) == 0 {
             return exchange.refuse(ErrorCatalog.invalidURL)
         }
-        let report = state.store.nearMiss(for: input ?? Self.input(request, endpoint: endpoint, body: validated.body)).description  // written once: the body, the journal and the log share it
+        let report = state.store.nearMiss(for: input ?? MatchInput(request, endpoint: endpoint, body: validated.body)).description  // written once: the body, the journal and the log share it
         exchange.note.nearMiss = report
         exchange.note.secrets = secrets.scope(headers: request.headers.fields, query: request.query, parsedBody: validated.body)
         exchange.refuse(ErrorCatalog.noMatch, message: report)
-    }
-
-    /// The request as the store matches it (its projection computed here).
-    private static func input(_ request: HTTPRequest, endpoint: Endpoint, body: JSONValue?) -> MatchInput {
-        MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields, body: body, endpoint: endpoint)
     }
 }

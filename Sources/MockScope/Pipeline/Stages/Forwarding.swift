@@ -9,9 +9,7 @@ struct Forwarding: Sendable {
         let record = state.settings.record
         guard record == .all || record == .new, forwarder != nil else { return }
         if record == .new, state.store.mayHaveFixtures(method: request.method, path: request.path) {
-            let input = MatchInput(method: request.method, path: request.path, query: request.query, headers: request.headers.fields,
-                                   body: exchange.validated?.body, endpoint: exchange.endpoint)
-            if state.store.fixture(for: input) != nil { return }
+            if state.store.fixture(for: MatchInput(request, endpoint: exchange.endpoint, body: exchange.validated?.body)) != nil { return }
         }
         exchange.note.forwarded = true
         exchange.plan = .pendingForward()
