@@ -12,6 +12,9 @@
   gen_fixtures.py sse-responses OUT the slow stream as a Responses API stream (DashScope's framing)
   gen_fixtures.py sse-anthropic OUT the slow stream as an Anthropic Messages stream
   gen_fixtures.py embeddings OUT    one text-embedding-v4 fixture (OpenAI-compatible) and its request
+  gen_fixtures.py synth OUT         figure 6's requests for `--unmatched synthesize`: OUT/plain.json,
+                                    OUT/tools.json (three tools), OUT/schema20.json (a strict 20-field
+                                    JSON schema), OUT/stream.json; an empty OUT/fixtures/
 """
 import json
 import os
@@ -148,6 +151,33 @@ def gen_embeddings(out):
     write(os.path.join(out, "path.txt"), path)
 
 
+def gen_synth(out):
+    """Figure 6's four chat requests, answered by `--unmatched synthesize` (nothing is recorded)."""
+    user = [{"role": "user", "content": "What is the weather in Tokyo tomorrow, and should I take an umbrella?"}]
+    tools = [{"type": "function", "function": {"name": name, "description": text, "parameters": {
+        "type": "object", "properties": props, "required": list(props)}}}
+        for name, text, props in [
+            ("get_weather", "Current weather and forecast for a city",
+             {"location": {"type": "string"}, "days": {"type": "integer", "minimum": 1}}),
+            ("search_web", "Search the web for a query", {"query": {"type": "string"}}),
+            ("final_answer", "Give the final answer to the user", {"answer": {"type": "string"}})]]
+    kinds = [{"type": "string"}, {"type": "integer", "minimum": 0}, {"type": "boolean"},
+             {"type": "array", "items": {"type": "string"}, "minItems": 1}]
+    fields = {f"field_{i:02d}": kinds[i % 4] for i in range(20)}
+    schema = {"type": "object", "properties": fields, "required": list(fields), "additionalProperties": False}
+    bodies = {
+        "plain": {"model": "qwen-plus", "messages": user},
+        "tools": {"model": "qwen-plus", "messages": user, "tools": tools},
+        "schema20": {"model": "qwen-plus", "messages": [{"role": "system", "content": "Answer in JSON."}] + user,
+                     "response_format": {"type": "json_schema", "json_schema": {"name": "report", "schema": schema, "strict": True}}},
+        "stream": {"model": "qwen-plus", "messages": user, "stream": True, "stream_options": {"include_usage": True}},
+    }
+    os.makedirs(os.path.join(out, "fixtures"), exist_ok=True)
+    for name, body in bodies.items():
+        write(os.path.join(out, f"{name}.json"), json.dumps(body, ensure_ascii=False))
+    write(os.path.join(out, "path.txt"), PATH)
+
+
 def gen_many(n, out):
     last = None
     for i in range(n):
@@ -179,6 +209,8 @@ if __name__ == "__main__":
         gen_sse_anthropic(sys.argv[2])
     elif kind == "embeddings" and len(sys.argv) == 3:
         gen_embeddings(sys.argv[2])
+    elif kind == "synth" and len(sys.argv) == 3:
+        gen_synth(sys.argv[2])
     elif kind == "many" and len(sys.argv) == 4:
         gen_many(int(sys.argv[2]), sys.argv[3])
     else:

@@ -289,9 +289,9 @@ def main():
                 dl50, dl = get(rcd, "late_ms", "p50") - get(d, "late_ms", "p50"), get(rcd, "late_ms", "p99") - get(d, "late_ms", "p99")
                 w(f"| {conc} | **added by the recorder** | | | {dt50:+.2f} ms | {dt:+.2f} ms | {dl50:+.2f} ms | {dl:+.2f} ms | |")
                 ok = rcd["completed"] >= 0.99 * rcd["n"]
-                targets.append(("4", f"recorder adds ≤ 2 ms at p99 ({conc} stream{'s' if conc > 1 else ''} at once)",
+                targets.append(("4", f"recorder adds ≤ 1 ms at p99 ({conc} stream{'s' if conc > 1 else ''} at once)",
                                 f"first byte {dt:+.2f} ms, per event {dl:+.2f} ms" + ("" if ok else " (streams failed!)"),
-                                ok and dt <= 2 and dl <= 2))
+                                ok and dt <= 1 and dl <= 1))
             w("")
             written = max((r.get("fixtures_written", 0) for r in f4), default=0)
             w(f"Event lateness: arrival − (request written + the event's recorded offset). Fixtures the recorder wrote: {written} "

@@ -45,46 +45,52 @@ private struct DifferenceWalk {
     }
 
     mutating func visit(_ fixture: JSONValue?, _ request: SortedJSON?) {
-        switch (fixture, request?.value) {
-        case let (.object(a)?, .object?):
-            let request = request!
-            if listing {
-                let keys = a.keys.sorted()
-                var i = 0, j = 0
-                while i < keys.count || j < request.keys.count {
-                    if j == request.keys.count || (i < keys.count && keys[i] < request.keys[j]) {
-                        child(keys[i]) { $0.visit(a[keys[i]], nil) }
-                        i += 1
-                    } else if i == keys.count || request.keys[j] < keys[i] {
-                        child(request.keys[j]) { $0.visit(nil, request.members[j]) }
-                        j += 1
-                    } else {
-                        child(keys[i]) { $0.visit(a[keys[i]], request.members[j]) }
-                        i += 1
-                        j += 1
-                    }
+        // Descends where both are objects or both arrays; the request's kind is read from its
+        // flags, the fixture's payload bound once (a switch over the pair copied both).
+        if let request {
+            if request.isObject, case .object(let a)? = fixture { return objects(a, request) }
+            if request.isArray, case .array(let a)? = fixture { return arrays(a, request) }
+        }
+        let requestValue = request?.value
+        if fixture == requestValue || (fixtureSideOnly && fixture == nil) { return }
+        count += 1
+        if listing { found.append(Matcher.Difference(path: path.isEmpty ? "(body)" : path, fixture: fixture, request: requestValue)) }
+    }
+
+    private mutating func objects(_ a: [String: JSONValue], _ request: SortedJSON) {
+        if listing {
+            let keys = a.keys.sorted()
+            var i = 0, j = 0
+            while i < keys.count || j < request.keys.count {
+                if j == request.keys.count || (i < keys.count && keys[i] < request.keys[j]) {
+                    child(keys[i]) { $0.visit(a[keys[i]], nil) }
+                    i += 1
+                } else if i == keys.count || request.keys[j] < keys[i] {
+                    child(request.keys[j]) { $0.visit(nil, request.members[j]) }
+                    j += 1
+                } else {
+                    child(keys[i]) { $0.visit(a[keys[i]], request.members[j]) }
+                    i += 1
+                    j += 1
                 }
-            } else {
-                var shared = 0
-                for (key, member) in a {
-                    let other = request.member(key)
-                    if other != nil { shared += 1 }
-                    visit(member, other)
-                }
-                // Each request member the fixture lacks is one difference (nothing against a value).
-                if !fixtureSideOnly { count += request.keys.count - shared }
             }
-        case let (.array(a)?, .array?):
-            // An item one array lacks compares as null (as the report has always shown it).
-            let items = request!.members
-            for index in 0..<max(a.count, items.count) {
-                child(String(index)) { $0.visit(index < a.count ? a[index] : .null, index < items.count ? items[index] : SortedJSON.null) }
+        } else {
+            var shared = 0
+            for (key, member) in a {
+                let other = request.member(key)
+                if other != nil { shared += 1 }
+                visit(member, other)
             }
-        default:
-            let requestValue = request?.value
-            if fixture == requestValue || (fixtureSideOnly && fixture == nil) { return }
-            count += 1
-            if listing { found.append(Matcher.Difference(path: path.isEmpty ? "(body)" : path, fixture: fixture, request: requestValue)) }
+            // Each request member the fixture lacks is one difference (nothing against a value).
+            if !fixtureSideOnly { count += request.keys.count - shared }
+        }
+    }
+
+    private mutating func arrays(_ a: [JSONValue], _ request: SortedJSON) {
+        // An item one array lacks compares as null (as the report has always shown it).
+        let items = request.members
+        for index in 0..<max(a.count, items.count) {
+            child(String(index)) { $0.visit(index < a.count ? a[index] : .null, index < items.count ? items[index] : SortedJSON.null) }
         }
     }
 

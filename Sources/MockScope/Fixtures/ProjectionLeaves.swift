@@ -30,7 +30,7 @@ enum ProjectionLeaves {
         default:
             var hash = path
             hash.add("\u{1}")
-            hash.add(CanonicalJSON.string(value))
+            hash.add(bytes: CanonicalJSON.bytes(value))
             digests.append(hash.value)
         }
     }

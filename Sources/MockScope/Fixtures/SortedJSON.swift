@@ -6,6 +6,9 @@
 /// class: the walk passes nodes along, and a struct's copy retained its three parts.
 final class SortedJSON: Sendable {
     let value: JSONValue
+    /// Whether `value` is an object, an array, or neither: read without touching `value` (a switch
+    /// over it retained and released its payload, for every node the near-miss walk visits).
+    let isObject: Bool, isArray: Bool
     /// An object's keys, ascending (empty otherwise).
     let keys: [String]
     /// An object's members in the order of `keys`, or an array's items.
@@ -20,12 +23,15 @@ final class SortedJSON: Sendable {
             let sorted = fields.sorted { $0.key < $1.key }
             keys = sorted.map(\.key)
             members = sorted.map { SortedJSON($0.value) }
+            (isObject, isArray) = (true, false)
         case .array(let items):
             keys = []
             members = items.map(SortedJSON.init)
+            (isObject, isArray) = (false, true)
         default:
             keys = []
             members = []
+            (isObject, isArray) = (false, false)
         }
     }
 

@@ -3,9 +3,14 @@
 /// field mean the same to the service). Two requests that mean the same have the same text.
 public enum CanonicalJSON {
     public static func string(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    /// The canonical text's UTF-8 bytes (what a hash of it reads).
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
         var writer = JSONWriter()
         write(value, into: &writer)
-        return writer.text
+        return writer.bytes
     }
 
     /// The value with null members removed at every depth (array elements are kept).
@@ -25,25 +30,24 @@ public enum CanonicalJSON {
     private static func write(_ value: JSONValue, into writer: inout JSONWriter) {
         switch value {
         case .object(let members):
-            writer.raw("{")
+            writer.byte(0x7B)
             var first = true
-            for key in members.keys.sorted() {
-                let member = members[key]!
-                if member == .null { continue }
-                if !first { writer.raw(",") }
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if case .null = member { continue }
+                if !first { writer.byte(0x2C) }
                 first = false
                 writer.string(key)
-                writer.raw(":")
+                writer.byte(0x3A)
                 write(member, into: &writer)
             }
-            writer.raw("}")
+            writer.byte(0x7D)
         case .array(let items):
-            writer.raw("[")
+            writer.byte(0x5B)
             for (index, item) in items.enumerated() {
-                if index > 0 { writer.raw(",") }
+                if index > 0 { writer.byte(0x2C) }
                 write(item, into: &writer)
             }
-            writer.raw("]")
+            writer.byte(0x5D)
         default:
             writer.value(value)
         }

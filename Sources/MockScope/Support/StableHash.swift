@@ -22,6 +22,11 @@ public struct StableHash: Sendable, Equatable {
         }
     }
 
+    /// Hashes `bytes` after what was added before (the same value as adding their text).
+    mutating func add(bytes: [UInt8]) {
+        value = bytes.withUnsafeBufferPointer { Self.fnv(value, $0) }
+    }
+
     private static func fnv(_ start: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var value = start
         for byte in bytes {

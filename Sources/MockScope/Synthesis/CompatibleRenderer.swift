@@ -8,7 +8,10 @@ struct CompatibleRenderer {
     var id: String { "chatcmpl-" + requestID }
 
     /// The `chat.completion` body.
-    func body() -> String {
+    func body() -> String { String(decoding: bodyBytes(), as: UTF8.self) }
+
+    /// The `chat.completion` body's bytes (what the plan sends).
+    func bodyBytes() -> [UInt8] {
         var writer = JSONWriter()
         writer.object { o in
             o.field("choices", array: [{ w in
@@ -27,28 +30,31 @@ struct CompatibleRenderer {
                                             f.field("name", string: call.name)
                                         }
                                         c.field("type", string: "function")
-                                        c.field("index", .number(Double(index)))
+                                        c.field("index", integer: index)
                                     }
                                 }
                             })
                         }
                     }
                     choice.field("finish_reason", string: answer.finishReason)
-                    choice.field("index", .number(0))
+                    choice.field("index", integer: 0)
                     choice.rawField("logprobs", "null")
                 }
             }])
             o.field("object", string: "chat.completion")
-            o.rawField("usage", usage(outputTokens: answer.outputTokens, reasoningTokens: answer.reasoningTokens))
+            o.field("usage") { u in usage(&u, outputTokens: answer.outputTokens, reasoningTokens: answer.reasoningTokens) }
             trailer(&o)
         }
-        return writer.text
+        return writer.bytes
     }
 
     /// The `chat.completion.chunk` events, `[DONE]` last.
-    func events() -> [String] {
+    func events() -> [String] { eventBytes().map { String(decoding: $0, as: UTF8.self) } }
+
+    /// The events' bytes (what the plan sends): each event written once, by one writer.
+    func eventBytes() -> [[UInt8]] {
         let thinking = answer.hasReasoning
-        var choices: [String] = []
+        var choices: [[UInt8]] = []
         var steps = answer.steps[...]
 
         // The role chunk. Without reasoning, a tool call's opening fragment rides in it.
@@ -63,7 +69,7 @@ struct CompatibleRenderer {
             choices.append(choice { d in
                 d.rawField("content", "null")
                 d.field("role", string: "assistant")
-                d.rawField("tool_calls", toolFragment(index: index, opening: true, arguments: arguments))
+                d.rawField("tool_calls", bytes: toolFragment(index: index, opening: true, arguments: arguments))
             })
         } else {
             choices.append(choice { d in
@@ -83,9 +89,9 @@ struct CompatibleRenderer {
                         d.rawField("content", "null")
                         d.field("reasoning_content", string: piece)
                     }
-                    c.field("index", .number(0))
+                    c.field("index", integer: 0)
                 }
-                choices.append(writer.text)
+                choices.append(writer.bytes)
             case .content(let piece):
                 var writer = JSONWriter()
                 writer.object { c in
@@ -94,17 +100,17 @@ struct CompatibleRenderer {
                         if thinking { d.rawField("reasoning_content", "null") }
                     }
                     c.rawField("finish_reason", "null")
-                    c.field("index", .number(0))
+                    c.field("index", integer: 0)
                     c.rawField("logprobs", "null")
                 }
-                choices.append(writer.text)
+                choices.append(writer.bytes)
             case .toolCall(let index, let opening, let arguments):
                 choices.append(choice { d in
                     if thinking {
                         d.rawField("content", "null")
                         d.rawField("reasoning_content", "null")
                     }
-                    d.rawField("tool_calls", toolFragment(index: index, opening: opening, arguments: arguments))
+                    d.rawField("tool_calls", bytes: toolFragment(index: index, opening: opening, arguments: arguments))
                 })
             }
         }
@@ -117,50 +123,51 @@ struct CompatibleRenderer {
                     d.field("content", string: "")
                     if thinking { d.rawField("reasoning_content", "null") }
                 }
-                c.field("index", .number(0))
+                c.field("index", integer: 0)
                 c.rawField("logprobs", "null")
             }
         } else {
             finish.object { c in
                 c.field("delta") { d in d.field("content", string: "") }
-                c.field("index", .number(0))
+                c.field("index", integer: 0)
                 c.rawField("logprobs", "null")
                 c.field("finish_reason", string: answer.finishReason)
             }
         }
-        choices.append(finish.text)
+        choices.append(finish.bytes)
 
         let trailer = trailerMembers
-        var events = choices.map { StreamFraming.compatible(chunk(choices: "[\($0)]", usage: "null", trailer: trailer)) }
+        var events = choices.map { chunkEvent(choice: $0, usage: nil, trailer: trailer) }
         if input.includeUsage {
-            let usage = usage(outputTokens: answer.outputTokens, reasoningTokens: answer.reasoningTokens)
-            events.append(StreamFraming.compatible(chunk(choices: "[]", usage: usage, trailer: trailer)))
+            var usage = JSONWriter()
+            usage.object { u in self.usage(&u, outputTokens: answer.outputTokens, reasoningTokens: answer.reasoningTokens) }
+            events.append(chunkEvent(choice: nil, usage: usage.bytes, trailer: trailer))
         }
-        events.append(StreamFraming.compatibleDone)
+        events.append(Array(StreamFraming.compatibleDone.utf8))
         return events
     }
 
     // MARK: - Pieces
 
     /// A streamed choice in the order the role, tool-call and finishing chunks use.
-    private func choice(_ delta: (inout JSONWriter.ObjectWriter) -> Void) -> String {
+    private func choice(_ delta: (inout JSONWriter.ObjectWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter()
         writer.object { c in
             c.field("delta", object: delta)
-            c.field("index", .number(0))
+            c.field("index", integer: 0)
             c.rawField("logprobs", "null")
             c.rawField("finish_reason", "null")
         }
-        return writer.text
+        return writer.bytes
     }
 
     /// `[{"index":i,"id":...,"type":"function","function":{...}}]`; later fragments have `id:""` and no name.
-    private func toolFragment(index: Int, opening: Bool, arguments: String) -> String {
+    private func toolFragment(index: Int, opening: Bool, arguments: String) -> [UInt8] {
         let call = answer.toolCalls[index]
         var writer = JSONWriter()
         writer.raw("[")
         writer.object { c in
-            c.field("index", .number(Double(index)))
+            c.field("index", integer: index)
             c.field("id", string: opening ? call.id : "")
             c.field("type", string: "function")
             c.field("function") { f in
@@ -169,46 +176,44 @@ struct CompatibleRenderer {
             }
         }
         writer.raw("]")
-        return writer.text
+        return writer.bytes
     }
 
-    /// A chunk; `trailer`: `trailerMembers`.
-    private func chunk(choices: String, usage: String, trailer: String) -> String {
-        var chunk = #"{"choices":"#
-        chunk.reserveCapacity(choices.utf8.count + usage.utf8.count + trailer.utf8.count + 64)  // one allocation
-        chunk += choices
-        chunk += #","object":"chat.completion.chunk","usage":"#
-        chunk += usage
-        chunk += trailer
-        chunk += "}"
-        return chunk
+    /// A chunk's whole event, `data: ` to the blank line: `choice` (nil: none) and `usage` (nil:
+    /// null) between the members every chunk has; `trailer`: `trailerMembers`.
+    private func chunkEvent(choice: [UInt8]?, usage: [UInt8]?, trailer: [UInt8]) -> [UInt8] {
+        var event: [UInt8] = []
+        event.reserveCapacity((choice?.count ?? 0) + (usage?.count ?? 4) + trailer.count + 72)  // one allocation
+        event.append(contentsOf: #"data: {"choices":["#.utf8)
+        if let choice { event.append(contentsOf: choice) }
+        event.append(contentsOf: #"],"object":"chat.completion.chunk","usage":"#.utf8)
+        if let usage { event.append(contentsOf: usage) } else { event.append(contentsOf: "null".utf8) }
+        event.append(contentsOf: trailer)
+        event.append(contentsOf: "}\n\n".utf8)
+        return event
     }
 
     /// `created`, `system_fingerprint`, `model`, `id`: the tail of every body and chunk.
     private func trailer(_ o: inout JSONWriter.ObjectWriter) {
-        o.field("created", .number(Double(input.created)))
+        o.field("created", integer: input.created)
         o.rawField("system_fingerprint", "null")
         o.field("model", string: input.model)
         o.field("id", string: id)
     }
 
     /// The trailer's members as text, `,` first: written once for all the chunks of a stream.
-    private var trailerMembers: String {
+    private var trailerMembers: [UInt8] {
         var members = JSONWriter.ObjectWriter(writer: JSONWriter(), count: 1)  // as after the chunk's own members
         trailer(&members)
-        return members.writer.text
+        return members.writer.bytes
     }
 
-    private func usage(outputTokens: Int, reasoningTokens: Int) -> String {
-        var writer = JSONWriter()
-        writer.object { u in
-            u.field("prompt_tokens", .number(Double(answer.inputTokens)))
-            u.field("completion_tokens", .number(Double(outputTokens)))
-            u.field("total_tokens", .number(Double(answer.inputTokens + outputTokens)))
-            if answer.hasReasoning {
-                u.field("completion_tokens_details") { d in d.field("reasoning_tokens", .number(Double(reasoningTokens))) }
-            }
+    private func usage(_ u: inout JSONWriter.ObjectWriter, outputTokens: Int, reasoningTokens: Int) {
+        u.field("prompt_tokens", integer: answer.inputTokens)
+        u.field("completion_tokens", integer: outputTokens)
+        u.field("total_tokens", integer: answer.inputTokens + outputTokens)
+        if answer.hasReasoning {
+            u.field("completion_tokens_details") { d in d.field("reasoning_tokens", integer: reasoningTokens) }
         }
-        return writer.text
     }
 }

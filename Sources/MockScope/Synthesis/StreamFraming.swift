@@ -28,7 +28,9 @@ enum StreamFraming {
     }
 
     /// The events at 300 ms, 330 ms, 360 ms, ...
-    static func timed(_ events: [String]) -> [PlannedEvent] {
-        events.enumerated().map { PlannedEvent(atMs: firstEventMs + intervalMs * Double($0.offset), text: $0.element) }
+    static func timed(_ events: [String]) -> [PlannedEvent] { timed(events.map { Array($0.utf8) }) }
+
+    static func timed(_ events: [[UInt8]]) -> [PlannedEvent] {
+        events.enumerated().map { PlannedEvent(atMs: firstEventMs + intervalMs * Double($0.offset), bytes: $0.element) }
     }
 }

@@ -129,7 +129,9 @@ struct SynthesisInput: Sendable {
         includeUsage = surface == .compatible && body["stream_options"]?["include_usage"]?.boolValue == true
         sessionID = body["input"]?["session_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         stopSequences = StopSequences.strings(in: settings["stop"])
-        hash = StableHash(Self.surfaceTag(surface) + "\n" + CanonicalJSON.string(Self.withoutStreamingSwitches(body)))
+        var hash = StableHash(Self.surfaceTag(surface) + "\n")
+        hash.add(bytes: CanonicalJSON.bytes(Self.withoutStreamingSwitches(body)))
+        self.hash = hash
     }
 
     /// The body without `stream`, `stream_options` and `parameters.incremental_output` (what

@@ -37,11 +37,19 @@ public enum Synthesizer {
 /// The plans of the synthesized chat answers: the gateway's headers, whole or as timed events.
 enum ChatSynthesis {
     static func wholePlan(_ body: String, requestID: String) -> ResponsePlan {
+        wholePlan(bytes: Array(body.utf8), requestID: requestID)
+    }
+
+    static func wholePlan(bytes body: [UInt8], requestID: String) -> ResponsePlan {
         ResponsePlan(status: 200, headers: ProtocolResponses.headers(contentType: StreamFraming.jsonContentType, requestID: requestID),
-                     body: .whole(Array(body.utf8)))
+                     body: .whole(body))
     }
 
     static func streamPlan(_ events: [String], requestID: String) -> ResponsePlan {
+        streamPlan(bytes: events.map { Array($0.utf8) }, requestID: requestID)
+    }
+
+    static func streamPlan(bytes events: [[UInt8]], requestID: String) -> ResponsePlan {
         ResponsePlan(status: 200,
                      headers: ProtocolResponses.headers(contentType: StreamFraming.eventStreamContentType, requestID: requestID),
                      body: .events(StreamFraming.timed(events)))

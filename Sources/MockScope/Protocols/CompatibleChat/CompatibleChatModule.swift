@@ -50,7 +50,7 @@ public struct CompatibleChatModule: ProtocolModule {
         guard let body = request.body else { return nil }
         let input = SynthesisInput(surface: .compatible, body: body, model: request.model)
         let renderer = CompatibleRenderer(input: input, answer: SynthesizedAnswer(input), requestID: requestID)
-        return request.stream ? ChatSynthesis.streamPlan(renderer.events(), requestID: requestID)
-                              : ChatSynthesis.wholePlan(renderer.body(), requestID: requestID)
+        return request.stream ? ChatSynthesis.streamPlan(bytes: renderer.eventBytes(), requestID: requestID)
+                              : ChatSynthesis.wholePlan(bytes: renderer.bodyBytes(), requestID: requestID)
     }
 }

@@ -15,39 +15,33 @@ indirect enum SchemaInstance: Sendable, Equatable {
 
     /// One-line JSON with the `": "` and `", "` separators Qwen models write: `{"location": "Tokyo"}`.
     var text: String {
-        var text = ""
-        write(into: &text)
-        return text
+        var writer = JSONWriter()
+        write(into: &writer)
+        return writer.text
     }
 
-    private func write(into text: inout String) {
+    private func write(into writer: inout JSONWriter) {
         switch self {
-        case .null: text += "null"
-        case .bool(let flag): text += flag ? "true" : "false"
-        case .number(let number):
-            var writer = JSONWriter()
-            writer.number(number)
-            text += writer.text
-        case .string(let string):
-            var writer = JSONWriter()
-            writer.string(string)
-            text += writer.text
+        case .null: writer.raw("null")
+        case .bool(let flag): writer.raw(flag ? "true" : "false")
+        case .number(let number): writer.number(number)
+        case .string(let string): writer.string(string)
         case .array(let items):
-            text += "["
+            writer.byte(0x5B)
             for (index, item) in items.enumerated() {
-                if index > 0 { text += ", " }
-                item.write(into: &text)
+                if index > 0 { writer.raw(", ") }
+                item.write(into: &writer)
             }
-            text += "]"
+            writer.byte(0x5D)
         case .object(let members):
-            text += "{"
+            writer.byte(0x7B)
             for (index, member) in members.enumerated() {
-                if index > 0 { text += ", " }
-                SchemaInstance.string(member.key).write(into: &text)
-                text += ": "
-                member.value.write(into: &text)
+                if index > 0 { writer.raw(", ") }
+                writer.string(member.key)
+                writer.raw(": ")
+                member.value.write(into: &writer)
             }
-            text += "}"
+            writer.byte(0x7D)
         }
     }
 
