@@ -8,8 +8,9 @@ import Synchronization
 
 /// Log lines gathered in memory and written to a file descriptor by a timer, not one `write`
 /// per line on the thread that made it: the per-request line then costs a few hundred bytes of
-/// copying. Flushed every `flushInterval` and when the server stops (`flush()`); a crash loses at
-/// most that interval. Past `maxBufferedBytes` (the descriptor does not keep up: a full pipe),
+/// copying. Flushed `flushInterval` after the first line the buffer holds and when the server
+/// stops (`flush()`); a crash loses at most that interval. The timer runs only while lines wait:
+/// an idle server is not woken 100 times a second. Past `maxBufferedBytes` (the descriptor does not keep up: a full pipe),
 /// lines are dropped and counted, never waited for, and the count is written once it drains.
 public final class BufferedLogWriter: Sendable {
     public let format: LogFormat
@@ -21,6 +22,8 @@ public final class BufferedLogWriter: Sendable {
         var bytes: [UInt8] = []
         var dropped = 0
         var timestamp = LogTimestamp()
+        /// A flush is due (the timer is set for it).
+        var flushDue = false
     }
 
     private let pending: Mutex<Pending>
@@ -33,7 +36,7 @@ public final class BufferedLogWriter: Sendable {
     static let keptCapacity = 256 << 10
     public static let defaultMaxBufferedBytes = 8 << 20
 
-    /// Starts the flush timer. `fd` stays open (it is usually standard error).
+    /// Makes the flush timer (set by the first line). `fd` stays open (it is usually standard error).
     public init(fd: Int32 = 2, format: LogFormat = .text, flushIntervalMillis: Int = defaultFlushIntervalMillis,
                 maxBufferedBytes: Int = defaultMaxBufferedBytes) {
         self.fd = fd
@@ -44,13 +47,20 @@ public final class BufferedLogWriter: Sendable {
         initial.bytes.reserveCapacity(Self.initialCapacity)
         pending = Mutex(initial)
         timer = Mutex(DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mockscope.log-writer", qos: .utility)))
-        let interval = DispatchTimeInterval.milliseconds(self.flushIntervalMillis)
-        let leeway = DispatchTimeInterval.milliseconds(max(1, self.flushIntervalMillis / 4))
         timer.withLock { source in
-            source?.schedule(deadline: .now() + interval, repeating: interval, leeway: leeway)
             source?.setEventHandler { [weak self] in self?.flush() }
-            source?.resume()
+            source?.resume()  // not set: fires only once `line` sets it
         }
+    }
+
+    /// Whether a flush is due: lines wait and the timer is set for them (false while idle).
+    var flushIsDue: Bool { pending.withLock { $0.flushDue } }
+
+    /// Sets the timer to flush one interval from now (once per interval at most: only the line
+    /// that finds no flush due calls this).
+    private func setFlushTimer() {
+        let leeway = DispatchTimeInterval.milliseconds(max(1, flushIntervalMillis / 4))
+        timer.withLock { $0?.schedule(deadline: .now() + .milliseconds(flushIntervalMillis), repeating: .never, leeway: leeway) }
     }
 
     deinit {
@@ -61,15 +71,18 @@ public final class BufferedLogWriter: Sendable {
     /// Appends one line: `build` writes it after the time stamp it is given; the newline is added.
     /// Runs under the writer's lock, so it must only append bytes.
     public func line(_ build: (inout [UInt8], _ timestamp: [UInt8]) -> Void) {
-        pending.withLock { state in
-            guard state.bytes.count < maxBufferedBytes else {
+        let setTimer = pending.withLock { state -> Bool in
+            if state.bytes.count < maxBufferedBytes {
+                state.timestamp.update()
+                build(&state.bytes, state.timestamp.bytes)
+                state.bytes.append(0x0A)
+            } else {
                 state.dropped += 1
-                return
             }
-            state.timestamp.update()
-            build(&state.bytes, state.timestamp.bytes)
-            state.bytes.append(0x0A)
+            defer { state.flushDue = true }
+            return !state.flushDue
         }
+        if setTimer { setFlushTimer() }
     }
 
     /// Writes everything gathered so far (the timer calls it; call it before exit).
@@ -81,6 +94,7 @@ public final class BufferedLogWriter: Sendable {
                 swap(&out, &state.bytes)
                 dropped = state.dropped
                 state.dropped = 0
+                state.flushDue = false
             }
             if dropped > 0 {
                 line { bytes, timestamp in

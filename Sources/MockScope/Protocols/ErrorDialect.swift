@@ -29,10 +29,11 @@ extension StatedError {
     /// `{model}` in the wording becomes `model` when it is known.
     init(_ row: ErrorWording, message: String?, model: String?) {
         var wording = message ?? row.message
-        if let message, row.message.contains("{detail}") { wording = row.message.replacing("{detail}", with: message) }
-        if message == nil || row.message.contains("{detail}"), let model { wording = wording.replacing("{model}", with: model) }
+        let hasDetail = ASCIIText.containsBytes(row.message, "{detail}")
+        if let message, hasDetail { wording = ASCIIText.replacing("{detail}", with: message, in: row.message) }
+        if message == nil || hasDetail, let model { wording = ASCIIText.replacing("{model}", with: model, in: wording) }
         // No detail given (a fault naming the error): the error page's own placeholder.
-        if message == nil { wording = wording.replacing("{detail}", with: "xxx") }
+        if message == nil { wording = ASCIIText.replacing("{detail}", with: "xxx", in: wording) }
         self.init(status: row.status, code: row.code, type: row.type ?? row.code, message: wording)
     }
 
