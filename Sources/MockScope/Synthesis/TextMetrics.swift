@@ -45,44 +45,49 @@ enum TextMetrics {
         return units
     }
 
-    /// `tokenUnits` of UTF-8 text with non-ASCII bytes: ASCII runs by their bytes, each non-ASCII
-    /// run by its `Character`s, together with the ASCII byte on either side of it (a combining
-    /// mark joins the character before it, a prepended mark the one after; two ASCII characters
-    /// are always two, but for "\r\n", kept together). A synthesized answer is mostly ASCII with
-    /// a quote or an ellipsis: walking all of it by `Character` was a fifth of a plain answer's
-    /// instructions (callgrind).
+    /// `tokenUnits` of UTF-8 text with non-ASCII bytes, a scalar at a time, when each is a
+    /// character of its own: every non-ASCII scalar is one no neighbour joins (`isStandalone`:
+    /// letters, punctuation, CJK, kana, Hangul syllables) and ASCII joins only in "\r\n". Else
+    /// by `Character`. A synthesized answer is ASCII with a quote or an ellipsis, or Chinese:
+    /// walking it by `Character` was a fifth of a plain answer's instructions (callgrind).
     private static func mostlyASCIITokenUnits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var units = 0
-        var index = 0  // bytes before `index` are counted
+        var index = 0
         while index < bytes.count {
-            // The next non-ASCII byte, and the ASCII run before it.
-            var wide = index
-            while wide < bytes.count, bytes[wide] < 0x80 { wide += 1 }
-            guard wide < bytes.count else {
-                let run = UnsafeBufferPointer(rebasing: bytes[index..<wide])
-                return units + 3 * (run.count - ASCIIText.crlfCount(run))
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += lead == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+                units += 3
+                continue
             }
-            // The island: from the ASCII character before the run (with its "\r" when it is a
-            // "\n") to the ASCII character after it (with its "\n" when it is a "\r").
-            var start = wide
-            if start > index {
-                start -= 1
-                if bytes[start] == 0x0A, start > index, bytes[start - 1] == 0x0D { start -= 1 }
+            // Valid UTF-8 (a String's): the lead byte gives the length.
+            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+            guard let scalar = Unicode.Scalar(value), isStandalone(scalar) else {
+                return characterTokenUnits(String(decoding: bytes, as: UTF8.self))
             }
-            var end = wide
-            while true {
-                while end < bytes.count, bytes[end] >= 0x80 { end += 1 }
-                guard end < bytes.count else { break }
-                // One ASCII character after the run; another non-ASCII run right after it joins the island.
-                end += bytes[end] == 0x0D && end + 1 < bytes.count && bytes[end + 1] == 0x0A ? 2 : 1
-                guard end < bytes.count, bytes[end] >= 0x80 else { break }
-            }
-            let run = UnsafeBufferPointer(rebasing: bytes[index..<start])
-            units += 3 * (run.count - ASCIIText.crlfCount(run))
-            units += characterTokenUnits(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-            index = end
+            units += isWide(scalar) ? 8 : 3
+            index += length
         }
         return units
+    }
+
+    /// Scalars whose grapheme-cluster break property is Other (or a Hangul syllable, which joins
+    /// only jamo): with no Extend, ZWJ, SpacingMark, Prepend, jamo or flag next to it (none of
+    /// them is in this list), such a scalar is a `Character` alone.
+    static func isStandalone(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00A0...0x00AC, 0x00AE...0x024F,  // Latin-1 and Latin Extended (U+00AD, soft hyphen, is a control)
+             0x2010...0x2027, 0x2030...0x205E,  // general punctuation: dashes, quotes, ellipsis, primes
+             0x3000...0x3029, 0x3030...0x303F,  // CJK punctuation (U+302A–302F are combining tone marks)
+             0x3041...0x3096, 0x30A0...0x30FF,  // kana (U+3099–309A are combining)
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3,  // ideographs; Hangul syllables
+             0xFF01...0xFF60:  // full-width forms (the half-width ones include combining marks)
+            return true
+        default:
+            return false
+        }
     }
 
     /// Whole tokens for `units` twelfths, rounded up.
