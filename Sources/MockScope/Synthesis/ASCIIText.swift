@@ -104,29 +104,23 @@ enum ASCIIText {
     /// both sides, so it is a match of whole characters there too; one with a non-ASCII neighbour
     /// (which a combining or prepended mark could join) is left to `String.replacing`.
     static func replacing(_ pattern: StaticString, with replacement: String, in text: String) -> String {
+        guard containsBytes(text, pattern) else { return text }
         let needle = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
-        var text = text
-        let result = text.withUTF8 { bytes -> String?? in
-            guard var found = firstIndex(of: needle, in: bytes, from: 0) else { return .some(nil) }  // nothing to replace
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + replacement.utf8.count)
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + replacement.utf8.count)
+        let exact = bytes.withUnsafeBufferPointer { bytes -> Bool in
             var copied = 0
-            while true {
+            while let found = firstIndex(of: needle, in: bytes, from: copied) {
                 let end = found + needle.count
-                if found > 0 && bytes[found - 1] >= 0x80 || end < bytes.count && bytes[end] >= 0x80 { return nil }
+                if found > 0 && bytes[found - 1] >= 0x80 || end < bytes.count && bytes[end] >= 0x80 { return false }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<found]))
                 out.append(contentsOf: replacement.utf8)
                 copied = end
-                guard let next = firstIndex(of: needle, in: bytes, from: end) else { break }
-                found = next
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return .some(String(decoding: out, as: UTF8.self))
+            return true
         }
-        switch result {
-        case .some(.some(let replaced)): return replaced
-        case .some(.none): return text
-        case .none: return text.replacing(String(decoding: needle, as: UTF8.self), with: replacement)
-        }
+        return exact ? String(decoding: out, as: UTF8.self) : text.replacing(String(decoding: needle, as: UTF8.self), with: replacement)
     }
 }
