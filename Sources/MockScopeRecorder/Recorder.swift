@@ -52,10 +52,12 @@ public final class Recorder: Forwarder {
     let logger: Logger
     let onRecorded: @Sendable (Fixture) -> Void
     private let inFlight = Mutex<(next: UInt64, stopped: Bool, exchanges: [UInt64: RecordingExchange])>((0, false, [:]))
-    /// Where fixtures are written (fsync included): never on an event loop, one at a time, on a
-    /// thread of lower priority, so that streams ending together do not take every core from the
-    /// streams still being relayed (bench figure 4, 16 at once).
-    let writeQueue = WriterThread(name: "mockscope.recorder.write")
+    /// Where fixtures are written (fsync included): never on an event loop, and one at a time, so
+    /// that streams ending together take one core, not every core, from the streams still being
+    /// relayed (bench figure 4, 16 at once). The QoS changes no thread priority on Linux; a writer
+    /// thread at nice 10 was tried and dropped: a client's answer ends only once its fixture is
+    /// written, and under a parallel build a 12 MB recording's end then waited over 10 s.
+    let writeQueue = DispatchQueue(label: "mockscope.recorder.write", qos: .utility)
 
     public init(options: RecorderOptions, logger: Logger = Logger(label: "mockscope.recorder"),
                 onRecorded: @escaping @Sendable (Fixture) -> Void = { _ in }) {
@@ -69,8 +71,6 @@ public final class Recorder: Forwarder {
             logger.notice("removed \(path): a temporary file a killed recording left behind")
         }
     }
-
-    deinit { writeQueue.stop() }
 
     /// Exchanges being forwarded or written now.
     public var inFlightCount: Int { inFlight.withLock { $0.exchanges.count } }

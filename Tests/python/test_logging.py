@@ -38,7 +38,9 @@ def lines_with(srv: Server, text: str) -> list[str]:
 
 
 def test_text_lines_are_complete_and_not_one_write_each():
-    with Server(label="log-text") as srv:
+    # A flush every 200 ms: however slow the machine, 300 requests make far fewer writes than
+    # lines (at the default 10 ms, a loaded machine taking over 0.6 s for them made 60 or more).
+    with Server("--log-flush-ms", "200", label="log-text") as srv:
         body = json.dumps(WHO).encode()
         before = writes_so_far(srv)
         for _ in range(300):

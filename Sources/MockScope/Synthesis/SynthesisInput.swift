@@ -18,7 +18,7 @@ struct ConversationTurn: Sendable, Equatable {
 }
 
 /// A function the request offers the model.
-struct OfferedTool: Sendable, Equatable {
+struct OfferedTool: Sendable, Hashable {
     var name: String
     var description = ""
     /// The function's `parameters`: a JSON Schema or the older list style (absent: no arguments).

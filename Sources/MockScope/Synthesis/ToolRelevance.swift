@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How well a tool fits the user's text: a deterministic lexical score. Each distinct word of the
 /// text counts 3 when the tool's name has it, 2 when its description has it, 1 when a parameter's
 /// name or description has it. Words are lower-cased, split at `_`/camelCase/punctuation, a
@@ -23,14 +25,44 @@ enum ToolRelevance {
     /// The score for the text's `words`.
     static func score(_ tool: OfferedTool, wanted: Set<String>) -> Int {
         guard !wanted.isEmpty else { return 0 }
-        let name = words(tool.name)
-        let description = words(tool.description)
-        let parameters = words(parameterText(LegacyToolParameters.schema(tool.parameters)))
+        let words = ToolWords.of(tool)
         var score = 0
         for word in wanted {
-            if name.contains(word) { score += 3 } else if description.contains(word) { score += 2 } else if parameters.contains(word) { score += 1 }
+            if words.name.contains(word) { score += 3 } else if words.description.contains(word) { score += 2 } else if words.parameters.contains(word) { score += 1 }
         }
         return score
+    }
+
+    /// A tool's words: of its name, its description, and its parameters' names and descriptions.
+    struct ToolWords: Sendable, Equatable {
+        var name: Set<String>
+        var description: Set<String>
+        var parameters: Set<String>
+
+        init(_ tool: OfferedTool) {
+            name = words(tool.name)
+            description = words(tool.description)
+            parameters = words(parameterText(LegacyToolParameters.schema(tool.parameters)))
+        }
+
+        /// The tools seen lately, by the whole tool: an agent offers the same ones on every turn, and
+        /// their words were most of the ranking's cost (140 k of a 607 k instruction answer with
+        /// three tools, callgrind). Emptied when it reaches `knownLimit`.
+        private static let known = Mutex<[OfferedTool: ToolWords]>([:])
+        static let knownLimit = 256
+
+        /// `ToolWords(tool)`, from `known` when the same tool was offered before.
+        static func of(_ tool: OfferedTool) -> ToolWords {
+            if let words = known.withLock({ $0[tool] }) { return words }
+            let words = ToolWords(tool)
+            known.withLock { table in
+                if table.count >= knownLimit { table.removeAll(keepingCapacity: true) }
+                table[tool] = words
+            }
+            return words
+        }
+
+        static var knownCount: Int { known.withLock { $0.count } }
     }
 
     static let stopWords: Set<String> = [

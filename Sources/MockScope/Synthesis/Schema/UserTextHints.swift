@@ -100,13 +100,32 @@ struct UserTextHints: Sendable, Equatable {
         var index = start
         while index < words.count, run.count < 3 {
             let bare = trimmed(words[index])
-            guard let first = bare.first, first.isUppercase, first.isLetter, !notNames.contains(bare),
-                  bare.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "'" || $0 == "." }) else { break }
+            guard isNameWord(bare), !notNames.contains(bare) else { break }
             run.append(bare)
-            if words[index].last.map({ $0.isPunctuation && $0 != "." }) ?? false { break }
+            if endsInPunctuation(words[index]) { break }
             index += 1
         }
         return run.isEmpty ? nil : run.joined(separator: " ")
+    }
+
+    /// A capitalised word of letters (and `-`, `'`, `.`). ASCII a byte a character (a word has no
+    /// white space, so no "\r\n").
+    static func isNameWord(_ word: String) -> Bool {
+        if let ascii = ASCIIText.withASCII(word, { bytes -> Bool in
+            guard let first = bytes.first, first >= 0x41, first <= 0x5A else { return false }
+            return bytes.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 == 0x2D || $0 == 0x27 || $0 == 0x2E }
+        }) { return ascii }
+        guard let first = word.first, first.isUppercase, first.isLetter else { return false }
+        return word.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" || $0 == "." }
+    }
+
+    /// Whether `word` ends in punctuation other than `.` (a run of names stops there).
+    static func endsInPunctuation(_ word: String) -> Bool {
+        if let ascii = ASCIIText.withASCII(word, { bytes -> Bool in
+            guard let last = bytes.last else { return false }
+            return ASCIIText.properties[Int(last)].contains(.punctuation) && last != 0x2E
+        }) { return ascii }
+        return word.last.map { $0.isPunctuation && $0 != "." } ?? false
     }
 
     static func trimmed(_ word: String) -> String {
