@@ -8,14 +8,8 @@ enum StreamFraming {
     static let eventStreamContentType = "text/event-stream;charset=UTF-8"
     static let jsonContentType = "application/json"
 
-    /// OpenAI-compatible: `data: <json>` and a blank line (a space after the colon).
-    static func compatible(_ json: String) -> String {
-        var event = "data: "
-        event.reserveCapacity(json.utf8.count + 8)  // one allocation, where `+` made two
-        event += json
-        event += "\n\n"
-        return event
-    }
+    /// OpenAI-compatible: `data: <json>` and a blank line (a space after the colon), written by
+    /// `CompatibleRenderer.chunkEvent`; the last event is this one.
     static let compatibleDone = "data: [DONE]\n\n"
 
     /// Anthropic-compatible: the named `event:` line, then `data: <json>` and a blank line (the
